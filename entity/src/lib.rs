@@ -1,0 +1,6 @@
+//! SeaORM entities: data mapping only, no business rules.
+pub mod auth_sessions;
+pub mod banks;
+pub mod refresh_tokens;
+pub mod regions;
+pub mod users;

@@ -1,0 +1,80 @@
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+use super::identity::{CadreLevel, Role};
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WechatLoginRequest {
+    /// The code from `wx.login()` (single use). In development without WeChat, `dev:<name>`.
+    #[validate(length(min = 1, max = 128, message = "登录凭证不能为空"))]
+    #[schema(min_length = 1, max_length = 128, example = "0a3Xyz000abcDEF")]
+    pub code: String,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PhoneBindRequest {
+    /// The code from the `getPhoneNumber` button (single use, 5 minutes).
+    #[validate(length(min = 1, max = 128, message = "手机号授权凭证不能为空"))]
+    #[schema(min_length = 1, max_length = 128)]
+    pub code: String,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StaffLoginRequest {
+    #[validate(length(min = 1, max = 64, message = "请输入用户名"))]
+    #[schema(min_length = 1, max_length = 64, example = "changchun_admin")]
+    pub username: String,
+    #[validate(length(min = 1, max = 128, message = "请输入密码"))]
+    #[schema(min_length = 1, max_length = 128, format = Password)]
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RefreshRequest {
+    #[validate(length(min = 1, max = 256, message = "刷新令牌不能为空"))]
+    #[schema(min_length = 1, max_length = 256)]
+    pub refresh_token: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CadreView {
+    pub level: CadreLevel,
+    pub region_code: String,
+    pub region_name: String,
+}
+
+/// The caller's own account.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MeView {
+    pub id: Uuid,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    /// The bound phone, masked (`138****1234`).
+    pub phone: Option<String>,
+    pub cadre: Option<CadreView>,
+    pub bank_id: Option<Uuid>,
+    pub bank_name: Option<String>,
+}
+
+/// Tokens for a new or refreshed login.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenResponse {
+    /// JWT for `Authorization: Bearer …`.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: u64,
+    /// Single-use token for `POST /api/v1/auth/refresh`; each use returns a new one.
+    pub refresh_token: String,
+    pub user: MeView,
+}

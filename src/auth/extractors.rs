@@ -1,0 +1,150 @@
+//! Request extractors: `CurrentUser` (any logged-in caller), `Cadre`, `BankOfficer`.
+//!
+//! A handler that takes `cadre: Cadre` can only run for a cadre, and `cadre.ensure_covers(code)?`
+//! is the single line that keeps them inside their region.
+use std::ops::Deref;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use entity::{auth_sessions, users};
+use futures_util::future::LocalBoxFuture;
+use sea_orm::EntityTrait;
+use uuid::Uuid;
+
+use super::identity::{CadreScope, STAFF_BANK_OFFICER};
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub user: users::Model,
+    pub session_id: Uuid,
+}
+
+impl CurrentUser {
+    pub fn id(&self) -> Uuid {
+        self.user.id
+    }
+
+    pub fn is_youth(&self) -> bool {
+        self.user.staff_role.is_none()
+    }
+
+    /// Youth-only endpoints (talent profile, sign-ups): staff accounts are refused.
+    pub fn require_youth(&self) -> Result<(), ApiError> {
+        if self.is_youth() {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(
+                "YOUTH_ONLY",
+                "该功能仅对青年用户开放".into(),
+            ))
+        }
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+}
+
+async fn load(req: HttpRequest) -> Result<CurrentUser, ApiError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("AppState missing")))?;
+    let token = bearer(&req).ok_or_else(ApiError::unauthenticated)?;
+    let claims = state
+        .jwt
+        .verify(&token)
+        .ok_or_else(|| ApiError::Unauthorized("INVALID_TOKEN", "登录已失效，请重新登录".into()))?;
+    let session = auth_sessions::Entity::find_by_id(claims.sid)
+        .one(&state.db)
+        .await?;
+    let ended = || ApiError::Unauthorized("SESSION_ENDED", "登录已结束，请重新登录".into());
+    let session = session.ok_or_else(ended)?;
+    if session.revoked_at.is_some() || session.user_id != claims.sub {
+        return Err(ended());
+    }
+    let user = users::Entity::find_by_id(claims.sub)
+        .one(&state.db)
+        .await?
+        .ok_or_else(ended)?;
+    if user.disabled {
+        return Err(ApiError::Forbidden(
+            "ACCOUNT_DISABLED",
+            "账号已停用，请联系管理员".into(),
+        ));
+    }
+    Ok(CurrentUser {
+        user,
+        session_id: session.id,
+    })
+}
+
+impl FromRequest for CurrentUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        Box::pin(load(req.clone()))
+    }
+}
+
+/// A logged-in league cadre with their level and region.
+#[derive(Debug, Clone)]
+pub struct Cadre {
+    pub scope: CadreScope,
+    pub user: CurrentUser,
+}
+
+impl Deref for Cadre {
+    type Target = CadreScope;
+    fn deref(&self) -> &CadreScope {
+        &self.scope
+    }
+}
+
+fn not_staff(kind: &str) -> ApiError {
+    ApiError::Forbidden("ROLE_REQUIRED", format!("仅限{kind}使用"))
+}
+
+impl FromRequest for Cadre {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let user = load(req).await?;
+            let scope = CadreScope::from_user(&user.user).ok_or_else(|| not_staff("团干部"))?;
+            Ok(Cadre { scope, user })
+        })
+    }
+}
+
+/// A logged-in partner-bank officer and their bank.
+#[derive(Debug, Clone)]
+pub struct BankOfficer {
+    pub bank_id: Uuid,
+    pub user: CurrentUser,
+}
+
+impl FromRequest for BankOfficer {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let user = load(req).await?;
+            match (user.user.staff_role.as_deref(), user.user.bank_id) {
+                (Some(STAFF_BANK_OFFICER), Some(bank_id)) => Ok(BankOfficer { bank_id, user }),
+                _ => Err(not_staff("合作银行工作人员")),
+            }
+        })
+    }
+}

@@ -1,0 +1,27 @@
+//! Identity: WeChat and password login, tokens, the caller's roles and the region guard.
+mod dto;
+pub mod extractors;
+pub mod identity;
+mod jwt;
+mod login_staff;
+mod login_wechat;
+mod me;
+mod phone;
+pub mod sessions;
+mod tokens;
+pub mod wechat;
+
+pub use extractors::{BankOfficer, Cadre, CurrentUser};
+pub use identity::{CadreLevel, CadreScope, Role};
+pub use jwt::JwtKeys;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(login_wechat::login_wechat)
+        .service(phone::bind_phone)
+        .service(login_staff::login_staff)
+        .service(tokens::refresh)
+        .service(tokens::logout)
+        .service(me::get_me);
+}

@@ -1,0 +1,244 @@
+//! The in-process stand-in for Redis used on the embedded default (one process, one SQLite file).
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+#[derive(Default)]
+pub struct MemoryStore {
+    entries: Mutex<HashMap<String, Entry>>,
+}
+
+struct Entry {
+    value: Value,
+    expires_at: Option<Instant>,
+}
+
+enum Value {
+    Str(String),
+    ZSet(HashMap<String, f64>),
+}
+
+impl Entry {
+    fn live(&self, now: Instant) -> bool {
+        self.expires_at.is_none_or(|t| t > now)
+    }
+}
+
+impl MemoryStore {
+    fn with<R>(&self, f: impl FnOnce(&mut HashMap<String, Entry>) -> R) -> R {
+        // A poisoned lock only means another thread panicked mid-call; the map itself is intact.
+        let mut guard = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        guard.retain(|_, e| e.live(now));
+        f(&mut guard)
+    }
+
+    pub fn get(&self, key: &str) -> Option<String> {
+        self.with(|m| match m.get(key) {
+            Some(Entry {
+                value: Value::Str(s),
+                ..
+            }) => Some(s.clone()),
+            _ => None,
+        })
+    }
+
+    pub fn set(&self, key: &str, value: &str, ttl: Option<Duration>) {
+        self.with(|m| {
+            m.insert(
+                key.to_owned(),
+                Entry {
+                    value: Value::Str(value.to_owned()),
+                    expires_at: ttl.map(|t| Instant::now() + t),
+                },
+            );
+        })
+    }
+
+    pub fn set_nx(&self, key: &str, value: &str, ttl: Duration) -> bool {
+        self.with(|m| {
+            if m.contains_key(key) {
+                return false;
+            }
+            m.insert(
+                key.to_owned(),
+                Entry {
+                    value: Value::Str(value.to_owned()),
+                    expires_at: Some(Instant::now() + ttl),
+                },
+            );
+            true
+        })
+    }
+
+    pub fn del(&self, key: &str) {
+        self.with(|m| {
+            m.remove(key);
+        })
+    }
+
+    pub fn del_if_equals(&self, key: &str, value: &str) -> bool {
+        self.with(|m| match m.get(key) {
+            Some(Entry {
+                value: Value::Str(s),
+                ..
+            }) if s == value => {
+                m.remove(key);
+                true
+            }
+            _ => false,
+        })
+    }
+
+    pub fn incr_window(&self, key: &str, window: Duration) -> i64 {
+        self.with(|m| {
+            let entry = m.entry(key.to_owned()).or_insert_with(|| Entry {
+                value: Value::Str("0".into()),
+                expires_at: Some(Instant::now() + window),
+            });
+            let n = match &entry.value {
+                Value::Str(s) => s.parse::<i64>().unwrap_or(0) + 1,
+                Value::ZSet(_) => 1,
+            };
+            entry.value = Value::Str(n.to_string());
+            n
+        })
+    }
+
+    pub fn ttl(&self, key: &str) -> Option<Duration> {
+        self.with(|m| {
+            m.get(key)
+                .and_then(|e| e.expires_at)
+                .map(|t| t.saturating_duration_since(Instant::now()))
+        })
+    }
+
+    pub fn exists(&self, key: &str) -> bool {
+        self.with(|m| m.contains_key(key))
+    }
+
+    fn zset<'a>(m: &'a mut HashMap<String, Entry>, key: &str) -> &'a mut HashMap<String, f64> {
+        let entry = m.entry(key.to_owned()).or_insert_with(|| Entry {
+            value: Value::ZSet(HashMap::new()),
+            expires_at: None,
+        });
+        if !matches!(entry.value, Value::ZSet(_)) {
+            entry.value = Value::ZSet(HashMap::new());
+        }
+        match &mut entry.value {
+            Value::ZSet(z) => z,
+            Value::Str(_) => unreachable!("replaced just above"),
+        }
+    }
+
+    pub fn zincrby(&self, key: &str, member: &str, delta: f64) -> f64 {
+        self.with(|m| {
+            let z = Self::zset(m, key);
+            let s = z.entry(member.to_owned()).or_insert(0.0);
+            *s += delta;
+            *s
+        })
+    }
+
+    pub fn zreplace(&self, key: &str, members: &[(String, f64)]) {
+        self.with(|m| {
+            m.remove(key);
+            if !members.is_empty() {
+                let z = Self::zset(m, key);
+                z.extend(members.iter().cloned());
+            }
+        })
+    }
+
+    /// Ordered as Redis orders ZREVRANGE: score descending, ties by member descending.
+    fn sorted(z: &HashMap<String, f64>) -> Vec<(String, f64)> {
+        let mut v: Vec<(String, f64)> = z.iter().map(|(k, s)| (k.clone(), *s)).collect();
+        v.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| b.0.cmp(&a.0)));
+        v
+    }
+
+    pub fn zrevrange(&self, key: &str, start: usize, stop: usize) -> Vec<(String, f64)> {
+        self.with(|m| match m.get(key) {
+            Some(Entry {
+                value: Value::ZSet(z),
+                ..
+            }) => Self::sorted(z)
+                .into_iter()
+                .skip(start)
+                .take(stop.saturating_sub(start) + 1)
+                .collect(),
+            _ => Vec::new(),
+        })
+    }
+
+    pub fn zrevrank(&self, key: &str, member: &str) -> Option<usize> {
+        self.with(|m| match m.get(key) {
+            Some(Entry {
+                value: Value::ZSet(z),
+                ..
+            }) if z.contains_key(member) => Self::sorted(z).iter().position(|(k, _)| k == member),
+            _ => None,
+        })
+    }
+
+    pub fn zscore(&self, key: &str, member: &str) -> Option<f64> {
+        self.with(|m| match m.get(key) {
+            Some(Entry {
+                value: Value::ZSet(z),
+                ..
+            }) => z.get(member).copied(),
+            _ => None,
+        })
+    }
+
+    pub fn zcard(&self, key: &str) -> usize {
+        self.with(|m| match m.get(key) {
+            Some(Entry {
+                value: Value::ZSet(z),
+                ..
+            }) => z.len(),
+            _ => 0,
+        })
+    }
+
+    pub fn clear_prefix(&self, prefix: &str) {
+        self.with(|m| m.retain(|k, _| !k.starts_with(prefix)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorted_sets_order_like_redis() {
+        let s = MemoryStore::default();
+        s.zincrby("z", "a", 5.0);
+        s.zincrby("z", "b", 7.0);
+        s.zincrby("z", "c", 5.0);
+        let top = s.zrevrange("z", 0, 9);
+        let names: Vec<&str> = top.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(names, ["b", "c", "a"]);
+        assert_eq!(s.zrevrank("z", "a"), Some(2));
+        assert_eq!(s.zscore("z", "b"), Some(7.0));
+    }
+
+    #[test]
+    fn locks_are_exclusive_until_released_by_their_owner() {
+        let s = MemoryStore::default();
+        assert!(s.set_nx("l", "me", Duration::from_secs(5)));
+        assert!(!s.set_nx("l", "you", Duration::from_secs(5)));
+        assert!(!s.del_if_equals("l", "you"));
+        assert!(s.del_if_equals("l", "me"));
+        assert!(s.set_nx("l", "you", Duration::from_secs(5)));
+    }
+
+    #[test]
+    fn counters_expire_with_their_window() {
+        let s = MemoryStore::default();
+        assert_eq!(s.incr_window("c", Duration::from_millis(30)), 1);
+        assert_eq!(s.incr_window("c", Duration::from_millis(30)), 2);
+        std::thread::sleep(Duration::from_millis(40));
+        assert_eq!(s.incr_window("c", Duration::from_millis(30)), 1);
+    }
+}

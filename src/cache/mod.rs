@@ -1,0 +1,322 @@
+//! Shared cache, locks, counters and sorted sets: Redis in production, an in-process store on the
+//! embedded default. Both answer the same calls the same way, so callers never branch on the backend.
+//!
+//! Everything that must hold across app instances (locks, rate-limit counters, the WeChat access
+//! token, leaderboards) lives here, never in a per-process variable.
+mod memory;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use redis::AsyncCommands;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+
+pub use memory::MemoryStore;
+
+#[derive(Clone)]
+pub struct Cache {
+    backend: Backend,
+    prefix: Arc<str>,
+}
+
+#[derive(Clone)]
+enum Backend {
+    Redis(ConnectionManager),
+    Memory(Arc<MemoryStore>),
+}
+
+pub type CacheResult<T> = Result<T, CacheError>;
+
+#[derive(Debug, thiserror::Error)]
+#[error("cache unavailable: {0}")]
+pub struct CacheError(String);
+
+impl From<redis::RedisError> for CacheError {
+    fn from(e: redis::RedisError) -> Self {
+        CacheError(e.to_string())
+    }
+}
+
+impl From<CacheError> for crate::error::ApiError {
+    fn from(e: CacheError) -> Self {
+        tracing::error!(error = %e, "cache call failed");
+        crate::error::ApiError::Unavailable("CACHE_UNAVAILABLE", "服务繁忙，请稍后重试".into())
+    }
+}
+
+/// Deletes a key only while it still holds the value we put there (lock release).
+const DEL_IF_EQUALS: &str = r"if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+/// INCR that starts the expiry window on the first hit, atomically.
+const INCR_WITH_TTL: &str = r"local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n";
+
+impl Cache {
+    /// Connect to Redis with a bounded connect time and few retries, so start-up and readiness
+    /// checks fail fast instead of hanging when Redis is down.
+    pub async fn redis(url: &str, prefix: &str) -> anyhow::Result<Self> {
+        let client = redis::Client::open(url)?;
+        let config = ConnectionManagerConfig::new()
+            .set_number_of_retries(2)
+            .set_max_delay(Duration::from_millis(500))
+            .set_connection_timeout(Some(Duration::from_secs(3)))
+            .set_response_timeout(Some(Duration::from_secs(3)));
+        let manager = tokio::time::timeout(
+            Duration::from_secs(10),
+            ConnectionManager::new_with_config(client, config),
+        )
+        .await
+        .map_err(|_| anyhow::anyhow!("timed out connecting to Redis"))??;
+        Ok(Self {
+            backend: Backend::Redis(manager),
+            prefix: prefix.into(),
+        })
+    }
+
+    pub fn memory(prefix: &str) -> Self {
+        Self {
+            backend: Backend::Memory(Arc::new(MemoryStore::default())),
+            prefix: prefix.into(),
+        }
+    }
+
+    pub fn is_redis(&self) -> bool {
+        matches!(self.backend, Backend::Redis(_))
+    }
+
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    fn key(&self, key: &str) -> String {
+        format!("{}{key}", self.prefix)
+    }
+
+    pub async fn ping(&self) -> CacheResult<()> {
+        match &self.backend {
+            Backend::Redis(c) => {
+                let _: String = redis::cmd("PING").query_async(&mut c.clone()).await?;
+                Ok(())
+            }
+            Backend::Memory(_) => Ok(()),
+        }
+    }
+
+    pub async fn get(&self, key: &str) -> CacheResult<Option<String>> {
+        let key = self.key(key);
+        match &self.backend {
+            Backend::Redis(c) => Ok(c.clone().get(key).await?),
+            Backend::Memory(m) => Ok(m.get(&key)),
+        }
+    }
+
+    pub async fn set(&self, key: &str, value: &str, ttl: Option<Duration>) -> CacheResult<()> {
+        let key = self.key(key);
+        match &self.backend {
+            Backend::Redis(c) => {
+                let mut c = c.clone();
+                match ttl {
+                    Some(ttl) => c.pset_ex::<_, _, ()>(key, value, millis(ttl)).await?,
+                    None => c.set::<_, _, ()>(key, value).await?,
+                }
+                Ok(())
+            }
+            Backend::Memory(m) => {
+                m.set(&key, value, ttl);
+                Ok(())
+            }
+        }
+    }
+
+    /// SET NX with expiry: true when this call created the key (a lock was taken).
+    pub async fn set_nx(&self, key: &str, value: &str, ttl: Duration) -> CacheResult<bool> {
+        let key = self.key(key);
+        match &self.backend {
+            Backend::Redis(c) => {
+                let res: Option<String> = redis::cmd("SET")
+                    .arg(&key)
+                    .arg(value)
+                    .arg("NX")
+                    .arg("PX")
+                    .arg(millis(ttl))
+                    .query_async(&mut c.clone())
+                    .await?;
+                Ok(res.is_some())
+            }
+            Backend::Memory(m) => Ok(m.set_nx(&key, value, ttl)),
+        }
+    }
+
+    pub async fn del(&self, key: &str) -> CacheResult<()> {
+        let key = self.key(key);
+        match &self.backend {
+            Backend::Redis(c) => Ok(c.clone().del::<_, ()>(key).await?),
+            Backend::Memory(m) => {
+                m.del(&key);
+                Ok(())
+            }
+        }
+    }
+
+    /// Delete the key only if it still holds `value` (releasing a lock we own).
+    pub async fn del_if_equals(&self, key: &str, value: &str) -> CacheResult<bool> {
+        let key = self.key(key);
+        match &self.backend {
+            Backend::Redis(c) => {
+                let n: i64 = redis::Script::new(DEL_IF_EQUALS)
+                    .key(key)
+                    .arg(value)
+                    .invoke_async(&mut c.clone())
+                    .await?;
+                Ok(n == 1)
+            }
+            Backend::Memory(m) => Ok(m.del_if_equals(&key, value)),
+        }
+    }
+
+    /// Count a hit in a fixed window that starts with the first hit; returns the new count.
+    pub async fn incr_window(&self, key: &str, window: Duration) -> CacheResult<i64> {
+        let key = self.key(key);
+        match &self.backend {
+            Backend::Redis(c) => Ok(redis::Script::new(INCR_WITH_TTL)
+                .key(key)
+                .arg(millis(window))
+                .invoke_async(&mut c.clone())
+                .await?),
+            Backend::Memory(m) => Ok(m.incr_window(&key, window)),
+        }
+    }
+
+    /// Remaining time to live, if the key exists and expires.
+    pub async fn ttl(&self, key: &str) -> CacheResult<Option<Duration>> {
+        let key = self.key(key);
+        match &self.backend {
+            Backend::Redis(c) => {
+                let ms: i64 = c.clone().pttl(key).await?;
+                Ok((ms > 0).then(|| Duration::from_millis(ms as u64)))
+            }
+            Backend::Memory(m) => Ok(m.ttl(&key)),
+        }
+    }
+
+    pub async fn exists(&self, key: &str) -> CacheResult<bool> {
+        let key = self.key(key);
+        match &self.backend {
+            Backend::Redis(c) => Ok(c.clone().exists(key).await?),
+            Backend::Memory(m) => Ok(m.exists(&key)),
+        }
+    }
+
+    /// Add `delta` to a member's score in a sorted set; returns the new score.
+    pub async fn zincrby(&self, key: &str, member: &str, delta: f64) -> CacheResult<f64> {
+        let key = self.key(key);
+        match &self.backend {
+            Backend::Redis(c) => Ok(c.clone().zincr(key, member, delta).await?),
+            Backend::Memory(m) => Ok(m.zincrby(&key, member, delta)),
+        }
+    }
+
+    /// Replace a whole sorted set at once (build under a temporary key, then rename over).
+    pub async fn zreplace(&self, key: &str, members: &[(String, f64)]) -> CacheResult<()> {
+        let key = self.key(key);
+        match &self.backend {
+            Backend::Redis(c) => {
+                let tmp = format!("{key}:building:{}", uuid::Uuid::new_v4());
+                let mut pipe = redis::pipe();
+                pipe.atomic();
+                for chunk in members.chunks(1_000) {
+                    let items: Vec<(f64, &str)> =
+                        chunk.iter().map(|(m, s)| (*s, m.as_str())).collect();
+                    pipe.zadd_multiple(&tmp, &items).ignore();
+                }
+                if members.is_empty() {
+                    pipe.del(&key).ignore();
+                } else {
+                    pipe.rename(&tmp, &key).ignore();
+                }
+                pipe.query_async::<()>(&mut c.clone()).await?;
+                Ok(())
+            }
+            Backend::Memory(m) => {
+                m.zreplace(&key, members);
+                Ok(())
+            }
+        }
+    }
+
+    /// Members from highest score down, ranks `start..=stop` (0-based, inclusive).
+    pub async fn zrevrange(
+        &self,
+        key: &str,
+        start: usize,
+        stop: usize,
+    ) -> CacheResult<Vec<(String, f64)>> {
+        let key = self.key(key);
+        match &self.backend {
+            Backend::Redis(c) => Ok(c
+                .clone()
+                .zrevrange_withscores(key, start as isize, stop as isize)
+                .await?),
+            Backend::Memory(m) => Ok(m.zrevrange(&key, start, stop)),
+        }
+    }
+
+    /// 0-based rank from the top, if the member is in the set.
+    pub async fn zrevrank(&self, key: &str, member: &str) -> CacheResult<Option<usize>> {
+        let key = self.key(key);
+        match &self.backend {
+            Backend::Redis(c) => Ok(c.clone().zrevrank(key, member).await?),
+            Backend::Memory(m) => Ok(m.zrevrank(&key, member)),
+        }
+    }
+
+    pub async fn zscore(&self, key: &str, member: &str) -> CacheResult<Option<f64>> {
+        let key = self.key(key);
+        match &self.backend {
+            Backend::Redis(c) => Ok(c.clone().zscore(key, member).await?),
+            Backend::Memory(m) => Ok(m.zscore(&key, member)),
+        }
+    }
+
+    pub async fn zcard(&self, key: &str) -> CacheResult<usize> {
+        let key = self.key(key);
+        match &self.backend {
+            Backend::Redis(c) => Ok(c.clone().zcard(key).await?),
+            Backend::Memory(m) => Ok(m.zcard(&key)),
+        }
+    }
+
+    /// Remove every key under this cache's prefix (tests clean up after themselves with it).
+    pub async fn clear_prefix(&self) -> CacheResult<()> {
+        match &self.backend {
+            Backend::Redis(c) => {
+                let mut c = c.clone();
+                let pattern = format!("{}*", self.prefix);
+                let mut cursor: u64 = 0;
+                loop {
+                    let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+                        .arg(cursor)
+                        .arg("MATCH")
+                        .arg(&pattern)
+                        .arg("COUNT")
+                        .arg(500)
+                        .query_async(&mut c)
+                        .await?;
+                    if !keys.is_empty() {
+                        c.del::<_, ()>(keys).await?;
+                    }
+                    if next == 0 {
+                        return Ok(());
+                    }
+                    cursor = next;
+                }
+            }
+            Backend::Memory(m) => {
+                m.clear_prefix(&self.prefix);
+                Ok(())
+            }
+        }
+    }
+}
+
+fn millis(d: Duration) -> u64 {
+    d.as_millis().max(1) as u64
+}

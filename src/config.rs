@@ -1,0 +1,184 @@
+//! Settings, read once from the environment (and an optional `.env` file) and passed in.
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+
+/// Development-only defaults: they let `cargo run` work on a bare laptop and are refused in production.
+pub const DEV_JWT_SECRET: &str = "jiqing-development-jwt-secret-do-not-use-in-production";
+/// 32 bytes, base64: "jiqing-dev-data-key-not-for-prod".
+pub const DEV_DATA_KEY: &str = "amlxaW5nLWRldi1kYXRhLWtleS1ub3QtZm9yLXByb2Q=";
+pub const DEFAULT_WECHAT_API_BASE: &str = "https://api.weixin.qq.com";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone)]
+pub struct WechatSettings {
+    pub appid: String,
+    pub secret: SecretString,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub environment: Environment,
+    pub bind: String,
+    pub database_url: String,
+    pub redis_url: Option<String>,
+    /// Prepended to every cache key (tests use one per test so they can share a Redis).
+    pub cache_prefix: String,
+    pub jwt_secret: SecretString,
+    /// Current data-encryption key (base64, 32 bytes); previous keys still decrypt old values.
+    pub data_key: SecretString,
+    pub previous_data_keys: Vec<SecretString>,
+    /// Key of the keyed hash used for equality look-ups of encrypted values (defaults to one
+    /// derived from the data key; set it explicitly before rotating data keys).
+    pub index_key: Option<SecretString>,
+    pub wechat: Option<WechatSettings>,
+    pub wechat_api_base: String,
+    pub migrate_on_start: bool,
+    pub run_background_tasks: bool,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    /// Staff login: failed attempts allowed per account, and attempts per IP, in `login_window`.
+    pub login_max_failures_per_account: u32,
+    pub login_max_attempts_per_ip: u32,
+    pub login_window: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("配置错误 / configuration error: {0}")]
+    Invalid(String),
+}
+
+fn parse_bool(
+    var: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: bool,
+) -> Result<bool, ConfigError> {
+    match var(name).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(other) => Err(ConfigError::Invalid(format!(
+            "{name} must be true or false, got {other:?}"
+        ))),
+    }
+}
+
+impl Settings {
+    /// Read settings from the process environment (after loading `.env` if present) and check them.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let _ = dotenvy::dotenv();
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// The development defaults, as `cargo run` on a bare laptop gets them.
+    pub fn defaults() -> Self {
+        Self::from_vars(|_| None).expect("the development defaults are valid")
+    }
+
+    /// Build settings from any variable source (the environment, or a map in tests).
+    pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let var = |name: &str| get(name).filter(|v| !v.trim().is_empty());
+        let environment = match var("JIQING_ENV").as_deref() {
+            None | Some("development") => Environment::Development,
+            Some("production") => Environment::Production,
+            Some(other) => {
+                return Err(ConfigError::Invalid(format!(
+                    "JIQING_ENV must be development or production, got {other:?}"
+                )));
+            }
+        };
+        let wechat = match (var("WECHAT_APPID"), var("WECHAT_SECRET")) {
+            (Some(appid), Some(secret)) => Some(WechatSettings {
+                appid,
+                secret: SecretString::from(secret),
+            }),
+            (None, None) => None,
+            _ => {
+                return Err(ConfigError::Invalid(
+                    "WECHAT_APPID and WECHAT_SECRET must be set together".into(),
+                ));
+            }
+        };
+        let settings = Settings {
+            environment,
+            bind: var("JIQING_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            database_url: var("DATABASE_URL")
+                .unwrap_or_else(|| "sqlite://jiqing.db?mode=rwc".into()),
+            redis_url: var("REDIS_URL"),
+            cache_prefix: var("JIQING_CACHE_PREFIX").unwrap_or_else(|| "jiqing:".into()),
+            jwt_secret: SecretString::from(
+                var("JIQING_JWT_SECRET").unwrap_or_else(|| DEV_JWT_SECRET.into()),
+            ),
+            data_key: SecretString::from(
+                var("JIQING_DATA_KEY").unwrap_or_else(|| DEV_DATA_KEY.into()),
+            ),
+            previous_data_keys: var("JIQING_PREVIOUS_DATA_KEYS")
+                .map(|v| {
+                    v.split(',')
+                        .map(|k| SecretString::from(k.trim().to_owned()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            index_key: var("JIQING_INDEX_KEY").map(SecretString::from),
+            wechat,
+            wechat_api_base: var("WECHAT_API_BASE")
+                .unwrap_or_else(|| DEFAULT_WECHAT_API_BASE.into())
+                .trim_end_matches('/')
+                .to_owned(),
+            migrate_on_start: parse_bool(&var, "JIQING_MIGRATE_ON_START", true)?,
+            run_background_tasks: parse_bool(&var, "JIQING_BACKGROUND_TASKS", true)?,
+            access_token_ttl: Duration::from_secs(2 * 3600),
+            refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
+            login_max_failures_per_account: 5,
+            login_max_attempts_per_ip: 30,
+            login_window: Duration::from_secs(15 * 60),
+        };
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Refuse settings that would be unsafe: in production every secret must be set and differ
+    /// from the development defaults; everywhere, keys must have the right shape.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        crate::crypto::DataCipher::from_settings(self)
+            .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        if self.environment != Environment::Production {
+            return Ok(());
+        }
+        let mut problems = Vec::new();
+        let jwt = self.jwt_secret.expose_secret();
+        if jwt == DEV_JWT_SECRET || jwt.len() < 32 {
+            problems
+                .push("JIQING_JWT_SECRET must be set to a random value of at least 32 characters");
+        }
+        if self.data_key.expose_secret() == DEV_DATA_KEY {
+            problems.push("JIQING_DATA_KEY must be set (base64 of 32 random bytes)");
+        }
+        if self.wechat.is_none() {
+            problems.push("WECHAT_APPID and WECHAT_SECRET must be set");
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigError::Invalid(format!(
+                "refusing to start in production: {}",
+                problems.join("; ")
+            )))
+        }
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.environment == Environment::Production
+    }
+
+    /// Development login (`dev:<name>` codes) is possible only without WeChat and outside production.
+    pub fn dev_login_enabled(&self) -> bool {
+        !self.is_production() && self.wechat.is_none()
+    }
+}

@@ -1,0 +1,40 @@
+//! Database connection for both backends, and the migrations.
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+
+pub fn is_sqlite(url: &str) -> bool {
+    url.starts_with("sqlite:")
+}
+
+pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    let mut opt = ConnectOptions::new(url.to_owned());
+    opt.sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(10));
+    if is_sqlite(url) {
+        // SQLite allows one writer at a time; a single connection makes every transaction
+        // serial instead of failing with SQLITE_BUSY when a reader upgrades to a writer. It is
+        // kept open for the life of the process (an in-memory database lives in its connection).
+        opt.max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None::<Duration>)
+            .max_lifetime(None::<Duration>)
+            .map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+            });
+    } else {
+        opt.max_connections(32).min_connections(1);
+    }
+    Ok(Database::connect(opt).await?)
+}
+
+/// Apply every pending migration; applying twice is a no-op.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    Migrator::up(db, None).await?;
+    Ok(())
+}

@@ -1,0 +1,68 @@
+//! Liveness and readiness probes.
+use actix_web::{HttpResponse, get, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::{ApiError, ErrorEnvelope};
+use crate::startup::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct HealthStatus {
+    /// `ok`
+    pub status: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReadyStatus {
+    pub database: String,
+    /// `redis` or `memory`, when it answers.
+    pub cache: String,
+}
+
+/// The process is alive.
+#[utoipa::path(tag = "health", operation_id = "get_health", responses((status = 200, body = HealthStatus)))]
+#[get("/health")]
+pub async fn live() -> HttpResponse {
+    HttpResponse::Ok().json(HealthStatus {
+        status: "ok".into(),
+    })
+}
+
+/// The database and the cache answer; 503 when either does not.
+#[utoipa::path(
+    tag = "health",
+    operation_id = "get_readiness",
+    responses((status = 200, body = ReadyStatus), (status = 503, body = ErrorEnvelope))
+)]
+#[get("/health/ready")]
+pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let timeout = std::time::Duration::from_secs(3);
+    let db_ok = matches!(
+        tokio::time::timeout(timeout, state.db.ping()).await,
+        Ok(Ok(()))
+    );
+    let cache_ok = matches!(
+        tokio::time::timeout(timeout, state.cache.ping()).await,
+        Ok(Ok(()))
+    );
+    if !db_ok || !cache_ok {
+        tracing::warn!(db_ok, cache_ok, "readiness check failed");
+        return Err(ApiError::Unavailable(
+            if db_ok {
+                "CACHE_UNAVAILABLE"
+            } else {
+                "DATABASE_UNAVAILABLE"
+            },
+            "服务暂不可用，请稍后重试".into(),
+        ));
+    }
+    Ok(HttpResponse::Ok().json(ReadyStatus {
+        database: "ok".into(),
+        cache: if state.cache.is_redis() {
+            "redis"
+        } else {
+            "memory"
+        }
+        .into(),
+    }))
+}

@@ -1,0 +1,28 @@
+//! Background work that runs on every instance. Each job must be safe to run on several
+//! instances at once (a conditional update in the database, or a lock in the shared cache), so
+//! that it happens exactly once however many servers are up.
+use std::future::Future;
+use std::time::Duration;
+
+use crate::startup::AppState;
+
+/// Start every periodic job. Domains add theirs here.
+pub fn spawn_all(_state: &AppState) {}
+
+/// Run `job` every `interval`, logging failures and carrying on.
+pub fn spawn_periodic<F, Fut>(name: &'static str, interval: Duration, state: AppState, job: F)
+where
+    F: Fn(AppState) -> Fut + Send + 'static,
+    Fut: Future<Output = anyhow::Result<()>> + Send,
+{
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = job(state.clone()).await {
+                tracing::warn!(job = name, error = ?e, "background job failed");
+            }
+        }
+    });
+}

@@ -1,0 +1,55 @@
+//! The OpenAPI document: collected from the registered handlers, so a route cannot be missed.
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::error::{ErrorEnvelope, FieldError};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "吉青助农工程 API",
+        description = "Backend of the Jilin Communist Youth League's rural-revitalisation mini-program. \
+Errors always use the `ErrorEnvelope` schema; see docs/api-design.md for conventions and error codes.",
+        version = "1.0.0"
+    ),
+    modifiers(&BearerScheme),
+    components(schemas(ErrorEnvelope, FieldError)),
+    tags(
+        (name = "auth", description = "登录与身份"),
+        (name = "regions", description = "行政区划"),
+        (name = "staff", description = "团干部与合作银行账号"),
+        (name = "health", description = "运行状态")
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The document as served, built without a database (the stale-document test uses this).
+pub fn document() -> utoipa::openapi::OpenApi {
+    crate::startup::routes_document()
+}
+
+/// Pretty JSON with a trailing newline, exactly as committed in `openapi/openapi.json`.
+pub fn document_json() -> String {
+    let mut s = document()
+        .to_pretty_json()
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}

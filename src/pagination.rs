@@ -1,0 +1,55 @@
+//! One way to page every list: `?page=1&pageSize=20` in, `{items, total, page, pageSize}` out.
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::{ApiError, ApiResult};
+
+pub const MAX_PAGE_SIZE: u64 = 100;
+
+#[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// 1-based page number (default 1).
+    #[param(minimum = 1, example = 1)]
+    pub page: Option<u64>,
+    /// Items per page, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100, example = 20)]
+    pub page_size: Option<u64>,
+}
+
+impl PageQuery {
+    /// The checked (page, page size), both at least 1.
+    pub fn parts(&self) -> ApiResult<(u64, u64)> {
+        let page = self.page.unwrap_or(1);
+        let size = self.page_size.unwrap_or(20);
+        if page == 0 {
+            return Err(ApiError::field("page", "RANGE", "页码从1开始"));
+        }
+        if size == 0 || size > MAX_PAGE_SIZE {
+            return Err(ApiError::field("pageSize", "RANGE", "每页条数应为1至100"));
+        }
+        Ok((page, size))
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Number of items across all pages.
+    pub total: u64,
+    pub page: u64,
+    pub page_size: u64,
+}
+
+impl<T> Page<T> {
+    pub fn new(items: Vec<T>, total: u64, (page, page_size): (u64, u64)) -> Self {
+        Self {
+            items,
+            total,
+            page,
+            page_size,
+        }
+    }
+}

@@ -1,0 +1,71 @@
+use actix_web::{HttpResponse, get, post, web};
+use chrono::Utc;
+use entity::banks;
+use sea_orm::{ActiveModelTrait, EntityTrait, QueryOrder, Set};
+use uuid::Uuid;
+use validator::Validate;
+
+use super::dto::{BankView, CreateBankRequest};
+use crate::auth::Cadre;
+use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::startup::AppState;
+
+/// Register a partner bank (province cadres only).
+#[utoipa::path(
+    tag = "staff",
+    operation_id = "create_bank",
+    security(("bearer" = [])),
+    request_body = CreateBankRequest,
+    responses(
+        (status = 201, body = BankView),
+        (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope),
+        (status = 409, body = ErrorEnvelope, description = "DUPLICATE: a bank with that name exists"),
+        (status = 422, body = ErrorEnvelope)
+    )
+)]
+#[post("/admin/banks")]
+pub async fn create_bank(
+    state: web::Data<AppState>,
+    cadre: Cadre,
+    body: web::Json<CreateBankRequest>,
+) -> ApiResult<HttpResponse> {
+    body.validate()?;
+    if !cadre.is_province() {
+        return Err(ApiError::Forbidden(
+            "PROVINCE_CADRE_ONLY",
+            "仅省级团干部可以添加合作银行".into(),
+        ));
+    }
+    let bank = banks::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set(body.name.trim().to_owned()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&state.db)
+    .await?;
+    Ok(HttpResponse::Created().json(BankView::from(bank)))
+}
+
+/// The partner banks.
+#[utoipa::path(
+    tag = "staff",
+    operation_id = "list_banks",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = [BankView]),
+        (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope)
+    )
+)]
+#[get("/admin/banks")]
+pub async fn list_banks(
+    state: web::Data<AppState>,
+    _cadre: Cadre,
+) -> ApiResult<web::Json<Vec<BankView>>> {
+    let all = banks::Entity::find()
+        .order_by_asc(banks::Column::Name)
+        .all(&state.db)
+        .await?;
+    Ok(web::Json(all.into_iter().map(Into::into).collect()))
+}

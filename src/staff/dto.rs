@@ -1,0 +1,95 @@
+use chrono::{DateTime, FixedOffset};
+use entity::{banks, users};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::auth::CadreLevel;
+use crate::time::to_china;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffRole {
+    Cadre,
+    BankOfficer,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"username": "nanguan_admin", "password": "a-long-passphrase", "displayName": "南关区团委", "role": "cadre", "regionCode": "220102"}))]
+pub struct CreateStaffRequest {
+    /// Login name: 3–32 letters, digits, `_` or `.`; stored in lower case.
+    #[validate(length(min = 3, max = 32, message = "用户名长度应为3至32个字符"))]
+    #[schema(min_length = 3, max_length = 32, pattern = "^[A-Za-z0-9_.]+$")]
+    pub username: String,
+    #[validate(length(min = 10, max = 128, message = "密码长度应为10至128个字符"))]
+    #[schema(min_length = 10, max_length = 128, format = Password)]
+    pub password: String,
+    #[validate(length(min = 1, max = 32, message = "姓名或单位名称长度应为1至32个字符"))]
+    #[schema(min_length = 1, max_length = 32)]
+    pub display_name: String,
+    pub role: StaffRole,
+    /// For a cadre: the province, city or county they act for (their level follows from it).
+    pub region_code: Option<String>,
+    /// For a bank officer: their bank.
+    pub bank_id: Option<Uuid>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StaffView {
+    pub id: Uuid,
+    pub username: String,
+    pub display_name: String,
+    pub role: StaffRole,
+    pub cadre_level: Option<CadreLevel>,
+    pub region_code: Option<String>,
+    pub bank_id: Option<Uuid>,
+    pub disabled: bool,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+impl From<users::Model> for StaffView {
+    fn from(u: users::Model) -> Self {
+        Self {
+            id: u.id,
+            username: u.username.unwrap_or_default(),
+            display_name: u.display_name,
+            role: if u.staff_role.as_deref() == Some(crate::auth::identity::STAFF_BANK_OFFICER) {
+                StaffRole::BankOfficer
+            } else {
+                StaffRole::Cadre
+            },
+            cadre_level: u.cadre_level.as_deref().and_then(CadreLevel::parse),
+            region_code: u.region_code,
+            bank_id: u.bank_id,
+            disabled: u.disabled,
+            created_at: to_china(u.created_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateBankRequest {
+    #[validate(length(min = 2, max = 64, message = "银行名称长度应为2至64个字符"))]
+    #[schema(min_length = 2, max_length = 64, example = "吉林银行")]
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BankView {
+    pub id: Uuid,
+    pub name: String,
+}
+
+impl From<banks::Model> for BankView {
+    fn from(b: banks::Model) -> Self {
+        Self {
+            id: b.id,
+            name: b.name,
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! Staff accounts (cadres, bank officers) and partner banks, managed by cadres inside their region.
+mod accounts;
+mod banks;
+pub mod dto;
+
+pub use accounts::{NewStaff, create_account};
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(accounts::create_staff)
+        .service(accounts::list_staff)
+        .service(banks::create_bank)
+        .service(banks::list_banks);
+}

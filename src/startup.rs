@@ -1,0 +1,212 @@
+//! Building and running the application; `main` and the tests boot it the same way.
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::{Server, Service};
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::{App, HttpMessage, HttpRequest, HttpServer, web};
+use sea_orm::DatabaseConnection;
+use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa::OpenApi;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::{AppExt, scope};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::JwtKeys;
+use crate::auth::wechat::WechatClient;
+use crate::cache::Cache;
+use crate::config::Settings;
+use crate::crypto::DataCipher;
+use crate::error::{ApiError, FieldError, camel_case};
+use crate::fallback::RouteTable;
+use crate::openapi::ApiDoc;
+use crate::{auth, db, health, jobs, regions, staff};
+
+/// Everything a handler needs, shared by all workers (cheap to clone: handles and `Arc`s).
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub cache: Cache,
+    pub settings: Arc<Settings>,
+    pub cipher: Arc<DataCipher>,
+    pub jwt: JwtKeys,
+    pub wechat: WechatClient,
+}
+
+impl AppState {
+    /// Connect to the database (migrating it unless told not to) and to the cache.
+    pub async fn connect(settings: Settings) -> anyhow::Result<Self> {
+        let db = db::connect(&settings.database_url).await?;
+        if settings.migrate_on_start {
+            db::migrate(&db).await?;
+        }
+        let cache = match &settings.redis_url {
+            Some(url) => Cache::redis(url, &settings.cache_prefix).await?,
+            None => Cache::memory(&settings.cache_prefix),
+        };
+        let cipher = Arc::new(DataCipher::from_settings(&settings)?);
+        let jwt = JwtKeys::new(&settings.jwt_secret, settings.access_token_ttl)?;
+        let wechat = WechatClient::new(&settings.wechat_api_base, settings.wechat.clone())?;
+        Ok(Self {
+            db,
+            cache,
+            settings: Arc::new(settings),
+            cipher,
+            jwt,
+            wechat,
+        })
+    }
+}
+
+/// Every API route. Handlers are registered with `.service(..)` only, so each one is in the
+/// OpenAPI document.
+pub fn api_routes(cfg: &mut ServiceConfig) {
+    cfg.service(
+        scope::scope("/api/v1")
+            .configure(auth::routes)
+            .configure(regions::routes)
+            .configure(staff::routes),
+    )
+    .service(health::live)
+    .service(health::ready);
+}
+
+/// The OpenAPI document of [`api_routes`], built without a database.
+pub fn routes_document() -> utoipa::openapi::OpenApi {
+    let (_, doc) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(api_routes)
+        .split_for_parts();
+    doc
+}
+
+fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let api = match &err {
+        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType(
+            "UNSUPPORTED_MEDIA_TYPE",
+            "请求体须为JSON（Content-Type: application/json）".into(),
+        ),
+        JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
+            ApiError::PayloadTooLarge("PAYLOAD_TOO_LARGE", "请求体过大".into())
+        }
+        JsonPayloadError::Deserialize(e) if e.is_data() => {
+            let text = e.to_string();
+            let missing = text
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.split('`').next());
+            match missing {
+                Some(field) => ApiError::field(&camel_case(field), "REQUIRED", "缺少必填项"),
+                None => ApiError::field(
+                    "",
+                    "INVALID_VALUE",
+                    format!("字段类型或取值不正确（{text}）"),
+                ),
+            }
+        }
+        _ => ApiError::BadRequest("MALFORMED_JSON", "请求体不是有效的JSON".into()),
+    };
+    api.into()
+}
+
+fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::Validation(vec![FieldError::new(
+        "",
+        "INVALID_QUERY",
+        format!("查询参数不正确（{err}）"),
+    )])
+    .into()
+}
+
+fn path_error(_err: PathError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::NotFound("NOT_FOUND", "请求的记录不存在".into()).into()
+}
+
+/// Largest JSON body accepted (a talent profile with a long introduction fits many times over).
+const JSON_LIMIT: usize = 256 * 1024;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(&settings.bind)?;
+        let state = AppState::connect(settings).await?;
+        Self::serve(state, listener)
+    }
+
+    /// A further instance in this process that shares `cache` with an existing one, as
+    /// instances share Redis in production (tests use it on the in-process cache).
+    pub async fn build_sharing_cache(settings: Settings, cache: Cache) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(&settings.bind)?;
+        let mut state = AppState::connect(settings).await?;
+        state.cache = cache;
+        Self::serve(state, listener)
+    }
+
+    pub fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<Self> {
+        let port = listener.local_addr()?.port();
+        if state.settings.run_background_tasks {
+            jobs::spawn_all(&state);
+        }
+        let table = web::Data::new(RouteTable::from_openapi(&routes_document()));
+        let data = web::Data::new(state.clone());
+        let server = HttpServer::new(move || {
+            App::new()
+                .into_utoipa_app()
+                .openapi(ApiDoc::openapi())
+                .app_data(data.clone())
+                .app_data(table.clone())
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(JSON_LIMIT)
+                        .error_handler(json_error),
+                )
+                .app_data(web::QueryConfig::default().error_handler(query_error))
+                .app_data(web::PathConfig::default().error_handler(path_error))
+                .configure(api_routes)
+                .openapi_service(|api| {
+                    SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", api)
+                })
+                .default_service(web::to(crate::fallback::not_found))
+                .into_app()
+                .service(web::redirect("/swagger-ui", "/swagger-ui/"))
+                .wrap_fn(|req, srv| {
+                    let id = req.extensions().get::<RequestId>().map(|r| r.to_string());
+                    let fut = srv.call(req);
+                    async move {
+                        let mut res = fut.await?;
+                        if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+                            res.headers_mut()
+                                .insert(HeaderName::from_static("x-request-id"), value);
+                        }
+                        Ok(res)
+                    }
+                })
+                .wrap(TracingLogger::default())
+        })
+        .listen(listener)?
+        .run();
+        Ok(Self {
+            port,
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,121 @@
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn unknown_routes_and_wrong_methods_use_the_envelope() {
+    let app = spawn_app().await;
+    assert_error(
+        app.get("/api/v1/nothing-here", None).await,
+        StatusCode::NOT_FOUND,
+        "ROUTE_NOT_FOUND",
+    )
+    .await;
+    let resp = app.delete("/api/v1/regions/220000", None).await;
+    assert_eq!(resp.headers()["allow"], "GET");
+    assert_error(resp, StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED").await;
+    let resp = app.get("/api/v1/auth/login", None).await;
+    assert_eq!(resp.headers()["allow"], "POST");
+    assert!(
+        resp.headers().get("x-request-id").is_some(),
+        "every response names its request"
+    );
+}
+
+#[tokio::test]
+async fn malformed_oversized_and_mistyped_bodies_are_clear_errors() {
+    let app = spawn_app().await;
+    let url = app.url("/api/v1/auth/wechat-login");
+    let send = |body: String, ct: &'static str| {
+        app.client
+            .post(&url)
+            .header("content-type", ct)
+            .body(body)
+            .send()
+    };
+
+    assert_error(
+        send("{\"code\":".into(), "application/json").await.unwrap(),
+        StatusCode::BAD_REQUEST,
+        "MALFORMED_JSON",
+    )
+    .await;
+    assert_error(
+        send("{\"code\":\"x\"}".into(), "text/plain").await.unwrap(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "UNSUPPORTED_MEDIA_TYPE",
+    )
+    .await;
+    let huge = format!("{{\"code\":\"{}\"}}", "x".repeat(300 * 1024));
+    assert_error(
+        send(huge, "application/json").await.unwrap(),
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "PAYLOAD_TOO_LARGE",
+    )
+    .await;
+    let body = assert_error(
+        send("{\"code\": 5}".into(), "application/json")
+            .await
+            .unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert_eq!(body["error"]["fields"][0]["code"], "INVALID_VALUE");
+    let body = assert_error(
+        send("{\"code\": \"\"}".into(), "application/json")
+            .await
+            .unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert_eq!(body["error"]["fields"][0]["field"], "code");
+    assert_eq!(body["error"]["fields"][0]["message"], "登录凭证不能为空");
+}
+
+#[tokio::test]
+async fn bad_query_parameters_are_a_422() {
+    let app = spawn_app().await;
+    let cadre = app.admin_of("220000").await;
+    assert_error(
+        app.get("/api/v1/admin/staff?page=abc", Some(&cadre.token))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert_error(
+        app.get("/api/v1/admin/staff?pageSize=1000", Some(&cadre.token))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "VALIDATION_FAILED",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn health_and_readiness_answer() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/health", None).await.status(), StatusCode::OK);
+    let ready = json_of(app.get("/health/ready", None).await, StatusCode::OK).await;
+    assert_eq!(ready["database"], "ok");
+    let expected = if std::env::var("TEST_REDIS_URL").is_ok_and(|u| !u.is_empty()) {
+        "redis"
+    } else {
+        "memory"
+    };
+    assert_eq!(ready["cache"], expected);
+}
+
+#[tokio::test]
+async fn readiness_is_503_when_the_database_is_gone() {
+    let app = spawn_app().await;
+    app.db().clone().close().await.unwrap();
+    assert_error(
+        app.get("/health/ready", None).await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "DATABASE_UNAVAILABLE",
+    )
+    .await;
+}

@@ -1,0 +1,326 @@
+//! `spawn_app()`: the real application on port 0 against a fresh database — an SQLite file by
+//! default, a uniquely named PostgreSQL database when `TEST_DATABASE_URL` is set (dropped
+//! afterwards) — and a per-test key prefix in Redis when `TEST_REDIS_URL` is set.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use jiqing::config::{Settings, WechatSettings};
+use jiqing::staff::{NewStaff, create_account, dto::StaffRole};
+use jiqing::startup::{AppState, Application};
+use reqwest::{Method, Response, StatusCode};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+use uuid::Uuid;
+use wiremock::MockServer;
+
+pub const TEST_APPID: &str = "wx_test_appid";
+
+/// Owns the per-test database and cache keys, and removes them when the last instance is gone.
+struct Resources {
+    sqlite_file: Option<std::path::PathBuf>,
+    pg: Option<(String, String)>,
+    redis: Option<(String, String)>,
+}
+
+impl Drop for Resources {
+    fn drop(&mut self) {
+        if let Some(path) = &self.sqlite_file {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+        }
+        let pg = self.pg.take();
+        let redis = self.redis.take();
+        if pg.is_none() && redis.is_none() {
+            return;
+        }
+        // Drop runs inside the test's runtime: clean up on a thread with a runtime of its own.
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async move {
+                if let Some((admin_url, name)) = pg
+                    && let Ok(admin) = Database::connect(&admin_url).await
+                {
+                    let _ = admin
+                        .execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                        ))
+                        .await;
+                }
+                if let Some((url, prefix)) = redis
+                    && let Ok(cache) = jiqing::cache::Cache::redis(&url, &prefix).await
+                {
+                    let _ = cache.clear_prefix().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub port: u16,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    pub settings: Settings,
+    resources: Arc<Resources>,
+}
+
+/// A logged-in caller.
+#[derive(Debug, Clone)]
+pub struct Login {
+    pub token: String,
+    pub refresh: String,
+    pub user_id: String,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// The app with WeChat configured against a local fake server.
+pub async fn spawn_app_with_wechat() -> (TestApp, MockServer) {
+    let wx = MockServer::start().await;
+    let base = wx.uri();
+    let app = spawn_app_with(move |s| {
+        s.wechat = Some(WechatSettings {
+            appid: TEST_APPID.into(),
+            secret: "wx_test_secret".to_owned().into(),
+        });
+        s.wechat_api_base = base;
+    })
+    .await;
+    (app, wx)
+}
+
+pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
+    // Logs only when asked for: `TEST_LOG=1 cargo test …`.
+    if std::env::var("TEST_LOG").is_ok() {
+        jiqing::telemetry::init(false);
+    }
+    let id = Uuid::new_v4().simple().to_string();
+    let mut settings = Settings::defaults();
+    settings.bind = "127.0.0.1:0".into();
+    settings.run_background_tasks = true;
+    let mut resources = Resources {
+        sqlite_file: None,
+        pg: None,
+        redis: None,
+    };
+    match std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        Some(admin_url) => {
+            let name = format!("jiqing_test_{id}");
+            let admin = Database::connect(&admin_url)
+                .await
+                .expect("TEST_DATABASE_URL answers");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .expect("create test database");
+            let (base, _) = admin_url.rsplit_once('/').expect("URL names a database");
+            settings.database_url = format!("{base}/{name}");
+            resources.pg = Some((admin_url, name));
+        }
+        None => {
+            let dir = std::env::temp_dir().join("jiqing-tests");
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            let path = dir.join(format!("{id}.db"));
+            settings.database_url = format!("sqlite://{}?mode=rwc", path.display());
+            resources.sqlite_file = Some(path);
+        }
+    }
+    if let Some(url) = std::env::var("TEST_REDIS_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        settings.cache_prefix = format!("test:{id}:");
+        settings.redis_url = Some(url.clone());
+        resources.redis = Some((url, settings.cache_prefix.clone()));
+    }
+    customize(&mut settings);
+    start(settings, Arc::new(resources), None).await
+}
+
+async fn start(
+    settings: Settings,
+    resources: Arc<Resources>,
+    cache: Option<jiqing::cache::Cache>,
+) -> TestApp {
+    let app = match cache {
+        Some(cache) => Application::build_sharing_cache(settings.clone(), cache).await,
+        None => Application::build(settings.clone()).await,
+    }
+    .expect("app builds");
+    let port = app.port();
+    let state = app.state().clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        port,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client"),
+        state,
+        settings,
+        resources,
+    }
+}
+
+impl TestApp {
+    /// A second server instance sharing this one's database and cache (as in production).
+    pub async fn spawn_another_instance(&self) -> TestApp {
+        let mut settings = self.settings.clone();
+        settings.bind = "127.0.0.1:0".into();
+        // Both instances share one cache: Redis when TEST_REDIS_URL is set, else this process's store.
+        start(
+            settings,
+            self.resources.clone(),
+            Some(self.state.cache.clone()),
+        )
+        .await
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.state.db
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Response {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        req.send().await.expect("request sent")
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.request(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.request(Method::PUT, path, token, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::DELETE, path, token, None).await
+    }
+
+    /// Log in through the development WeChat login as a stable youth called `name`.
+    pub async fn login_as_youth(&self, name: &str) -> Login {
+        let resp = self
+            .post(
+                "/api/v1/auth/wechat-login",
+                None,
+                &json!({ "code": format!("dev:{name}") }),
+            )
+            .await;
+        assert_eq!(resp.status(), StatusCode::OK, "dev login works");
+        login_from(resp.json().await.expect("json"))
+    }
+
+    /// Create a cadre account for `region` directly and log in with it over HTTP.
+    pub async fn admin_of(&self, region: &str) -> Login {
+        let username = format!("cadre_{}", &Uuid::new_v4().simple().to_string()[..12]);
+        self.create_staff(&username, StaffRole::Cadre, Some(region), None)
+            .await;
+        self.login_staff(&username).await
+    }
+
+    pub async fn create_staff(
+        &self,
+        username: &str,
+        role: StaffRole,
+        region: Option<&str>,
+        bank: Option<Uuid>,
+    ) {
+        create_account(
+            self.db(),
+            NewStaff {
+                username: username.into(),
+                password: STAFF_PASSWORD.into(),
+                display_name: "测试账号".into(),
+                role,
+                region_code: region.map(Into::into),
+                bank_id: bank,
+            },
+        )
+        .await
+        .expect("staff account created");
+    }
+
+    pub async fn login_staff(&self, username: &str) -> Login {
+        let resp = self
+            .post(
+                "/api/v1/auth/login",
+                None,
+                &json!({ "username": username, "password": STAFF_PASSWORD }),
+            )
+            .await;
+        assert_eq!(resp.status(), StatusCode::OK, "staff login works");
+        login_from(resp.json().await.expect("json"))
+    }
+}
+
+pub const STAFF_PASSWORD: &str = "correct horse battery";
+
+pub fn login_from(body: Value) -> Login {
+    Login {
+        token: body["accessToken"]
+            .as_str()
+            .expect("accessToken")
+            .to_owned(),
+        refresh: body["refreshToken"]
+            .as_str()
+            .expect("refreshToken")
+            .to_owned(),
+        user_id: body["user"]["id"].as_str().expect("user id").to_owned(),
+    }
+}
+
+/// Read a response as JSON, asserting its status first.
+pub async fn json_of(resp: Response, status: StatusCode) -> Value {
+    let actual = resp.status();
+    let body: Value = resp.json().await.unwrap_or(Value::Null);
+    assert_eq!(actual, status, "unexpected status; body: {body}");
+    body
+}
+
+/// Assert an error envelope with the given status and code.
+pub async fn assert_error(resp: Response, status: StatusCode, code: &str) -> Value {
+    let body = json_of(resp, status).await;
+    assert_eq!(body["error"]["code"], code, "error code; body: {body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "a message for people"
+    );
+    body
+}

@@ -1,0 +1,8 @@
+//! The one integration-test binary: black-box tests over HTTP against the real app.
+mod helpers;
+
+mod auth;
+mod errors;
+mod openapi;
+mod regions;
+mod staff;

@@ -1,0 +1,166 @@
+use jiqing::staff::dto::StaffRole;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn a_changchun_cadre_acts_on_220102_and_is_refused_on_2202() {
+    let app = spawn_app().await;
+    let changchun = app.admin_of("220100").await;
+    let ok = json_of(
+        app.post(
+            "/api/v1/admin/staff",
+            Some(&changchun.token),
+            &json!({"username": "nanguan", "password": STAFF_PASSWORD, "displayName": "南关区团委", "role": "cadre", "regionCode": "220102"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(ok["cadreLevel"], "county");
+    assert_error(
+        app.post(
+            "/api/v1/admin/staff",
+            Some(&changchun.token),
+            &json!({"username": "chuanying", "password": STAFF_PASSWORD, "displayName": "船营区团委", "role": "cadre", "regionCode": "220204"}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "OUTSIDE_REGION",
+    )
+    .await;
+    // The new county cadre can log in and sees only their own region's staff.
+    let nanguan = app.login_staff("nanguan").await;
+    let list = json_of(
+        app.get("/api/v1/admin/staff", Some(&nanguan.token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["username"], "nanguan");
+    let list = json_of(
+        app.get("/api/v1/admin/staff", Some(&changchun.token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(list["total"], 2);
+}
+
+#[tokio::test]
+async fn staff_accounts_need_a_real_cadre_region_and_a_unique_name() {
+    let app = spawn_app().await;
+    let province = app.admin_of("220000").await;
+    let make = |username: &str, region: &str| json!({"username": username, "password": STAFF_PASSWORD, "displayName": "x", "role": "cadre", "regionCode": region});
+    let body = assert_error(
+        app.post(
+            "/api/v1/admin/staff",
+            Some(&province.token),
+            &make("a_b", "229999"),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert_eq!(body["error"]["fields"][0]["field"], "regionCode");
+    assert_eq!(body["error"]["fields"][0]["code"], "UNKNOWN_REGION");
+    assert_error(
+        app.post(
+            "/api/v1/admin/staff",
+            Some(&province.token),
+            &make("town", "220102001"),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    json_of(
+        app.post(
+            "/api/v1/admin/staff",
+            Some(&province.token),
+            &make("dup", "220100"),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_error(
+        app.post(
+            "/api/v1/admin/staff",
+            Some(&province.token),
+            &make("DUP", "220200"),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "USERNAME_TAKEN",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn only_province_cadres_add_banks_and_bank_officers() {
+    let app = spawn_app().await;
+    let province = app.admin_of("220000").await;
+    let city = app.admin_of("220100").await;
+    assert_error(
+        app.post(
+            "/api/v1/admin/banks",
+            Some(&city.token),
+            &json!({"name": "吉林银行"}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "PROVINCE_CADRE_ONLY",
+    )
+    .await;
+    let bank = json_of(
+        app.post(
+            "/api/v1/admin/banks",
+            Some(&province.token),
+            &json!({"name": "吉林银行"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let officer = json!({"username": "jlbank1", "password": STAFF_PASSWORD, "displayName": "信贷员", "role": "bank_officer", "bankId": bank["id"]});
+    assert_error(
+        app.post("/api/v1/admin/staff", Some(&city.token), &officer)
+            .await,
+        StatusCode::FORBIDDEN,
+        "PROVINCE_CADRE_ONLY",
+    )
+    .await;
+    json_of(
+        app.post("/api/v1/admin/staff", Some(&province.token), &officer)
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let login = app.login_staff("jlbank1").await;
+    let me = json_of(
+        app.get("/api/v1/me", Some(&login.token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(me["roles"], json!(["bank_officer"]));
+    assert_eq!(me["bankName"], "吉林银行");
+    // A bank officer is not a cadre.
+    assert_error(
+        app.get("/api/v1/admin/staff", Some(&login.token)).await,
+        StatusCode::FORBIDDEN,
+        "ROLE_REQUIRED",
+    )
+    .await;
+    // And a youth is neither.
+    let youth = app.login_as_youth("eve").await;
+    assert_error(
+        app.get("/api/v1/admin/banks", Some(&youth.token)).await,
+        StatusCode::FORBIDDEN,
+        "ROLE_REQUIRED",
+    )
+    .await;
+    let _ = StaffRole::Cadre;
+}
