@@ -1,6 +1,7 @@
 //! 吉青助农工程 backend.
 pub mod auth;
 pub mod cache;
+pub mod checkin_codes;
 pub mod config;
 pub mod crypto;
 pub mod db;
@@ -13,6 +14,7 @@ pub mod pagination;
 pub mod regions;
 pub mod staff;
 pub mod startup;
+pub mod talents;
 pub mod telemetry;
 pub mod time;
 pub mod validation;

@@ -13,9 +13,12 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{AppExt, scope};
 use utoipa_swagger_ui::SwaggerUi;
 
+use secrecy::ExposeSecret;
+
 use crate::auth::JwtKeys;
 use crate::auth::wechat::WechatClient;
 use crate::cache::Cache;
+use crate::checkin_codes::CheckinCodes;
 use crate::config::Settings;
 use crate::crypto::DataCipher;
 use crate::error::{ApiError, FieldError, camel_case};
@@ -32,6 +35,7 @@ pub struct AppState {
     pub cipher: Arc<DataCipher>,
     pub jwt: JwtKeys,
     pub wechat: WechatClient,
+    pub checkin_codes: Arc<CheckinCodes>,
 }
 
 impl AppState {
@@ -48,7 +52,11 @@ impl AppState {
         let cipher = Arc::new(DataCipher::from_settings(&settings)?);
         let jwt = JwtKeys::new(&settings.jwt_secret, settings.access_token_ttl)?;
         let wechat = WechatClient::new(&settings.wechat_api_base, settings.wechat.clone())?;
+        let checkin_codes = Arc::new(CheckinCodes::new(
+            settings.jwt_secret.expose_secret().as_bytes(),
+        ));
         Ok(Self {
+            checkin_codes,
             db,
             cache,
             settings: Arc::new(settings),

@@ -3,4 +3,5 @@ pub mod auth_sessions;
 pub mod banks;
 pub mod refresh_tokens;
 pub mod regions;
+pub mod talent_profiles;
 pub mod users;

@@ -3,6 +3,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_create_regions;
 mod m20261129_000002_create_identity;
+mod m20261129_000100_create_talent_profiles;
 
 pub struct Migrator;
 
@@ -12,6 +13,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261129_000001_create_regions::Migration),
             Box::new(m20261129_000002_create_identity::Migration),
+            Box::new(m20261129_000100_create_talent_profiles::Migration),
         ]
     }
 }

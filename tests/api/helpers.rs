@@ -324,3 +324,52 @@ pub async fn assert_error(resp: Response, status: StatusCode, code: &str) -> Val
     );
     body
 }
+
+impl TestApp {
+    /// A youth with a talent profile in `region` (a township or village), written straight to the
+    /// database so tests of other domains do not depend on the talent-pool endpoints.
+    pub async fn youth_in(&self, name: &str, region: &str, verified: bool) -> Login {
+        use entity::talent_profiles;
+        use sea_orm::{ActiveModelTrait, Set};
+        let login = self.login_as_youth(name).await;
+        let now = chrono::Utc::now();
+        let cipher = &self.state.cipher;
+        let fake_id = format!("{:018}", rand_u64() % 1_000_000_000_000_000_000);
+        talent_profiles::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            user_id: Set(login.user_id.parse().expect("uuid")),
+            real_name: Set(format!("测试{name}")),
+            gender: Set("male".into()),
+            date_of_birth: Set(chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("date")),
+            phone_enc: Set(cipher.encrypt("13800000000")),
+            phone_index: Set(cipher.blind_index("phone", "13800000000")),
+            id_number_enc: Set(cipher.encrypt(&fake_id)),
+            id_number_index: Set(cipher.blind_index("id_number", &fake_id)),
+            home_region_code: Set(region.into()),
+            education: Set("high_school".into()),
+            industries: Set("[\"planting\"]".into()),
+            categories: Set("[]".into()),
+            business_name: Set(None),
+            business_type: Set(None),
+            political_status: Set("masses".into()),
+            skills: Set("[]".into()),
+            introduction: Set(String::new()),
+            status: Set(if verified { "verified" } else { "pending" }.into()),
+            review_reason: Set(None),
+            reviewed_by: Set(None),
+            reviewed_at: Set(None),
+            consent_version: Set("test".into()),
+            consent_at: Set(now),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(self.db())
+        .await
+        .expect("talent profile inserted");
+        login
+    }
+}
+
+fn rand_u64() -> u64 {
+    u64::from_le_bytes(Uuid::new_v4().as_bytes()[..8].try_into().expect("8 bytes"))
+}
