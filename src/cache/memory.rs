@@ -5,8 +5,17 @@ use std::time::{Duration, Instant};
 
 #[derive(Default)]
 pub struct MemoryStore {
-    entries: Mutex<HashMap<String, Entry>>,
+    entries: Mutex<Inner>,
 }
+
+#[derive(Default)]
+struct Inner {
+    map: HashMap<String, Entry>,
+    calls: u64,
+}
+
+/// Expired keys are dropped when touched, and all of them every this many calls.
+const SWEEP_EVERY: u64 = 1024;
 
 struct Entry {
     value: Value,
@@ -25,16 +34,22 @@ impl Entry {
 }
 
 impl MemoryStore {
-    fn with<R>(&self, f: impl FnOnce(&mut HashMap<String, Entry>) -> R) -> R {
+    /// Run `f` on the map after dropping `key` if it has expired (`""` touches no key).
+    fn with_key<R>(&self, key: &str, f: impl FnOnce(&mut HashMap<String, Entry>) -> R) -> R {
         // A poisoned lock only means another thread panicked mid-call; the map itself is intact.
         let mut guard = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
-        guard.retain(|_, e| e.live(now));
-        f(&mut guard)
+        guard.calls += 1;
+        if guard.calls % SWEEP_EVERY == 0 {
+            guard.map.retain(|_, e| e.live(now));
+        } else if guard.map.get(key).is_some_and(|e| !e.live(now)) {
+            guard.map.remove(key);
+        }
+        f(&mut guard.map)
     }
 
     pub fn get(&self, key: &str) -> Option<String> {
-        self.with(|m| match m.get(key) {
+        self.with_key(key, |m| match m.get(key) {
             Some(Entry {
                 value: Value::Str(s),
                 ..
@@ -44,7 +59,7 @@ impl MemoryStore {
     }
 
     pub fn set(&self, key: &str, value: &str, ttl: Option<Duration>) {
-        self.with(|m| {
+        self.with_key(key, |m| {
             m.insert(
                 key.to_owned(),
                 Entry {
@@ -56,7 +71,7 @@ impl MemoryStore {
     }
 
     pub fn set_nx(&self, key: &str, value: &str, ttl: Duration) -> bool {
-        self.with(|m| {
+        self.with_key(key, |m| {
             if m.contains_key(key) {
                 return false;
             }
@@ -72,13 +87,13 @@ impl MemoryStore {
     }
 
     pub fn del(&self, key: &str) {
-        self.with(|m| {
+        self.with_key(key, |m| {
             m.remove(key);
         })
     }
 
     pub fn del_if_equals(&self, key: &str, value: &str) -> bool {
-        self.with(|m| match m.get(key) {
+        self.with_key(key, |m| match m.get(key) {
             Some(Entry {
                 value: Value::Str(s),
                 ..
@@ -91,7 +106,7 @@ impl MemoryStore {
     }
 
     pub fn incr_window(&self, key: &str, window: Duration) -> i64 {
-        self.with(|m| {
+        self.with_key(key, |m| {
             let entry = m.entry(key.to_owned()).or_insert_with(|| Entry {
                 value: Value::Str("0".into()),
                 expires_at: Some(Instant::now() + window),
@@ -106,7 +121,7 @@ impl MemoryStore {
     }
 
     pub fn ttl(&self, key: &str) -> Option<Duration> {
-        self.with(|m| {
+        self.with_key(key, |m| {
             m.get(key)
                 .and_then(|e| e.expires_at)
                 .map(|t| t.saturating_duration_since(Instant::now()))
@@ -114,7 +129,7 @@ impl MemoryStore {
     }
 
     pub fn exists(&self, key: &str) -> bool {
-        self.with(|m| m.contains_key(key))
+        self.with_key(key, |m| m.contains_key(key))
     }
 
     fn zset<'a>(m: &'a mut HashMap<String, Entry>, key: &str) -> &'a mut HashMap<String, f64> {
@@ -132,7 +147,7 @@ impl MemoryStore {
     }
 
     pub fn zincrby(&self, key: &str, member: &str, delta: f64) -> f64 {
-        self.with(|m| {
+        self.with_key(key, |m| {
             let z = Self::zset(m, key);
             let s = z.entry(member.to_owned()).or_insert(0.0);
             *s += delta;
@@ -141,7 +156,7 @@ impl MemoryStore {
     }
 
     pub fn zreplace(&self, key: &str, members: &[(String, f64)]) {
-        self.with(|m| {
+        self.with_key(key, |m| {
             m.remove(key);
             if !members.is_empty() {
                 let z = Self::zset(m, key);
@@ -158,7 +173,7 @@ impl MemoryStore {
     }
 
     pub fn zrevrange(&self, key: &str, start: usize, stop: usize) -> Vec<(String, f64)> {
-        self.with(|m| match m.get(key) {
+        self.with_key(key, |m| match m.get(key) {
             Some(Entry {
                 value: Value::ZSet(z),
                 ..
@@ -172,7 +187,7 @@ impl MemoryStore {
     }
 
     pub fn zrevrank(&self, key: &str, member: &str) -> Option<usize> {
-        self.with(|m| match m.get(key) {
+        self.with_key(key, |m| match m.get(key) {
             Some(Entry {
                 value: Value::ZSet(z),
                 ..
@@ -182,7 +197,7 @@ impl MemoryStore {
     }
 
     pub fn zscore(&self, key: &str, member: &str) -> Option<f64> {
-        self.with(|m| match m.get(key) {
+        self.with_key(key, |m| match m.get(key) {
             Some(Entry {
                 value: Value::ZSet(z),
                 ..
@@ -192,7 +207,7 @@ impl MemoryStore {
     }
 
     pub fn zcard(&self, key: &str) -> usize {
-        self.with(|m| match m.get(key) {
+        self.with_key(key, |m| match m.get(key) {
             Some(Entry {
                 value: Value::ZSet(z),
                 ..
@@ -202,7 +217,7 @@ impl MemoryStore {
     }
 
     pub fn clear_prefix(&self, prefix: &str) {
-        self.with(|m| m.retain(|k, _| !k.starts_with(prefix)))
+        self.with_key("", |m| m.retain(|k, _| !k.starts_with(prefix)))
     }
 }
 
