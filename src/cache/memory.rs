@@ -40,7 +40,7 @@ impl MemoryStore {
         let mut guard = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
         guard.calls += 1;
-        if guard.calls % SWEEP_EVERY == 0 {
+        if guard.calls.is_multiple_of(SWEEP_EVERY) {
             guard.map.retain(|_, e| e.live(now));
         } else if guard.map.get(key).is_some_and(|e| !e.live(now)) {
             guard.map.remove(key);
