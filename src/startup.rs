@@ -210,6 +210,11 @@ impl Application {
         self.port
     }
 
+    /// A handle that stops the server (tests use it to simulate a restart).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     pub fn state(&self) -> &AppState {
         &self.state
     }

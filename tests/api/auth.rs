@@ -605,3 +605,28 @@ async fn requests_without_a_valid_token_are_refused() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn accounts_and_logins_survive_a_restart() {
+    let app = spawn_app().await;
+    let youth = app.login_as_youth("frank").await;
+    let cadre = app.admin_of("220100").await;
+    let app = app.restart().await;
+    let me = json_of(
+        app.get("/api/v1/me", Some(&youth.token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(me["id"], youth.user_id.as_str());
+    let refreshed = json_of(
+        app.post(
+            "/api/v1/auth/refresh",
+            None,
+            &json!({"refreshToken": cadre.refresh}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(refreshed["user"]["cadre"]["regionCode"], "220100");
+}

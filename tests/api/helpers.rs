@@ -70,6 +70,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub state: AppState,
     pub settings: Settings,
+    server: actix_web::dev::ServerHandle,
     resources: Arc<Resources>,
 }
 
@@ -163,6 +164,7 @@ async fn start(
     .expect("app builds");
     let port = app.port();
     let state = app.state().clone();
+    let server = app.handle();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
@@ -173,6 +175,7 @@ async fn start(
             .expect("client"),
         state,
         settings,
+        server,
         resources,
     }
 }
@@ -189,6 +192,15 @@ impl TestApp {
             Some(self.state.cache.clone()),
         )
         .await
+    }
+
+    /// Stop this server and start a new one on the same database, as after a deploy or crash.
+    /// The in-process cache starts empty (Redis, when used, keeps its data, as it would).
+    pub async fn restart(self) -> TestApp {
+        self.server.stop(true).await;
+        let mut settings = self.settings.clone();
+        settings.bind = "127.0.0.1:0".into();
+        start(settings, self.resources.clone(), None).await
     }
 
     pub fn db(&self) -> &DatabaseConnection {
