@@ -94,6 +94,26 @@ impl FromRequest for CurrentUser {
     }
 }
 
+/// Extractors for a kind of account: load the caller, then narrow them down or refuse.
+trait RoleExtractor: Sized + 'static {
+    fn narrow(user: CurrentUser) -> Result<Self, ApiError>;
+}
+
+/// Implements `FromRequest` for role extractors through [`RoleExtractor::narrow`].
+macro_rules! role_extractor {
+    ($t:ty) => {
+        impl FromRequest for $t {
+            type Error = ApiError;
+            type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+            fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+                let req = req.clone();
+                Box::pin(async move { <$t>::narrow(load(req).await?) })
+            }
+        }
+    };
+}
+
 /// A logged-in league cadre with their level and region.
 #[derive(Debug, Clone)]
 pub struct Cadre {
@@ -112,19 +132,13 @@ fn not_staff(kind: &str) -> ApiError {
     ApiError::Forbidden("ROLE_REQUIRED", format!("仅限{kind}使用"))
 }
 
-impl FromRequest for Cadre {
-    type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let user = load(req).await?;
-            let scope = CadreScope::from_user(&user.user).ok_or_else(|| not_staff("团干部"))?;
-            Ok(Cadre { scope, user })
-        })
+impl RoleExtractor for Cadre {
+    fn narrow(user: CurrentUser) -> Result<Self, ApiError> {
+        let scope = CadreScope::from_user(&user.user).ok_or_else(|| not_staff("团干部"))?;
+        Ok(Cadre { scope, user })
     }
 }
+role_extractor!(Cadre);
 
 /// A logged-in partner-bank officer and their bank.
 #[derive(Debug, Clone)]
@@ -133,18 +147,12 @@ pub struct BankOfficer {
     pub user: CurrentUser,
 }
 
-impl FromRequest for BankOfficer {
-    type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let user = load(req).await?;
-            match (user.user.staff_role.as_deref(), user.user.bank_id) {
-                (Some(STAFF_BANK_OFFICER), Some(bank_id)) => Ok(BankOfficer { bank_id, user }),
-                _ => Err(not_staff("合作银行工作人员")),
-            }
-        })
+impl RoleExtractor for BankOfficer {
+    fn narrow(user: CurrentUser) -> Result<Self, ApiError> {
+        match (user.user.staff_role.as_deref(), user.user.bank_id) {
+            (Some(STAFF_BANK_OFFICER), Some(bank_id)) => Ok(BankOfficer { bank_id, user }),
+            _ => Err(not_staff("合作银行工作人员")),
+        }
     }
 }
+role_extractor!(BankOfficer);

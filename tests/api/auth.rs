@@ -532,23 +532,7 @@ async fn refresh_tokens_rotate_and_a_reused_one_ends_the_whole_login() {
         "REFRESH_TOKEN_REUSED",
     )
     .await;
-    assert_error(
-        app.get("/api/v1/me", Some(&second.token)).await,
-        StatusCode::UNAUTHORIZED,
-        "SESSION_ENDED",
-    )
-    .await;
-    assert_error(
-        app.post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({"refreshToken": second.refresh}),
-        )
-        .await,
-        StatusCode::UNAUTHORIZED,
-        "INVALID_REFRESH_TOKEN",
-    )
-    .await;
+    assert_login_ended(&app, &second).await;
     // Another login of the same person is unaffected.
     let other = app.login_as_youth("carol").await;
     assert_eq!(
@@ -570,23 +554,7 @@ async fn logout_ends_the_access_and_refresh_tokens() {
         )
         .await;
     assert_eq!(resp.status(), StatusCode::NO_CONTENT);
-    assert_error(
-        app.get("/api/v1/me", Some(&login.token)).await,
-        StatusCode::UNAUTHORIZED,
-        "SESSION_ENDED",
-    )
-    .await;
-    assert_error(
-        app.post(
-            "/api/v1/auth/refresh",
-            None,
-            &json!({"refreshToken": login.refresh}),
-        )
-        .await,
-        StatusCode::UNAUTHORIZED,
-        "INVALID_REFRESH_TOKEN",
-    )
-    .await;
+    assert_login_ended(&app, &login).await;
 }
 
 #[tokio::test]
@@ -629,4 +597,25 @@ async fn accounts_and_logins_survive_a_restart() {
     )
     .await;
     assert_eq!(refreshed["user"]["cadre"]["regionCode"], "220100");
+}
+
+/// Neither the access token nor the refresh token of `login` works any more.
+async fn assert_login_ended(app: &TestApp, login: &Login) {
+    assert_error(
+        app.get("/api/v1/me", Some(&login.token)).await,
+        StatusCode::UNAUTHORIZED,
+        "SESSION_ENDED",
+    )
+    .await;
+    assert_error(
+        app.post(
+            "/api/v1/auth/refresh",
+            None,
+            &json!({"refreshToken": login.refresh}),
+        )
+        .await,
+        StatusCode::UNAUTHORIZED,
+        "INVALID_REFRESH_TOKEN",
+    )
+    .await;
 }
