@@ -6,3 +6,4 @@ mod errors;
 mod openapi;
 mod regions;
 mod staff;
+mod talents;
