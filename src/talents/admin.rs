@@ -38,7 +38,7 @@ pub async fn list_talents(
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<TalentView>>> {
     let parts = page.parts()?;
-    let cond = scope_condition(&state.db, &cadre, &filter).await?;
+    let cond = scope_condition(&state.db, &state.cipher, &cadre, &filter).await?;
     let paginator = talent_profiles::Entity::find()
         .filter(cond)
         .order_by_desc(talent_profiles::Column::Id)

@@ -168,6 +168,9 @@ pub struct TalentFilter {
     /// Part of the real name (1–20 characters).
     #[param(max_length = 20)]
     pub keyword: Option<String>,
+    /// A full mainland mobile number (exact match through its keyed hash; never stored in clear).
+    #[param(example = "13812341234")]
+    pub phone: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
@@ -217,6 +220,13 @@ pub struct RevealedView {
 
 /// One entry of the reveal log.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a1b2-0000-7000-8000-0000000000aa", "cadreId": "0193a1b2-0000-7000-8000-0000000000bb",
+    "cadreName": "南关区团委", "cadreUsername": "nanguan_admin",
+    "profileId": "0193a1b2-0000-7000-8000-000000000001", "subjectUserId": "0193a1b2-0000-7000-8000-000000000002",
+    "subjectName": "张**", "subjectRegionCode": "220102001001", "reason": "办理银团合作贷款推荐，需核对身份证号",
+    "createdAt": "2026-11-29T10:30:00+08:00"
+}))]
 #[serde(rename_all = "camelCase")]
 pub struct RevealLogView {
     pub id: Uuid,
@@ -235,6 +245,11 @@ pub struct RevealLogView {
 
 /// Counts for one region.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "code": "220102001", "name": "南岭街道", "level": "township", "verifiedTalents": 4,
+    "byCategory": [{"category": "e_commerce_talent", "count": 3}, {"category": "wealth_leader", "count": 1}],
+    "villages": 9, "villagesWithTalent": 2, "villageCoveragePermille": 222
+}))]
 #[serde(rename_all = "camelCase")]
 pub struct RegionTalentStats {
     pub code: String,
@@ -259,8 +274,17 @@ pub struct CategoryCount {
     pub count: u64,
 }
 
-/// The region dashboard: the region itself and each child region.
+/// The region dashboard: the region itself and each child region. `byCategory` lists every
+/// category (zeros included) in the order of `GET /talent-options`.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "region": {"code": "220102", "name": "南关区", "level": "county", "verifiedTalents": 5,
+               "byCategory": [{"category": "e_commerce_talent", "count": 4}],
+               "villages": 70, "villagesWithTalent": 3, "villageCoveragePermille": 42},
+    "children": [{"code": "220102001", "name": "南岭街道", "level": "township", "verifiedTalents": 4,
+                  "byCategory": [{"category": "e_commerce_talent", "count": 3}],
+                  "villages": 9, "villagesWithTalent": 2, "villageCoveragePermille": 222}]
+}))]
 #[serde(rename_all = "camelCase")]
 pub struct TalentStatsView {
     pub region: RegionTalentStats,
@@ -286,6 +310,17 @@ pub struct ConsentView {
 
 /// The lists a profile chooses from, with Chinese labels.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "genders": [{"value": "male", "label": "男"}, {"value": "female", "label": "女"}],
+    "educations": [{"value": "high_school", "label": "高中"}],
+    "industries": [{"value": "planting", "label": "种植业"}, {"value": "e_commerce", "label": "电商直播"}],
+    "categories": [{"value": "local_expert", "label": "土专家/田秀才"}],
+    "businessTypes": [{"value": "cooperative", "label": "农民专业合作社"}],
+    "politicalStatuses": [{"value": "league_member", "label": "共青团员"}],
+    "statuses": [{"value": "pending", "label": "待审核"}],
+    "minAge": 16, "maxAge": 45,
+    "consent": {"version": "2026-11", "text": "为建立共青团吉林省委“青年人才库”……"}
+}))]
 #[serde(rename_all = "camelCase")]
 pub struct TalentOptionsView {
     pub genders: Vec<Choice>,

@@ -201,7 +201,7 @@ pub async fn export_talents(
     cadre: Cadre,
     filter: web::Query<TalentFilter>,
 ) -> ApiResult<HttpResponse> {
-    let cond = scope_condition(&state.db, &cadre, &filter).await?;
+    let cond = scope_condition(&state.db, &state.cipher, &cadre, &filter).await?;
     let region = filter
         .region
         .clone()

@@ -10,7 +10,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::dto::{TalentProfileRequest, TalentView};
-use super::queries::{STATUS_PENDING, profile_of_user, region_names, to_view};
+use super::queries::{STATUS_PENDING, STATUS_REJECTED, profile_of_user, region_names, to_view};
 use super::rules::{self, CONSENT_VERSION, IdNumber, KeyFields, ProfileInput};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
@@ -320,9 +320,23 @@ async fn update(
         business_type: business_type.as_deref(),
         political_status: input.political_status.as_str(),
     };
+    let industries = json_codes(&input.industries, |i| i.as_str());
+    let skills = serde_json::to_string(&input.skills).unwrap_or_else(|_| "[]".into());
+    let new_consent = old.consent_version != CONSENT_VERSION;
+    // A repeat of the same submission (a retry) writes nothing, so it cannot invalidate a review
+    // in progress.
+    if before == after
+        && phone.index == old.phone_index
+        && industries == old.industries
+        && skills == old.skills
+        && input.introduction == old.introduction
+        && !new_consent
+        && old.status != STATUS_REJECTED
+    {
+        return Ok(Some((false, old)));
+    }
     let status = rules::status_after_save(Some(&old.status), before != after);
     let back_to_review = status != old.status;
-    let new_consent = old.consent_version != CONSENT_VERSION;
 
     let txn = state.db.begin().await?;
     let mut update = talent_profiles::Entity::update_many()
@@ -338,10 +352,7 @@ async fn update(
             Expr::value(input.home_region_code.clone()),
         )
         .col_expr(C::Education, Expr::value(input.education.as_str()))
-        .col_expr(
-            C::Industries,
-            Expr::value(json_codes(&input.industries, |i| i.as_str())),
-        )
+        .col_expr(C::Industries, Expr::value(industries))
         .col_expr(C::Categories, Expr::value(categories.clone()))
         .col_expr(C::BusinessName, Expr::value(business_name.clone()))
         .col_expr(C::BusinessType, Expr::value(business_type.clone()))
@@ -349,10 +360,7 @@ async fn update(
             C::PoliticalStatus,
             Expr::value(input.political_status.as_str()),
         )
-        .col_expr(
-            C::Skills,
-            Expr::value(serde_json::to_string(&input.skills).unwrap_or_else(|_| "[]".into())),
-        )
+        .col_expr(C::Skills, Expr::value(skills))
         .col_expr(C::Introduction, Expr::value(input.introduction.clone()))
         .col_expr(C::Status, Expr::value(status))
         .col_expr(C::Version, Expr::col(C::Version).add(1))

@@ -12,6 +12,7 @@ use crate::crypto::{DataCipher, mask_id_number, mask_phone};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::regions::code::prefix_of;
 use crate::time::to_china;
+use crate::validation::normalize_mainland_mobile;
 
 pub const STATUS_PENDING: &str = "pending";
 pub const STATUS_VERIFIED: &str = "verified";
@@ -174,6 +175,7 @@ pub fn contains_pattern(needle: &str) -> LikeExpr {
 /// the filters. A region filter outside the cadre's own is refused (403), bad values are 422.
 pub async fn scope_condition(
     db: &impl ConnectionTrait,
+    cipher: &DataCipher,
     cadre: &CadreScope,
     filter: &TalentFilter,
 ) -> ApiResult<Condition> {
@@ -239,6 +241,21 @@ pub async fn scope_condition(
             ));
         } else {
             cond = cond.add(C::RealName.like(contains_pattern(k)));
+        }
+    }
+    if let Some(p) = filter
+        .phone
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        match normalize_mainland_mobile(p) {
+            Some(phone) => cond = cond.add(C::PhoneIndex.eq(cipher.blind_index("phone", &phone))),
+            None => errors.push(FieldError::new(
+                "phone",
+                "FORMAT",
+                "请填写11位中国大陆手机号码",
+            )),
         }
     }
     if errors.is_empty() {
