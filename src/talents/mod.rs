@@ -8,6 +8,7 @@ mod me;
 mod options;
 pub mod queries;
 mod reveal;
+pub mod rotation;
 pub mod rules;
 mod stats;
 

@@ -1239,3 +1239,97 @@ async fn exporting_100k_talents_streams_with_flat_memory() {
         "memory grew with the file"
     );
 }
+
+#[tokio::test]
+async fn after_a_data_key_rotation_old_values_still_read_and_are_reencrypted() {
+    use secrecy::SecretString;
+    const OLD: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+    const NEW: &str = "ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=";
+    const INDEX: &str = "a fixed blind-index key that outlives data keys";
+    let app = spawn_app_with(|s| {
+        s.data_key = SecretString::from(NEW.to_owned());
+        s.previous_data_keys = vec![SecretString::from(OLD.to_owned())];
+        s.index_key = Some(SecretString::from(INDEX.to_owned()));
+    })
+    .await;
+    let mut old_settings = jiqing::config::Settings::defaults();
+    old_settings.data_key = SecretString::from(OLD.to_owned());
+    old_settings.index_key = Some(SecretString::from(INDEX.to_owned()));
+    let old = jiqing::crypto::DataCipher::from_settings(&old_settings).unwrap();
+
+    let id = id_number("19980501", 45);
+    let (_, view) = register(&app, "rotated", "褚石", 45, "220102001001").await;
+    // As if written before the rotation: the values made with the old key.
+    let row = talent_profiles::Entity::find()
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut active = row.into_active_model();
+    active.id_number_enc = Set(old.encrypt(&id));
+    active.phone_enc = Set(old.encrypt("13812345678"));
+    active.update(app.db()).await.unwrap();
+
+    let county = app.admin_of("220102").await;
+    let read = json_of(
+        app.get(
+            &format!("/api/v1/admin/talents/{}", view["id"].as_str().unwrap()),
+            Some(&county.token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(read["phone"], "138****5678");
+    let second = app.login_as_youth("rotated-dup").await;
+    assert_error(
+        app.put(
+            ME,
+            Some(&second.token),
+            &profile("褚二", &id, "220102001001"),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "ID_NUMBER_TAKEN",
+    )
+    .await;
+
+    let cipher = &app.state.cipher;
+    assert_eq!(
+        jiqing::talents::rotation::reencrypt_batch(app.db(), cipher, 100)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        jiqing::talents::rotation::reencrypt_batch(app.db(), cipher, 100)
+            .await
+            .unwrap(),
+        0
+    );
+    let row = talent_profiles::Entity::find()
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(row.id_number_enc.starts_with(&cipher.current_prefix()));
+    assert!(
+        old.decrypt(&row.id_number_enc).is_err(),
+        "the old key is no longer needed"
+    );
+    let full = json_of(
+        app.post(
+            &format!(
+                "/api/v1/admin/talents/{}/reveals",
+                view["id"].as_str().unwrap()
+            ),
+            Some(&county.token),
+            &json!({"reason": "核对密钥轮换后的数据"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(full["idNumber"], id);
+    assert_eq!(full["phone"], "13812345678");
+}
