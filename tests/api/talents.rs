@@ -347,7 +347,11 @@ async fn the_age_range_is_configurable_and_counted_in_china_time() {
     );
     // Someone who turns 18 today (China time) is in; one day younger is not.
     let today = jiqing::time::today_in_china(Utc::now());
-    let eighteen = today.with_year(today.year() - 18).unwrap_or(today);
+    // (On 29 February the 18th birthday of someone born on 28 February of a common year is today.)
+    let eighteen = today
+        .with_year(today.year() - 18)
+        .or_else(|| chrono::NaiveDate::from_ymd_opt(today.year() - 18, 2, 28))
+        .unwrap();
     let dob = eighteen.format("%Y-%m-%d").to_string();
     let mut body = profile(
         "王小山",
