@@ -458,11 +458,44 @@ async fn consent_is_required_kept_and_withdrawal_deletes_the_data_and_frees_the_
     )
     .await;
     assert_eq!(stats["region"]["verifiedTalents"], 1);
+    json_of(
+        app.post(
+            &format!(
+                "/api/v1/admin/talents/{}/reveals",
+                view["id"].as_str().unwrap()
+            ),
+            Some(&county.token),
+            &json!({"reason": "电话联系培训事宜"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
 
     assert_eq!(
         app.delete(ME, Some(&youth.token)).await.status(),
         StatusCode::NO_CONTENT
     );
+    // No personal data is left behind in the profile table.
+    assert_eq!(
+        talent_profiles::Entity::find()
+            .all(app.db())
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
+    // The reveal log keeps who looked, when and why, without the person's data.
+    let province = app.admin_of("220000").await;
+    let log = json_of(
+        app.get("/api/v1/admin/talent-reveals", Some(&province.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(log["total"], 1);
+    assert_eq!(log["items"][0]["subjectUserId"], youth.user_id);
+    assert_eq!(log["items"][0]["subjectName"], "");
     assert_error(
         app.get(ME, Some(&youth.token)).await,
         StatusCode::NOT_FOUND,
