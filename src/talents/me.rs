@@ -181,9 +181,10 @@ async fn log_consent(
 pub async fn save_my_profile(
     state: web::Data<AppState>,
     user: CurrentUser,
-    body: web::Json<TalentProfileRequest>,
+    body: web::Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
     user.require_youth()?;
+    let body = TalentProfileRequest::from_json(body.into_inner()).map_err(ApiError::Validation)?;
     let settings = &state.settings;
     let input = rules::parse_profile(
         &body,

@@ -300,16 +300,36 @@ async fn bad_input_is_refused_field_by_field_in_chinese_and_changes_nothing() {
     )
     .await;
     assert_eq!(field_codes(&err).len(), 2);
-    // A missing required field is named.
+    // Missing and mistyped fields are named, all at once.
     let mut body = profile("张晓明", &good_id, "220102001001");
     body.as_object_mut().unwrap().remove("realName");
+    body["gender"] = Value::Null;
+    body["phone"] = json!(13812345678u64);
+    body["industries"] = json!("planting");
+    body["business"] = json!({"name": 5});
+    body["sensitiveInfoConsent"] = json!("yes");
+    body["introduction"] = Value::Null;
     let err = assert_error(
         app.put(ME, Some(&youth.token), &body).await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "VALIDATION_FAILED",
     )
     .await;
-    assert_eq!(err["error"]["fields"][0]["field"], "realName");
+    let mut fields = field_codes(&err);
+    fields.sort();
+    let expected: Vec<(String, String)> = [
+        ("business.name", "INVALID_TYPE"),
+        ("business.type", "REQUIRED"),
+        ("gender", "REQUIRED"),
+        ("industries", "INVALID_TYPE"),
+        ("phone", "INVALID_TYPE"),
+        ("realName", "REQUIRED"),
+        ("sensitiveInfoConsent", "INVALID_TYPE"),
+    ]
+    .iter()
+    .map(|(f, c)| (f.to_string(), c.to_string()))
+    .collect();
+    assert_eq!(fields, expected);
     assert_error(
         app.get(ME, Some(&youth.token)).await,
         StatusCode::NOT_FOUND,
