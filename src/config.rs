@@ -46,6 +46,9 @@ pub struct Settings {
     pub login_max_failures_per_account: u32,
     pub login_max_attempts_per_ip: u32,
     pub login_window: Duration,
+    /// Ages (in full years, China time) the talent pool serves, inclusive.
+    pub talent_min_age: u32,
+    pub talent_max_age: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +69,20 @@ fn parse_bool(
         Some(other) => Err(ConfigError::Invalid(format!(
             "{name} must be true or false, got {other:?}"
         ))),
+    }
+}
+
+fn parse_u32(
+    var: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: u32,
+) -> Result<u32, ConfigError> {
+    match var(name) {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| ConfigError::Invalid(format!("{name} must be a whole number, got {v:?}"))),
     }
 }
 
@@ -138,6 +155,8 @@ impl Settings {
             login_max_failures_per_account: 5,
             login_max_attempts_per_ip: 30,
             login_window: Duration::from_secs(15 * 60),
+            talent_min_age: parse_u32(&var, "JIQING_TALENT_MIN_AGE", 16)?,
+            talent_max_age: parse_u32(&var, "JIQING_TALENT_MAX_AGE", 45)?,
         };
         settings.check()?;
         Ok(settings)
@@ -148,6 +167,11 @@ impl Settings {
     pub fn check(&self) -> Result<(), ConfigError> {
         crate::crypto::DataCipher::from_settings(self)
             .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        if self.talent_min_age > self.talent_max_age || self.talent_max_age > 120 {
+            return Err(ConfigError::Invalid(
+                "JIQING_TALENT_MIN_AGE must not exceed JIQING_TALENT_MAX_AGE (at most 120)".into(),
+            ));
+        }
         if self.environment != Environment::Production {
             return Ok(());
         }

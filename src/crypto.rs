@@ -109,6 +109,12 @@ impl DataCipher {
         String::from_utf8(pt).map_err(|_| CryptoError::Undecryptable)
     }
 
+    /// Prefix of every value encrypted with the current key (`v1.<key id>.`), for finding values
+    /// that still need re-encryption in SQL.
+    pub fn current_prefix(&self) -> String {
+        format!("v1.{}.", self.current.id)
+    }
+
     /// True when the value was encrypted with an older key and should be re-encrypted.
     pub fn needs_rotation(&self, stored: &str) -> bool {
         !stored.starts_with(&format!("v1.{}.", self.current.id))

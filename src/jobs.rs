@@ -7,7 +7,21 @@ use std::time::Duration;
 use crate::startup::AppState;
 
 /// Start every periodic job. Domains add theirs here.
-pub fn spawn_all(_state: &AppState) {}
+pub fn spawn_all(state: &AppState) {
+    // After a data-key rotation, rewrite talent data with the current key (idempotent,
+    // conditional per row, so several instances may run it together).
+    spawn_periodic(
+        "talent_data_reencryption",
+        Duration::from_secs(600),
+        state.clone(),
+        |state| async move {
+            while crate::talents::rotation::reencrypt_batch(&state.db, &state.cipher, 200).await?
+                > 0
+            {}
+            Ok(())
+        },
+    );
+}
 
 /// Run `job` every `interval`, logging failures and carrying on.
 pub fn spawn_periodic<F, Fut>(name: &'static str, interval: Duration, state: AppState, job: F)

@@ -3,5 +3,7 @@ pub mod auth_sessions;
 pub mod banks;
 pub mod refresh_tokens;
 pub mod regions;
+pub mod talent_consents;
 pub mod talent_profiles;
+pub mod talent_reveals;
 pub mod users;

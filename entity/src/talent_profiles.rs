@@ -29,6 +29,8 @@ pub struct Model {
     pub introduction: String,
     /// pending | verified | rejected
     pub status: String,
+    /// Revision of the record: every save and every review adds one (optimistic concurrency).
+    pub version: i32,
     pub review_reason: Option<String>,
     pub reviewed_by: Option<Uuid>,
     pub reviewed_at: Option<DateTimeUtc>,

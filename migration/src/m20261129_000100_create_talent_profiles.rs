@@ -31,6 +31,7 @@ impl MigrationTrait for Migration {
                     .col(text("skills"))
                     .col(text("introduction"))
                     .col(string_len("status", 16))
+                    .col(integer("version").default(1))
                     .col(text_null("review_reason"))
                     .col(uuid_null("reviewed_by"))
                     .col(timestamp_with_time_zone_null("reviewed_at"))

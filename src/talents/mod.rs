@@ -1,4 +1,32 @@
-//! The talent pool (青年人才库). Other domains ask it where a youth belongs.
+//! The talent pool (青年人才库): youth register themselves, cadres verify, search, reveal (logged)
+//! and export within their region. Other domains ask it where a youth belongs.
+mod admin;
+pub mod choices;
+pub mod dto;
+mod export;
+mod me;
+mod options;
 pub mod queries;
+mod reveal;
+pub mod rotation;
+pub mod rules;
+mod stats;
 
 pub use queries::{HomeRegion, home_region_of};
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    // The fixed paths `/admin/talents/export` and `/stats` come before `/admin/talents/{id}`.
+    cfg.service(options::get_talent_options)
+        .service(me::get_my_profile)
+        .service(me::save_my_profile)
+        .service(me::delete_my_profile)
+        .service(export::export_talents)
+        .service(stats::get_talent_stats)
+        .service(admin::list_talents)
+        .service(admin::get_talent)
+        .service(admin::review_talent)
+        .service(reveal::reveal_talent)
+        .service(reveal::list_reveals);
+}

@@ -1,8 +1,18 @@
-use entity::talent_profiles;
+use std::collections::HashMap;
+
+use entity::{regions, talent_profiles};
+use sea_orm::sea_query::{Condition, LikeExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use crate::error::ApiResult;
+use super::choices::{Industry, ReviewStatus, TalentCategory};
+use super::dto::{BusinessView, TalentFilter, TalentView};
+use crate::auth::identity::CadreScope;
+use crate::crypto::{DataCipher, mask_id_number, mask_phone};
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::regions::code::prefix_of;
+use crate::time::to_china;
+use crate::validation::normalize_mainland_mobile;
 
 pub const STATUS_PENDING: &str = "pending";
 pub const STATUS_VERIFIED: &str = "verified";
@@ -19,7 +29,8 @@ pub struct HomeRegion {
     pub real_name: String,
 }
 
-/// The home region of a youth, or `None` when they have no talent profile.
+/// The home region of a youth, or `None` when they have no talent profile (never registered, or
+/// withdrew their consent and so their profile).
 pub async fn home_region_of(
     db: &impl ConnectionTrait,
     user_id: Uuid,
@@ -33,4 +44,223 @@ pub async fn home_region_of(
             region_code: p.home_region_code,
             real_name: p.real_name,
         }))
+}
+
+pub async fn profile_of_user(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+) -> ApiResult<Option<talent_profiles::Model>> {
+    Ok(talent_profiles::Entity::find()
+        .filter(talent_profiles::Column::UserId.eq(user_id))
+        .one(db)
+        .await?)
+}
+
+/// A profile by id, as a cadre may see it: outside their region it does not exist.
+pub async fn visible_profile(
+    db: &impl ConnectionTrait,
+    cadre: &CadreScope,
+    id: Uuid,
+) -> ApiResult<talent_profiles::Model> {
+    let profile = talent_profiles::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("人才信息"))?;
+    cadre.ensure_visible(&profile.home_region_code, "人才信息")?;
+    Ok(profile)
+}
+
+/// Names of the given region codes.
+pub async fn region_names(
+    db: &impl ConnectionTrait,
+    codes: impl IntoIterator<Item = String>,
+) -> ApiResult<HashMap<String, String>> {
+    let mut codes: Vec<String> = codes.into_iter().collect();
+    codes.sort();
+    codes.dedup();
+    if codes.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(regions::Entity::find()
+        .filter(regions::Column::Code.is_in(codes))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.code, r.name))
+        .collect())
+}
+
+/// A stored JSON array of codes, read back (unknown codes are dropped rather than failing a list).
+pub fn codes_of<T: serde::de::DeserializeOwned>(stored: &str) -> Vec<T> {
+    serde_json::from_str::<Vec<serde_json::Value>>(stored)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|v| serde_json::from_value(v).ok())
+        .collect()
+}
+
+fn masked(cipher: &DataCipher, stored: &str, mask: fn(&str) -> String) -> String {
+    cipher
+        .decrypt(stored)
+        .map(|v| mask(&v))
+        .unwrap_or_else(|_| "***".into())
+}
+
+pub fn to_view(cipher: &DataCipher, p: talent_profiles::Model, region_name: String) -> TalentView {
+    use super::choices::{BusinessType, Education, Gender, PoliticalStatus};
+    TalentView {
+        id: p.id,
+        user_id: p.user_id,
+        phone: masked(cipher, &p.phone_enc, mask_phone),
+        id_number: masked(cipher, &p.id_number_enc, mask_id_number),
+        gender: Gender::parse(&p.gender).unwrap_or(Gender::Male),
+        date_of_birth: p.date_of_birth,
+        home_region_name: region_name,
+        education: Education::parse(&p.education).unwrap_or(Education::HighSchool),
+        industries: codes_of(&p.industries),
+        categories: codes_of(&p.categories),
+        business: match (
+            p.business_name,
+            p.business_type.as_deref().and_then(BusinessType::parse),
+        ) {
+            (Some(name), Some(kind)) => Some(BusinessView { name, kind }),
+            _ => None,
+        },
+        political_status: PoliticalStatus::parse(&p.political_status)
+            .unwrap_or(PoliticalStatus::Masses),
+        skills: serde_json::from_str(&p.skills).unwrap_or_default(),
+        introduction: p.introduction,
+        status: ReviewStatus::parse(&p.status).unwrap_or(ReviewStatus::Pending),
+        review_reason: p.review_reason,
+        reviewed_at: p.reviewed_at.map(to_china),
+        version: p.version,
+        consent_version: p.consent_version,
+        consent_at: to_china(p.consent_at),
+        created_at: to_china(p.created_at),
+        updated_at: to_china(p.updated_at),
+        real_name: p.real_name,
+        home_region_code: p.home_region_code,
+    }
+}
+
+/// Views of several profiles with their region names, in the given order.
+pub async fn to_views(
+    db: &impl ConnectionTrait,
+    cipher: &DataCipher,
+    profiles: Vec<talent_profiles::Model>,
+) -> ApiResult<Vec<TalentView>> {
+    let names = region_names(db, profiles.iter().map(|p| p.home_region_code.clone())).await?;
+    Ok(profiles
+        .into_iter()
+        .map(|p| {
+            let name = names.get(&p.home_region_code).cloned().unwrap_or_default();
+            to_view(cipher, p, name)
+        })
+        .collect())
+}
+
+/// `LIKE` pattern matching `needle` literally anywhere (`%`, `_` and `\` escaped).
+pub fn contains_pattern(needle: &str) -> LikeExpr {
+    let escaped: String = needle
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
+/// The SQL condition of a cadre's list or export: always inside the cadre's region, narrowed by
+/// the filters. A region filter outside the cadre's own is refused (403), bad values are 422.
+pub async fn scope_condition(
+    db: &impl ConnectionTrait,
+    cipher: &DataCipher,
+    cadre: &CadreScope,
+    filter: &TalentFilter,
+) -> ApiResult<Condition> {
+    use talent_profiles::Column as C;
+    let mut errors = Vec::new();
+    let region = match filter.region.as_deref().filter(|r| !r.is_empty()) {
+        Some(code) => {
+            crate::regions::queries::require(db, code, "region").await?;
+            cadre.ensure_covers(code)?;
+            code.to_owned()
+        }
+        None => cadre.region_code.clone(),
+    };
+    let prefix = prefix_of(&region).unwrap_or("-").to_owned();
+    let mut cond = Condition::all().add(C::HomeRegionCode.starts_with(prefix));
+    if let Some(v) = filter.industry.as_deref().filter(|v| !v.is_empty()) {
+        match Industry::parse(v) {
+            Some(i) => {
+                cond =
+                    cond.add(C::Industries.like(contains_pattern(&format!("\"{}\"", i.as_str()))))
+            }
+            None => errors.push(FieldError::new(
+                "industry",
+                "INVALID_VALUE",
+                "从事产业不在可选范围内",
+            )),
+        }
+    }
+    if let Some(v) = filter.category.as_deref().filter(|v| !v.is_empty()) {
+        match TalentCategory::parse(v) {
+            Some(c) => {
+                cond =
+                    cond.add(C::Categories.like(contains_pattern(&format!("\"{}\"", c.as_str()))))
+            }
+            None => errors.push(FieldError::new(
+                "category",
+                "INVALID_VALUE",
+                "人才类别不在可选范围内",
+            )),
+        }
+    }
+    if let Some(v) = filter.status.as_deref().filter(|v| !v.is_empty()) {
+        match ReviewStatus::parse(v) {
+            Some(s) => cond = cond.add(C::Status.eq(s.as_str())),
+            None => errors.push(FieldError::new(
+                "status",
+                "INVALID_VALUE",
+                "审核状态不在可选范围内",
+            )),
+        }
+    }
+    if let Some(k) = filter
+        .keyword
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+    {
+        if k.chars().count() > 20 {
+            errors.push(FieldError::new(
+                "keyword",
+                "LENGTH",
+                "姓名关键词不超过20个字",
+            ));
+        } else {
+            cond = cond.add(C::RealName.like(contains_pattern(k)));
+        }
+    }
+    if let Some(p) = filter
+        .phone
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        match normalize_mainland_mobile(p) {
+            Some(phone) => cond = cond.add(C::PhoneIndex.eq(cipher.blind_index("phone", &phone))),
+            None => errors.push(FieldError::new(
+                "phone",
+                "FORMAT",
+                "请填写11位中国大陆手机号码",
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(cond)
+    } else {
+        Err(ApiError::Validation(errors))
+    }
 }

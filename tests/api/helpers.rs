@@ -367,6 +367,7 @@ impl TestApp {
             skills: Set("[]".into()),
             introduction: Set(String::new()),
             status: Set(if verified { "verified" } else { "pending" }.into()),
+            version: Set(1),
             review_reason: Set(None),
             reviewed_by: Set(None),
             reviewed_at: Set(None),

@@ -7,3 +7,4 @@ mod errors;
 mod openapi;
 mod regions;
 mod staff;
+mod talents;

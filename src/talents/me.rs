@@ -1,0 +1,447 @@
+//! The youth's own profile: read, create or edit, withdraw.
+use actix_web::{HttpResponse, delete, get, put, web};
+use chrono::Utc;
+use entity::{talent_consents, talent_profiles};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter,
+    Set, SqlErr, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::dto::{TalentProfileRequest, TalentView};
+use super::queries::{STATUS_PENDING, STATUS_REJECTED, profile_of_user, region_names, to_view};
+use super::rules::{self, CONSENT_VERSION, IdNumber, KeyFields, ProfileInput};
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::startup::AppState;
+use crate::time::today_in_china;
+
+async fn view_of(state: &AppState, p: talent_profiles::Model) -> ApiResult<TalentView> {
+    let names = region_names(&state.db, [p.home_region_code.clone()]).await?;
+    let name = names.get(&p.home_region_code).cloned().unwrap_or_default();
+    Ok(to_view(&state.cipher, p, name))
+}
+
+/// The caller's talent profile, with its review status and, when rejected, the reason.
+#[utoipa::path(
+    tag = "talents",
+    operation_id = "get_my_talent_profile",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = TalentView),
+        (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope, description = "YOUTH_ONLY"),
+        (status = 404, body = ErrorEnvelope, description = "No profile yet")
+    )
+)]
+#[get("/me/talent-profile")]
+#[tracing::instrument(skip(state, user), fields(user_id = %user.id()))]
+pub async fn get_my_profile(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> ApiResult<web::Json<TalentView>> {
+    user.require_youth()?;
+    let p = profile_of_user(&state.db, user.id())
+        .await?
+        .ok_or_else(|| ApiError::not_found("人才库登记信息"))?;
+    Ok(web::Json(view_of(&state, p).await?))
+}
+
+/// Encrypted value and blind index of one sensitive value.
+struct Sealed {
+    enc: String,
+    index: String,
+}
+
+fn seal(state: &AppState, kind: &str, value: &str) -> Sealed {
+    Sealed {
+        enc: state.cipher.encrypt(value),
+        index: state.cipher.blind_index(kind, value),
+    }
+}
+
+fn id_taken() -> ApiError {
+    ApiError::Conflict(
+        "ID_NUMBER_TAKEN",
+        "该身份证号已被其他账号登记，如有疑问请联系当地团组织".into(),
+    )
+}
+
+/// The ID number to store: the submitted one, else the one already stored (checked against the
+/// possibly changed birth date and gender).
+fn sealed_id(
+    state: &AppState,
+    input: &ProfileInput,
+    existing: Option<&talent_profiles::Model>,
+) -> ApiResult<Sealed> {
+    if let Some(id) = &input.id_number {
+        return Ok(seal(state, "id_number", id.as_str()));
+    }
+    let Some(p) = existing else {
+        return Err(ApiError::field("idNumber", "REQUIRED", "请填写身份证号"));
+    };
+    let stored = state
+        .cipher
+        .decrypt(&p.id_number_enc)
+        .map_err(|e| ApiError::Unexpected(e.into()))?;
+    if let Ok(id) = IdNumber::parse(&stored) {
+        let problems = rules::id_matches(&id, input.date_of_birth, input.gender);
+        if !problems.is_empty() {
+            return Err(ApiError::Validation(problems));
+        }
+    }
+    Ok(Sealed {
+        enc: p.id_number_enc.clone(),
+        index: p.id_number_index.clone(),
+    })
+}
+
+/// The phone to store: the submitted one, else the profile's, else the WeChat-bound one.
+fn sealed_phone(
+    state: &AppState,
+    user: &CurrentUser,
+    input: &ProfileInput,
+    existing: Option<&talent_profiles::Model>,
+) -> ApiResult<Sealed> {
+    if let Some(phone) = &input.phone {
+        return Ok(seal(state, "phone", phone));
+    }
+    if let Some(p) = existing {
+        return Ok(Sealed {
+            enc: p.phone_enc.clone(),
+            index: p.phone_index.clone(),
+        });
+    }
+    let bound = user
+        .user
+        .phone_enc
+        .as_deref()
+        .and_then(|enc| state.cipher.decrypt(enc).ok());
+    match bound {
+        Some(phone) => Ok(seal(state, "phone", &phone)),
+        None => Err(ApiError::field(
+            "phone",
+            "REQUIRED",
+            "请填写手机号码（当前微信账号未绑定手机号）",
+        )),
+    }
+}
+
+fn json_codes<T: Copy>(items: &[T], code: fn(T) -> &'static str) -> String {
+    serde_json::to_string(&items.iter().map(|i| code(*i)).collect::<Vec<_>>())
+        .unwrap_or_else(|_| "[]".into())
+}
+
+fn is_unique_violation(e: &DbErr) -> bool {
+    matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+async fn log_consent(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    action: &str,
+    version: &str,
+) -> Result<(), DbErr> {
+    talent_consents::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user_id),
+        action: Set(action.into()),
+        version: Set(version.into()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await
+    .map(|_| ())
+}
+
+/// Create or edit the caller's talent profile.
+///
+/// A new profile starts `pending`. Editing a `rejected` profile resubmits it (`pending`); editing
+/// a key field of a `verified` profile (name, gender, birth date, ID number, home region,
+/// education, categories, business, political status) sends it back to `pending`, other fields
+/// keep it verified. Requires the separate consent to process sensitive personal information.
+/// Safe to repeat: the same request again changes nothing but the revision.
+#[utoipa::path(
+    tag = "talents",
+    operation_id = "save_my_talent_profile",
+    security(("bearer" = [])),
+    request_body = TalentProfileRequest,
+    responses(
+        (status = 200, body = TalentView, description = "Updated"),
+        (status = 201, body = TalentView, description = "Created"),
+        (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope, description = "YOUTH_ONLY"),
+        (status = 409, body = ErrorEnvelope, description = "ID_NUMBER_TAKEN: another account registered this ID number; CONCURRENT_EDIT"),
+        (status = 422, body = ErrorEnvelope, description = "Field codes: REQUIRED, LENGTH, FORMAT, INVALID_VALUE, ID_CHECKSUM, ID_BIRTH_MISMATCH, ID_GENDER_MISMATCH, AGE_RANGE, LEVEL, UNKNOWN_REGION, CONSENT_REQUIRED, CONSENT_OUTDATED")
+    )
+)]
+#[put("/me/talent-profile")]
+#[tracing::instrument(skip(state, user, body), fields(user_id = %user.id()))]
+pub async fn save_my_profile(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Json<serde_json::Value>,
+) -> ApiResult<HttpResponse> {
+    user.require_youth()?;
+    let body = TalentProfileRequest::from_json(body.into_inner()).map_err(ApiError::Validation)?;
+    let settings = &state.settings;
+    let input = rules::parse_profile(
+        &body,
+        today_in_china(Utc::now()),
+        (settings.talent_min_age, settings.talent_max_age),
+    )
+    .map_err(ApiError::Validation)?;
+    crate::regions::queries::require(&state.db, &input.home_region_code, "homeRegionCode").await?;
+
+    // Optimistic concurrency: read, decide, write only if nobody (another save, a review) wrote
+    // in between; on a lost race read again.
+    for _ in 0..3 {
+        let existing = profile_of_user(&state.db, user.id()).await?;
+        let id = sealed_id(&state, &input, existing.as_ref())?;
+        let phone = sealed_phone(&state, &user, &input, existing.as_ref())?;
+        let holder = talent_profiles::Entity::find()
+            .filter(talent_profiles::Column::IdNumberIndex.eq(&id.index))
+            .filter(talent_profiles::Column::UserId.ne(user.id()))
+            .one(&state.db)
+            .await?;
+        if holder.is_some() {
+            return Err(id_taken());
+        }
+        let outcome = match existing {
+            None => create(&state, user.id(), &input, id, phone).await?,
+            Some(p) => update(&state, p, &input, id, phone).await?,
+        };
+        if let Some((created, profile)) = outcome {
+            let view = view_of(&state, profile).await?;
+            return Ok(if created {
+                HttpResponse::Created().json(view)
+            } else {
+                HttpResponse::Ok().json(view)
+            });
+        }
+    }
+    Err(ApiError::Conflict(
+        "CONCURRENT_EDIT",
+        "资料正在被同时修改，请刷新后重试".into(),
+    ))
+}
+
+/// Insert a new profile with its consent record; `None` when a concurrent request won a unique
+/// key (the loop then reads again and decides between update and `ID_NUMBER_TAKEN`).
+async fn create(
+    state: &AppState,
+    user_id: Uuid,
+    input: &ProfileInput,
+    id: Sealed,
+    phone: Sealed,
+) -> ApiResult<Option<(bool, talent_profiles::Model)>> {
+    let now = Utc::now();
+    let (business_name, business_type) = match &input.business {
+        Some((name, kind)) => (Some(name.clone()), Some(kind.as_str().to_owned())),
+        None => (None, None),
+    };
+    let txn = state.db.begin().await?;
+    let inserted = talent_profiles::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user_id),
+        real_name: Set(input.real_name.clone()),
+        gender: Set(input.gender.as_str().into()),
+        date_of_birth: Set(input.date_of_birth),
+        phone_enc: Set(phone.enc),
+        phone_index: Set(phone.index),
+        id_number_enc: Set(id.enc),
+        id_number_index: Set(id.index),
+        home_region_code: Set(input.home_region_code.clone()),
+        education: Set(input.education.as_str().into()),
+        industries: Set(json_codes(&input.industries, |i| i.as_str())),
+        categories: Set(json_codes(&input.categories, |c| c.as_str())),
+        business_name: Set(business_name),
+        business_type: Set(business_type),
+        political_status: Set(input.political_status.as_str().into()),
+        skills: Set(serde_json::to_string(&input.skills).unwrap_or_else(|_| "[]".into())),
+        introduction: Set(input.introduction.clone()),
+        status: Set(STATUS_PENDING.into()),
+        version: Set(1),
+        review_reason: Set(None),
+        reviewed_by: Set(None),
+        reviewed_at: Set(None),
+        consent_version: Set(CONSENT_VERSION.into()),
+        consent_at: Set(now),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await;
+    let profile = match inserted {
+        Ok(p) => p,
+        Err(e) if is_unique_violation(&e) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    log_consent(&txn, user_id, "granted", CONSENT_VERSION).await?;
+    txn.commit().await?;
+    Ok(Some((true, profile)))
+}
+
+async fn update(
+    state: &AppState,
+    old: talent_profiles::Model,
+    input: &ProfileInput,
+    id: Sealed,
+    phone: Sealed,
+) -> ApiResult<Option<(bool, talent_profiles::Model)>> {
+    use talent_profiles::Column as C;
+    let now = Utc::now();
+    let categories = json_codes(&input.categories, |c| c.as_str());
+    let (business_name, business_type) = match &input.business {
+        Some((name, kind)) => (Some(name.clone()), Some(kind.as_str().to_owned())),
+        None => (None, None),
+    };
+    let before = KeyFields {
+        real_name: &old.real_name,
+        gender: &old.gender,
+        date_of_birth: old.date_of_birth,
+        id_number_index: &old.id_number_index,
+        home_region_code: &old.home_region_code,
+        education: &old.education,
+        categories: &old.categories,
+        business_name: old.business_name.as_deref(),
+        business_type: old.business_type.as_deref(),
+        political_status: &old.political_status,
+    };
+    let after = KeyFields {
+        real_name: &input.real_name,
+        gender: input.gender.as_str(),
+        date_of_birth: input.date_of_birth,
+        id_number_index: &id.index,
+        home_region_code: &input.home_region_code,
+        education: input.education.as_str(),
+        categories: &categories,
+        business_name: business_name.as_deref(),
+        business_type: business_type.as_deref(),
+        political_status: input.political_status.as_str(),
+    };
+    let industries = json_codes(&input.industries, |i| i.as_str());
+    let skills = serde_json::to_string(&input.skills).unwrap_or_else(|_| "[]".into());
+    let new_consent = old.consent_version != CONSENT_VERSION;
+    // A repeat of the same submission (a retry) writes nothing, so it cannot invalidate a review
+    // in progress.
+    if before == after
+        && phone.index == old.phone_index
+        && industries == old.industries
+        && skills == old.skills
+        && input.introduction == old.introduction
+        && !new_consent
+        && old.status != STATUS_REJECTED
+    {
+        return Ok(Some((false, old)));
+    }
+    let status = rules::status_after_save(Some(&old.status), before != after);
+    let back_to_review = status != old.status;
+
+    let txn = state.db.begin().await?;
+    let mut update = talent_profiles::Entity::update_many()
+        .col_expr(C::RealName, Expr::value(input.real_name.clone()))
+        .col_expr(C::Gender, Expr::value(input.gender.as_str()))
+        .col_expr(C::DateOfBirth, Expr::value(input.date_of_birth))
+        .col_expr(C::PhoneEnc, Expr::value(phone.enc))
+        .col_expr(C::PhoneIndex, Expr::value(phone.index))
+        .col_expr(C::IdNumberEnc, Expr::value(id.enc))
+        .col_expr(C::IdNumberIndex, Expr::value(id.index.clone()))
+        .col_expr(
+            C::HomeRegionCode,
+            Expr::value(input.home_region_code.clone()),
+        )
+        .col_expr(C::Education, Expr::value(input.education.as_str()))
+        .col_expr(C::Industries, Expr::value(industries))
+        .col_expr(C::Categories, Expr::value(categories.clone()))
+        .col_expr(C::BusinessName, Expr::value(business_name.clone()))
+        .col_expr(C::BusinessType, Expr::value(business_type.clone()))
+        .col_expr(
+            C::PoliticalStatus,
+            Expr::value(input.political_status.as_str()),
+        )
+        .col_expr(C::Skills, Expr::value(skills))
+        .col_expr(C::Introduction, Expr::value(input.introduction.clone()))
+        .col_expr(C::Status, Expr::value(status))
+        .col_expr(C::Version, Expr::col(C::Version).add(1))
+        .col_expr(C::UpdatedAt, Expr::value(now));
+    if back_to_review {
+        update = update
+            .col_expr(C::ReviewReason, Expr::value(Option::<String>::None))
+            .col_expr(C::ReviewedBy, Expr::value(Option::<Uuid>::None))
+            .col_expr(
+                C::ReviewedAt,
+                Expr::value(Option::<chrono::DateTime<Utc>>::None),
+            );
+    }
+    if new_consent {
+        update = update
+            .col_expr(C::ConsentVersion, Expr::value(CONSENT_VERSION))
+            .col_expr(C::ConsentAt, Expr::value(now));
+    }
+    let result = update
+        .filter(C::Id.eq(old.id))
+        .filter(C::Version.eq(old.version))
+        .exec(&txn)
+        .await;
+    let written = match result {
+        Ok(r) => r.rows_affected,
+        Err(e) if is_unique_violation(&e) => return Err(id_taken()),
+        Err(e) => return Err(e.into()),
+    };
+    if written == 0 {
+        return Ok(None);
+    }
+    if new_consent {
+        log_consent(&txn, old.user_id, "granted", CONSENT_VERSION).await?;
+    }
+    let profile = talent_profiles::Entity::find_by_id(old.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("人才库登记信息"))?;
+    txn.commit().await?;
+    Ok(Some((false, profile)))
+}
+
+/// Withdraw consent and leave the talent pool.
+///
+/// The profile row — and with it every piece of personal data (name, ID number, phone, birth
+/// date, business, introduction) — is deleted, so the ID number can be registered again. What
+/// stays: the consent log (user id, version, times), the reveal log (who looked, when, why; no
+/// personal values) and other domains' records, which refer to the user id only. Counts of
+/// verified talents drop by one, consistently with the pool.
+#[utoipa::path(
+    tag = "talents",
+    operation_id = "delete_my_talent_profile",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Profile deleted, consent withdrawn"),
+        (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope, description = "YOUTH_ONLY"),
+        (status = 404, body = ErrorEnvelope, description = "No profile")
+    )
+)]
+#[delete("/me/talent-profile")]
+#[tracing::instrument(skip(state, user), fields(user_id = %user.id()))]
+pub async fn delete_my_profile(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> ApiResult<HttpResponse> {
+    user.require_youth()?;
+    let txn = state.db.begin().await?;
+    let profile = profile_of_user(&txn, user.id())
+        .await?
+        .ok_or_else(|| ApiError::not_found("人才库登记信息"))?;
+    let deleted = talent_profiles::Entity::delete_many()
+        .filter(talent_profiles::Column::Id.eq(profile.id))
+        .exec(&txn)
+        .await?;
+    if deleted.rows_affected == 0 {
+        // A concurrent withdrawal won; the outcome is the same.
+        return Err(ApiError::not_found("人才库登记信息"));
+    }
+    log_consent(&txn, user.id(), "withdrawn", &profile.consent_version).await?;
+    txn.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
+}

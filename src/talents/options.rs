@@ -1,0 +1,34 @@
+use actix_web::{get, web};
+
+use super::choices::{
+    BusinessType, Education, Gender, Industry, PoliticalStatus, ReviewStatus, TalentCategory,
+};
+use super::dto::{ConsentView, TalentOptionsView};
+use super::rules::{CONSENT_TEXT, CONSENT_VERSION};
+use crate::startup::AppState;
+
+/// The lists a talent profile chooses from (codes with Chinese labels), the age range served and
+/// the current consent text. Needs no login: the mini-program shows it before registration.
+#[utoipa::path(
+    tag = "talents",
+    operation_id = "get_talent_options",
+    responses((status = 200, body = TalentOptionsView))
+)]
+#[get("/talent-options")]
+pub async fn get_talent_options(state: web::Data<AppState>) -> web::Json<TalentOptionsView> {
+    web::Json(TalentOptionsView {
+        genders: Gender::choices(),
+        educations: Education::choices(),
+        industries: Industry::choices(),
+        categories: TalentCategory::choices(),
+        business_types: BusinessType::choices(),
+        political_statuses: PoliticalStatus::choices(),
+        statuses: ReviewStatus::choices(),
+        min_age: state.settings.talent_min_age,
+        max_age: state.settings.talent_max_age,
+        consent: ConsentView {
+            version: CONSENT_VERSION,
+            text: CONSENT_TEXT,
+        },
+    })
+}
