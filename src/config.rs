@@ -1,4 +1,5 @@
 //! Settings, read once from the environment (and an optional `.env` file) and passed in.
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
@@ -46,7 +47,23 @@ pub struct Settings {
     pub login_max_failures_per_account: u32,
     pub login_max_attempts_per_ip: u32,
     pub login_window: Duration,
+    /// How often each instance looks for lapsed waiting-list offers (`JIQING_OFFER_SWEEP_MS`).
+    pub offer_sweep_interval: Duration,
+    /// WeChat subscription-message templates by notification domain (the part of a kind before
+    /// the dot), from `WECHAT_TEMPLATE_<DOMAIN>` (e.g. `WECHAT_TEMPLATE_TRAINING`). A domain
+    /// without a template gets in-app notifications only.
+    pub subscribe_templates: BTreeMap<String, String>,
 }
+
+/// Domains whose notifications may also go out as WeChat subscription messages.
+pub const TEMPLATE_DOMAINS: &[&str] = &[
+    "training",
+    "talent",
+    "mentor",
+    "loan",
+    "volunteer",
+    "practice",
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -138,6 +155,25 @@ impl Settings {
             login_max_failures_per_account: 5,
             login_max_attempts_per_ip: 30,
             login_window: Duration::from_secs(15 * 60),
+            offer_sweep_interval: Duration::from_millis(match var("JIQING_OFFER_SWEEP_MS") {
+                None => 30_000,
+                Some(v) => v
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|ms| *ms >= 10)
+                    .ok_or_else(|| {
+                        ConfigError::Invalid(format!(
+                            "JIQING_OFFER_SWEEP_MS must be a number of milliseconds ≥ 10, got {v:?}"
+                        ))
+                    })?,
+            }),
+            subscribe_templates: TEMPLATE_DOMAINS
+                .iter()
+                .filter_map(|d| {
+                    var(&format!("WECHAT_TEMPLATE_{}", d.to_uppercase()))
+                        .map(|t| ((*d).to_owned(), t.trim().to_owned()))
+                })
+                .collect(),
         };
         settings.check()?;
         Ok(settings)

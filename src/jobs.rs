@@ -7,7 +7,14 @@ use std::time::Duration;
 use crate::startup::AppState;
 
 /// Start every periodic job. Domains add theirs here.
-pub fn spawn_all(_state: &AppState) {}
+pub fn spawn_all(state: &AppState) {
+    spawn_periodic(
+        "training-offer-sweep",
+        state.settings.offer_sweep_interval,
+        state.clone(),
+        crate::trainings::sweep_lapsed_offers,
+    );
+}
 
 /// Run `job` every `interval`, logging failures and carrying on.
 pub fn spawn_periodic<F, Fut>(name: &'static str, interval: Duration, state: AppState, job: F)

@@ -373,3 +373,8 @@ impl TestApp {
 fn rand_u64() -> u64 {
     u64::from_le_bytes(Uuid::new_v4().as_bytes()[..8].try_into().expect("8 bytes"))
 }
+
+/// A China-time calendar date as `YYYY-MM-DD`.
+pub fn china_date(t: chrono::DateTime<chrono::Utc>) -> String {
+    jiqing::time::today_in_china(t).to_string()
+}
