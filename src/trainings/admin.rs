@@ -24,6 +24,7 @@ use crate::notifications::{deliver, notify};
 use crate::pagination::{Page, PageQuery};
 use crate::regions;
 use crate::startup::AppState;
+use crate::time::to_china;
 
 /// Check a training request against the rules no attribute can express.
 async fn check(
@@ -164,23 +165,57 @@ pub async fn update_training(
             format!("名额不能少于已占用的{}个", current.taken),
         ));
     }
+    let new_starts = b.starts_at.with_timezone(&Utc);
+    let new_ends = b.ends_at.with_timezone(&Utc);
+    let venue = b.venue.filter(|v| !v.trim().is_empty());
+    let online_url = b.online_url.filter(|v| !v.trim().is_empty());
+    // Participants hear about changes to when and where.
+    let moved = current.starts_at != new_starts
+        || current.ends_at != new_ends
+        || current.venue != venue
+        || current.online_url != online_url;
     let mut model: trainings::ActiveModel = current.into();
     model.title = Set(b.title.trim().to_owned());
     model.category = Set(b.category.as_str().to_owned());
     model.description = Set(b.description);
     model.region_code = Set(b.region_code);
-    model.venue = Set(b.venue.filter(|v| !v.trim().is_empty()));
-    model.online_url = Set(b.online_url.filter(|v| !v.trim().is_empty()));
-    model.starts_at = Set(b.starts_at.with_timezone(&Utc));
-    model.ends_at = Set(b.ends_at.with_timezone(&Utc));
+    model.venue = Set(venue);
+    model.online_url = Set(online_url);
+    model.starts_at = Set(new_starts);
+    model.ends_at = Set(new_ends);
     model.signup_deadline = Set(b.signup_deadline.with_timezone(&Utc));
     model.capacity = Set(b.capacity);
     model.requires_verified = Set(b.requires_verified);
     model.waitlist_open = Set(b.waitlist_open);
     model.offer_valid_minutes = Set(b.offer_valid_minutes.unwrap_or(DEFAULT_OFFER_VALID_MINUTES));
     model.updated_at = Set(now);
-    model.update(&txn).await?;
-    let sent = offer_free_seats(&txn, id, now).await?;
+    let training = model.update(&txn).await?;
+    let mut sent = Vec::new();
+    if moved {
+        let when = to_china(training.starts_at).format("%Y-%m-%d %H:%M");
+        let place = training
+            .venue
+            .clone()
+            .or_else(|| training.online_url.clone())
+            .unwrap_or_default();
+        for person in active_participants(&txn, id).await? {
+            sent.push(
+                notify(
+                    &txn,
+                    person.user_id,
+                    "training.changed",
+                    "培训信息有变更",
+                    &format!(
+                        "「{}」的时间或地点已调整：{when}开始，地点：{place}",
+                        training.title
+                    ),
+                    Some(&training_link(id)),
+                )
+                .await?,
+            );
+        }
+    }
+    sent.extend(offer_free_seats(&txn, id, now).await?);
     let training = lock_training(&txn, id).await?;
     txn.commit().await?;
     deliver(&state, sent);
@@ -312,11 +347,7 @@ pub async fn cancel_training(
         return Err(ApiError::Conflict("INVALID_STATE", "培训已取消".into()));
     }
     let active = [S::Enrolled, S::Waiting, S::Offered].map(S::as_str);
-    let affected = enrollments::Entity::find()
-        .filter(E::TrainingId.eq(id))
-        .filter(E::Status.is_in(active))
-        .all(&txn)
-        .await?;
+    let affected = active_participants(&txn, id).await?;
     enrollments::Entity::update_many()
         .col_expr(E::Status, Expr::value(S::TrainingCancelled.as_str()))
         .col_expr(E::UpdatedAt, Expr::value(now))
@@ -342,4 +373,16 @@ pub async fn cancel_training(
     txn.commit().await?;
     deliver(&state, sent);
     Ok(web::Json(TrainingView::new(training, now)))
+}
+
+/// Everyone enrolled, offered a seat or waiting.
+async fn active_participants(
+    db: &impl ConnectionTrait,
+    training_id: Uuid,
+) -> ApiResult<Vec<enrollments::Model>> {
+    Ok(enrollments::Entity::find()
+        .filter(E::TrainingId.eq(training_id))
+        .filter(E::Status.is_in([S::Enrolled, S::Waiting, S::Offered].map(S::as_str)))
+        .all(db)
+        .await?)
 }

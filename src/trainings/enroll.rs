@@ -189,6 +189,12 @@ pub async fn cancel_enrollment(
     let status = S::parse(&current.status)
         .filter(|s| s.is_active())
         .ok_or_else(|| ApiError::Conflict("INVALID_STATE", "该报名已不在有效状态".into()))?;
+    if current.checked_in_at.is_some() || current.completed_at.is_some() {
+        return Err(ApiError::Conflict(
+            "INVALID_STATE",
+            "已签到的报名不能取消".into(),
+        ));
+    }
     enrollments::Entity::update_many()
         .col_expr(E::Status, Expr::value(S::Cancelled.as_str()))
         .col_expr(E::CancelledAt, Expr::value(now))
