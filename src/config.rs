@@ -1,4 +1,5 @@
 //! Settings, read once from the environment (and an optional `.env` file) and passed in.
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
@@ -49,7 +50,23 @@ pub struct Settings {
     /// Ages (in full years, China time) the talent pool serves, inclusive.
     pub talent_min_age: u32,
     pub talent_max_age: u32,
+    /// How often each instance looks for lapsed waiting-list offers (`JIQING_OFFER_SWEEP_MS`).
+    pub offer_sweep_interval: Duration,
+    /// WeChat subscription-message templates by notification domain (the part of a kind before
+    /// the dot), from `WECHAT_TEMPLATE_<DOMAIN>` (e.g. `WECHAT_TEMPLATE_TRAINING`). A domain
+    /// without a template gets in-app notifications only.
+    pub subscribe_templates: BTreeMap<String, String>,
 }
+
+/// Domains whose notifications may also go out as WeChat subscription messages.
+pub const TEMPLATE_DOMAINS: &[&str] = &[
+    "training",
+    "talent",
+    "mentor",
+    "loan",
+    "volunteer",
+    "practice",
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -157,6 +174,25 @@ impl Settings {
             login_window: Duration::from_secs(15 * 60),
             talent_min_age: parse_u32(&var, "JIQING_TALENT_MIN_AGE", 16)?,
             talent_max_age: parse_u32(&var, "JIQING_TALENT_MAX_AGE", 45)?,
+            offer_sweep_interval: Duration::from_millis(match var("JIQING_OFFER_SWEEP_MS") {
+                None => 30_000,
+                Some(v) => v
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|ms| *ms >= 10)
+                    .ok_or_else(|| {
+                        ConfigError::Invalid(format!(
+                            "JIQING_OFFER_SWEEP_MS must be a number of milliseconds ≥ 10, got {v:?}"
+                        ))
+                    })?,
+            }),
+            subscribe_templates: TEMPLATE_DOMAINS
+                .iter()
+                .filter_map(|d| {
+                    var(&format!("WECHAT_TEMPLATE_{}", d.to_uppercase()))
+                        .map(|t| ((*d).to_owned(), t.trim().to_owned()))
+                })
+                .collect(),
         };
         settings.check()?;
         Ok(settings)

@@ -21,6 +21,12 @@ pub fn spawn_all(state: &AppState) {
             Ok(())
         },
     );
+    spawn_periodic(
+        "training-offer-sweep",
+        state.settings.offer_sweep_interval,
+        state.clone(),
+        crate::trainings::sweep_lapsed_offers,
+    );
 }
 
 /// Run `job` every `interval`, logging failures and carrying on.

@@ -19,6 +19,8 @@ Errors always use the `ErrorEnvelope` schema; see docs/api-design.md for convent
         (name = "regions", description = "行政区划"),
         (name = "staff", description = "团干部与合作银行账号"),
         (name = "talents", description = "青年人才库"),
+        (name = "trainings", description = "培训报名、候补、签到与结业"),
+        (name = "notifications", description = "站内通知"),
         (name = "health", description = "运行状态")
     )
 )]

@@ -24,7 +24,7 @@ use crate::crypto::DataCipher;
 use crate::error::{ApiError, FieldError, camel_case};
 use crate::fallback::RouteTable;
 use crate::openapi::ApiDoc;
-use crate::{auth, db, health, jobs, regions, staff, talents};
+use crate::{auth, db, health, jobs, notifications, regions, staff, talents, trainings};
 
 /// Everything a handler needs, shared by all workers (cheap to clone: handles and `Arc`s).
 #[derive(Clone)]
@@ -75,7 +75,9 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
             .configure(auth::routes)
             .configure(regions::routes)
             .configure(staff::routes)
-            .configure(talents::routes),
+            .configure(talents::routes)
+            .configure(trainings::routes)
+            .configure(notifications::routes),
     )
     .service(health::live)
     .service(health::ready);

@@ -5,6 +5,8 @@ mod m20261129_000001_create_regions;
 mod m20261129_000002_create_identity;
 mod m20261129_000100_create_talent_profiles;
 mod m20261129_000110_create_talent_reveals_and_consents;
+mod m20261129_000200_create_notifications;
+mod m20261129_000201_create_trainings;
 
 pub struct Migrator;
 
@@ -16,6 +18,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_create_identity::Migration),
             Box::new(m20261129_000100_create_talent_profiles::Migration),
             Box::new(m20261129_000110_create_talent_reveals_and_consents::Migration),
+            Box::new(m20261129_000200_create_notifications::Migration),
+            Box::new(m20261129_000201_create_trainings::Migration),
         ]
     }
 }

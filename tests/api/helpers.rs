@@ -429,9 +429,22 @@ impl TestApp {
     /// A youth with a talent profile in `region` (a township or village), written straight to the
     /// database so tests of other domains do not depend on the talent-pool endpoints.
     pub async fn youth_in(&self, name: &str, region: &str, verified: bool) -> Login {
+        let login = self.login_as_youth(name).await;
+        self.add_talent_profile(&login, name, region, verified)
+            .await;
+        login
+    }
+
+    /// Give an existing youth a talent profile in `region`, written straight to the database.
+    pub async fn add_talent_profile(
+        &self,
+        login: &Login,
+        name: &str,
+        region: &str,
+        verified: bool,
+    ) {
         use entity::talent_profiles;
         use sea_orm::{ActiveModelTrait, Set};
-        let login = self.login_as_youth(name).await;
         let now = chrono::Utc::now();
         let cipher = &self.state.cipher;
         let fake_id = format!("{:018}", rand_u64() % 1_000_000_000_000_000_000);
@@ -467,10 +480,14 @@ impl TestApp {
         .insert(self.db())
         .await
         .expect("talent profile inserted");
-        login
     }
 }
 
 fn rand_u64() -> u64 {
     u64::from_le_bytes(Uuid::new_v4().as_bytes()[..8].try_into().expect("8 bytes"))
+}
+
+/// A China-time calendar date as `YYYY-MM-DD`.
+pub fn china_date(t: chrono::DateTime<chrono::Utc>) -> String {
+    jiqing::time::today_in_china(t).to_string()
 }

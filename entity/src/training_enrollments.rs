@@ -1,0 +1,42 @@
+use sea_orm::entity::prelude::*;
+
+/// One person's place in one training: enrolled, waiting (with a number), offered a freed seat
+/// (until `offer_expires_at`), or out (cancelled, lapsed, training_cancelled).
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "training_enrollments")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub training_id: Uuid,
+    pub user_id: Uuid,
+    /// The youth's home region when they signed up (for per-region statistics).
+    pub home_region_code: String,
+    pub status: String,
+    pub waitlist_seq: Option<i32>,
+    pub offer_expires_at: Option<DateTimeUtc>,
+    pub checked_in_at: Option<DateTimeUtc>,
+    pub check_in_nonce: Option<String>,
+    pub completed_at: Option<DateTimeUtc>,
+    pub completed_by: Option<Uuid>,
+    pub cancelled_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::trainings::Entity",
+        from = "Column::TrainingId",
+        to = "super::trainings::Column::Id"
+    )]
+    Training,
+}
+
+impl Related<super::trainings::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Training.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,117 @@
+use actix_web::{get, post, web};
+use chrono::Utc;
+use entity::notifications::{self, Column};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use super::dto::{NotificationFilter, NotificationPage, NotificationView, ReadAllResult};
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::pagination::PageQuery;
+use crate::startup::AppState;
+
+/// The caller's notifications, newest first, with the number still unread.
+#[utoipa::path(
+    tag = "notifications",
+    operation_id = "list_my_notifications",
+    security(("bearer" = [])),
+    params(PageQuery, NotificationFilter),
+    responses(
+        (status = 200, body = NotificationPage),
+        (status = 401, body = ErrorEnvelope),
+        (status = 422, body = ErrorEnvelope)
+    )
+)]
+#[get("/me/notifications")]
+pub async fn list_my_notifications(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    page: web::Query<PageQuery>,
+    filter: web::Query<NotificationFilter>,
+) -> ApiResult<web::Json<NotificationPage>> {
+    let (page, page_size) = page.parts()?;
+    let mine = Column::UserId.eq(user.id());
+    let mut query = notifications::Entity::find().filter(mine.clone());
+    if filter.unread_only == Some(true) {
+        query = query.filter(Column::ReadAt.is_null());
+    }
+    let paginator = query
+        .order_by_desc(Column::CreatedAt)
+        .order_by_desc(Column::Id)
+        .paginate(&state.db, page_size);
+    let total = paginator.num_items().await?;
+    let items = paginator.fetch_page(page - 1).await?;
+    let unread_count = notifications::Entity::find()
+        .filter(mine)
+        .filter(Column::ReadAt.is_null())
+        .count(&state.db)
+        .await?;
+    Ok(web::Json(NotificationPage {
+        items: items.into_iter().map(Into::into).collect(),
+        total,
+        page,
+        page_size,
+        unread_count,
+    }))
+}
+
+/// Mark one of the caller's notifications as read (repeating it changes nothing).
+#[utoipa::path(
+    tag = "notifications",
+    operation_id = "read_notification",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = NotificationView),
+        (status = 401, body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope)
+    )
+)]
+#[post("/me/notifications/{id}/read")]
+pub async fn read_notification(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<NotificationView>> {
+    let id = id.into_inner();
+    notifications::Entity::update_many()
+        .col_expr(Column::ReadAt, Expr::value(Utc::now()))
+        .filter(Column::Id.eq(id))
+        .filter(Column::UserId.eq(user.id()))
+        .filter(Column::ReadAt.is_null())
+        .exec(&state.db)
+        .await?;
+    let note = notifications::Entity::find_by_id(id)
+        .filter(Column::UserId.eq(user.id()))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("通知"))?;
+    Ok(web::Json(note.into()))
+}
+
+/// Mark all of the caller's notifications as read.
+#[utoipa::path(
+    tag = "notifications",
+    operation_id = "read_all_notifications",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = ReadAllResult),
+        (status = 401, body = ErrorEnvelope)
+    )
+)]
+#[post("/me/notifications/read-all")]
+pub async fn read_all_notifications(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> ApiResult<web::Json<ReadAllResult>> {
+    let result = notifications::Entity::update_many()
+        .col_expr(Column::ReadAt, Expr::value(Utc::now()))
+        .filter(Column::UserId.eq(user.id()))
+        .filter(Column::ReadAt.is_null())
+        .exec(&state.db)
+        .await?;
+    Ok(web::Json(ReadAllResult {
+        marked: result.rows_affected,
+    }))
+}

@@ -1,0 +1,388 @@
+//! Cadres publish, edit, list and cancel trainings in their region.
+use actix_web::{HttpResponse, get, post, put, web};
+use chrono::{DateTime, Utc};
+use entity::training_enrollments::{self as enrollments, Column as E};
+use entity::trainings::{self, Column as T};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
+use uuid::Uuid;
+use validator::Validate;
+
+use super::dto::{CancelTrainingRequest, TrainingFilter, TrainingRequest, TrainingView};
+use super::listing::apply_filter;
+use super::rules::{
+    DEFAULT_OFFER_VALID_MINUTES, EnrollmentStatus as S, TRAINING_CANCELLED, TRAINING_PUBLISHED,
+    is_organiser_level,
+};
+use super::seats::{lock_training, offer_free_seats, training_link};
+use crate::auth::Cadre;
+use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::notifications::{deliver, notify};
+use crate::pagination::{Page, PageQuery};
+use crate::regions;
+use crate::startup::AppState;
+use crate::time::to_china;
+
+/// Check a training request against the rules no attribute can express.
+async fn check(
+    db: &impl ConnectionTrait,
+    cadre: &Cadre,
+    body: &TrainingRequest,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    body.validate()?;
+    if body.title.trim().is_empty() {
+        return Err(ApiError::field("title", "REQUIRED", "培训名称不能为空"));
+    }
+    regions::queries::require(db, &body.region_code, "regionCode").await?;
+    if !is_organiser_level(&body.region_code) {
+        return Err(ApiError::field(
+            "regionCode",
+            "LEVEL",
+            "主办区划须为省、市（州）或县（市、区）",
+        ));
+    }
+    cadre.ensure_covers(&body.region_code)?;
+    let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+    if blank(&body.venue) && blank(&body.online_url) {
+        return Err(ApiError::field(
+            "venue",
+            "REQUIRED",
+            "请填写培训地点或线上链接",
+        ));
+    }
+    if body.ends_at <= body.starts_at {
+        return Err(ApiError::field("endsAt", "RANGE", "结束时间须晚于开始时间"));
+    }
+    if body.ends_at.with_timezone(&Utc) <= now {
+        return Err(ApiError::field("endsAt", "RANGE", "培训已结束，不能发布"));
+    }
+    if body.signup_deadline > body.ends_at {
+        return Err(ApiError::field(
+            "signupDeadline",
+            "RANGE",
+            "报名截止时间不能晚于培训结束时间",
+        ));
+    }
+    Ok(())
+}
+
+/// Publish a training in the cadre's region.
+#[utoipa::path(
+    tag = "trainings",
+    operation_id = "create_training",
+    security(("bearer" = [])),
+    request_body = TrainingRequest,
+    responses(
+        (status = 201, body = TrainingView),
+        (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope, description = "OUTSIDE_REGION"),
+        (status = 422, body = ErrorEnvelope)
+    )
+)]
+#[post("/admin/trainings")]
+pub async fn create_training(
+    state: web::Data<AppState>,
+    cadre: Cadre,
+    body: web::Json<TrainingRequest>,
+) -> ApiResult<HttpResponse> {
+    let now = Utc::now();
+    check(&state.db, &cadre, &body, now).await?;
+    let b = body.into_inner();
+    let training = trainings::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        title: Set(b.title.trim().to_owned()),
+        category: Set(b.category.as_str().to_owned()),
+        description: Set(b.description),
+        region_code: Set(b.region_code),
+        venue: Set(b.venue.filter(|v| !v.trim().is_empty())),
+        online_url: Set(b.online_url.filter(|v| !v.trim().is_empty())),
+        starts_at: Set(b.starts_at.with_timezone(&Utc)),
+        ends_at: Set(b.ends_at.with_timezone(&Utc)),
+        signup_deadline: Set(b.signup_deadline.with_timezone(&Utc)),
+        capacity: Set(b.capacity),
+        taken: Set(0),
+        waitlist_seq: Set(0),
+        requires_verified: Set(b.requires_verified),
+        waitlist_open: Set(b.waitlist_open),
+        offer_valid_minutes: Set(b.offer_valid_minutes.unwrap_or(DEFAULT_OFFER_VALID_MINUTES)),
+        status: Set(TRAINING_PUBLISHED.to_owned()),
+        cancel_reason: Set(None),
+        created_by: Set(cadre.user_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&state.db)
+    .await?;
+    Ok(HttpResponse::Created().json(TrainingView::new(training, now)))
+}
+
+/// Edit a training (every field). The capacity cannot drop below the seats already taken; raising
+/// it offers the new seats to the waiting list at once.
+#[utoipa::path(
+    tag = "trainings",
+    operation_id = "update_training",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = TrainingRequest,
+    responses(
+        (status = 200, body = TrainingView),
+        (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope, description = "OUTSIDE_REGION"),
+        (status = 404, body = ErrorEnvelope),
+        (status = 409, body = ErrorEnvelope, description = "TRAINING_CANCELLED"),
+        (status = 422, body = ErrorEnvelope, description = "capacity below the seats taken, and other field errors")
+    )
+)]
+#[put("/admin/trainings/{id}")]
+pub async fn update_training(
+    state: web::Data<AppState>,
+    cadre: Cadre,
+    id: web::Path<Uuid>,
+    body: web::Json<TrainingRequest>,
+) -> ApiResult<web::Json<TrainingView>> {
+    let now = Utc::now();
+    let id = id.into_inner();
+    let current = find_visible(&state.db, &cadre, id).await?;
+    cadre.ensure_covers(&current.region_code)?;
+    check(&state.db, &cadre, &body, now).await?;
+    let b = body.into_inner();
+    let txn = state.db.begin().await?;
+    let current = lock_training(&txn, id).await?;
+    if current.status == TRAINING_CANCELLED {
+        return Err(ApiError::Conflict(
+            "TRAINING_CANCELLED",
+            "培训已取消，不能再修改".into(),
+        ));
+    }
+    if b.capacity < current.taken {
+        return Err(ApiError::field(
+            "capacity",
+            "BELOW_TAKEN",
+            format!("名额不能少于已占用的{}个", current.taken),
+        ));
+    }
+    let new_starts = b.starts_at.with_timezone(&Utc);
+    let new_ends = b.ends_at.with_timezone(&Utc);
+    let venue = b.venue.filter(|v| !v.trim().is_empty());
+    let online_url = b.online_url.filter(|v| !v.trim().is_empty());
+    // Participants hear about changes to when and where.
+    let moved = current.starts_at != new_starts
+        || current.ends_at != new_ends
+        || current.venue != venue
+        || current.online_url != online_url;
+    let mut model: trainings::ActiveModel = current.into();
+    model.title = Set(b.title.trim().to_owned());
+    model.category = Set(b.category.as_str().to_owned());
+    model.description = Set(b.description);
+    model.region_code = Set(b.region_code);
+    model.venue = Set(venue);
+    model.online_url = Set(online_url);
+    model.starts_at = Set(new_starts);
+    model.ends_at = Set(new_ends);
+    model.signup_deadline = Set(b.signup_deadline.with_timezone(&Utc));
+    model.capacity = Set(b.capacity);
+    model.requires_verified = Set(b.requires_verified);
+    model.waitlist_open = Set(b.waitlist_open);
+    model.offer_valid_minutes = Set(b.offer_valid_minutes.unwrap_or(DEFAULT_OFFER_VALID_MINUTES));
+    model.updated_at = Set(now);
+    let training = model.update(&txn).await?;
+    let mut sent = Vec::new();
+    if moved {
+        let when = to_china(training.starts_at).format("%Y-%m-%d %H:%M");
+        let place = training
+            .venue
+            .clone()
+            .or_else(|| training.online_url.clone())
+            .unwrap_or_default();
+        for person in active_participants(&txn, id).await? {
+            sent.push(
+                notify(
+                    &txn,
+                    person.user_id,
+                    "training.changed",
+                    "培训信息有变更",
+                    &format!(
+                        "「{}」的时间或地点已调整：{when}开始，地点：{place}",
+                        training.title
+                    ),
+                    Some(&training_link(id)),
+                )
+                .await?,
+            );
+        }
+    }
+    sent.extend(offer_free_seats(&txn, id, now).await?);
+    let training = lock_training(&txn, id).await?;
+    txn.commit().await?;
+    deliver(&state, sent);
+    Ok(web::Json(TrainingView::new(training, now)))
+}
+
+/// A training inside the cadre's region, or 404.
+pub async fn find_visible(
+    db: &impl ConnectionTrait,
+    cadre: &Cadre,
+    id: Uuid,
+) -> ApiResult<trainings::Model> {
+    let training = trainings::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("培训"))?;
+    cadre.ensure_visible(&training.region_code, "培训")?;
+    Ok(training)
+}
+
+/// Trainings organised in the cadre's region (or any region inside it), latest start first.
+#[utoipa::path(
+    tag = "trainings",
+    operation_id = "list_admin_trainings",
+    security(("bearer" = [])),
+    params(PageQuery, TrainingFilter),
+    responses(
+        (status = 200, body = Page<TrainingView>),
+        (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope),
+        (status = 422, body = ErrorEnvelope)
+    )
+)]
+#[get("/admin/trainings")]
+pub async fn list_admin_trainings(
+    state: web::Data<AppState>,
+    cadre: Cadre,
+    page: web::Query<PageQuery>,
+    filter: web::Query<TrainingFilter>,
+) -> ApiResult<web::Json<Page<TrainingView>>> {
+    let parts = page.parts()?;
+    let now = Utc::now();
+    let prefix = regions::code::prefix_of(&cadre.region_code).unwrap_or("-");
+    let query = apply_filter(
+        trainings::Entity::find().filter(T::RegionCode.starts_with(prefix)),
+        &filter,
+        now,
+    )
+    .order_by_desc(T::StartsAt)
+    .order_by_desc(T::Id);
+    let paginator = query.paginate(&state.db, parts.1);
+    let total = paginator.num_items().await?;
+    let items = paginator.fetch_page(parts.0 - 1).await?;
+    Ok(web::Json(Page::new(
+        items
+            .into_iter()
+            .map(|t| TrainingView::new(t, now))
+            .collect(),
+        total,
+        parts,
+    )))
+}
+
+/// One training of the cadre's region.
+#[utoipa::path(
+    tag = "trainings",
+    operation_id = "get_admin_training",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = TrainingView),
+        (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope)
+    )
+)]
+#[get("/admin/trainings/{id}")]
+pub async fn get_admin_training(
+    state: web::Data<AppState>,
+    cadre: Cadre,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<TrainingView>> {
+    let training = find_visible(&state.db, &cadre, id.into_inner()).await?;
+    Ok(web::Json(TrainingView::new(training, Utc::now())))
+}
+
+/// Cancel a training. Everyone enrolled, offered or waiting is told why.
+#[utoipa::path(
+    tag = "trainings",
+    operation_id = "cancel_training",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = CancelTrainingRequest,
+    responses(
+        (status = 200, body = TrainingView),
+        (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope, description = "OUTSIDE_REGION"),
+        (status = 404, body = ErrorEnvelope),
+        (status = 409, body = ErrorEnvelope, description = "INVALID_STATE: already cancelled"),
+        (status = 422, body = ErrorEnvelope)
+    )
+)]
+#[post("/admin/trainings/{id}/cancel")]
+pub async fn cancel_training(
+    state: web::Data<AppState>,
+    cadre: Cadre,
+    id: web::Path<Uuid>,
+    body: web::Json<CancelTrainingRequest>,
+) -> ApiResult<web::Json<TrainingView>> {
+    body.validate()?;
+    let reason = body.into_inner().reason.trim().to_owned();
+    let now = Utc::now();
+    let id = id.into_inner();
+    let training = find_visible(&state.db, &cadre, id).await?;
+    cadre.ensure_covers(&training.region_code)?;
+    let txn = state.db.begin().await?;
+    lock_training(&txn, id).await?;
+    let cancelled = trainings::Entity::update_many()
+        .col_expr(T::Status, Expr::value(TRAINING_CANCELLED))
+        .col_expr(T::CancelReason, Expr::value(reason.as_str()))
+        .col_expr(T::UpdatedAt, Expr::value(now))
+        .filter(T::Id.eq(id))
+        .filter(T::Status.eq(TRAINING_PUBLISHED))
+        .exec(&txn)
+        .await?
+        .rows_affected
+        == 1;
+    if !cancelled {
+        return Err(ApiError::Conflict("INVALID_STATE", "培训已取消".into()));
+    }
+    let active = [S::Enrolled, S::Waiting, S::Offered].map(S::as_str);
+    let affected = active_participants(&txn, id).await?;
+    enrollments::Entity::update_many()
+        .col_expr(E::Status, Expr::value(S::TrainingCancelled.as_str()))
+        .col_expr(E::UpdatedAt, Expr::value(now))
+        .filter(E::TrainingId.eq(id))
+        .filter(E::Status.is_in(active))
+        .exec(&txn)
+        .await?;
+    let mut sent = Vec::with_capacity(affected.len());
+    for person in &affected {
+        sent.push(
+            notify(
+                &txn,
+                person.user_id,
+                "training.cancelled",
+                "培训已取消",
+                &format!("您报名的「{}」已取消。原因：{reason}", training.title),
+                Some(&training_link(id)),
+            )
+            .await?,
+        );
+    }
+    let training = lock_training(&txn, id).await?;
+    txn.commit().await?;
+    deliver(&state, sent);
+    Ok(web::Json(TrainingView::new(training, now)))
+}
+
+/// Everyone enrolled, offered a seat or waiting.
+async fn active_participants(
+    db: &impl ConnectionTrait,
+    training_id: Uuid,
+) -> ApiResult<Vec<enrollments::Model>> {
+    Ok(enrollments::Entity::find()
+        .filter(E::TrainingId.eq(training_id))
+        .filter(E::Status.is_in([S::Enrolled, S::Waiting, S::Offered].map(S::as_str)))
+        .all(db)
+        .await?)
+}

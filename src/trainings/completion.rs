@@ -1,0 +1,289 @@
+//! Completion records and the per-category, per-region counts (the trainee-times targets).
+use std::collections::BTreeMap;
+
+use actix_web::{get, post, web};
+use chrono::{Duration, Utc};
+use entity::training_enrollments::{self as enrollments, Column as E};
+use entity::trainings::{self, Column as T};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
+};
+use uuid::Uuid;
+use validator::Validate;
+
+use super::admin::find_visible;
+use super::dto::{
+    CategoryCount, CompletionRequest, CompletionResult, RegionCount, StatsQuery, TrainingStats,
+};
+use super::rules::{Category, EnrollmentStatus as S, TRAINING_PUBLISHED};
+use super::seats::training_link;
+use crate::auth::Cadre;
+use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::notifications::{deliver, notify};
+use crate::regions::{self, RegionLevel};
+use crate::startup::AppState;
+use crate::time::start_of_day;
+
+/// Mark participants as having completed the training: the listed enrollments, and/or everyone
+/// enrolled who checked in. Marking someone twice changes nothing.
+#[utoipa::path(
+    tag = "trainings",
+    operation_id = "create_completions",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = CompletionRequest,
+    responses(
+        (status = 200, body = CompletionResult),
+        (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope, description = "OUTSIDE_REGION"),
+        (status = 404, body = ErrorEnvelope),
+        (status = 409, body = ErrorEnvelope, description = "TRAINING_NOT_STARTED, TRAINING_CANCELLED"),
+        (status = 422, body = ErrorEnvelope, description = "enrollmentIds: NOT_ENROLLED")
+    )
+)]
+#[post("/admin/trainings/{id}/completions")]
+pub async fn create_completions(
+    state: web::Data<AppState>,
+    cadre: Cadre,
+    id: web::Path<Uuid>,
+    body: web::Json<CompletionRequest>,
+) -> ApiResult<web::Json<CompletionResult>> {
+    body.validate()?;
+    let now = Utc::now();
+    let training = find_visible(&state.db, &cadre, id.into_inner()).await?;
+    cadre.ensure_covers(&training.region_code)?;
+    if training.status != TRAINING_PUBLISHED {
+        return Err(ApiError::Conflict(
+            "TRAINING_CANCELLED",
+            "培训已取消".into(),
+        ));
+    }
+    if now < training.starts_at {
+        return Err(ApiError::Conflict(
+            "TRAINING_NOT_STARTED",
+            "培训尚未开始，不能标记结业".into(),
+        ));
+    }
+    if body.enrollment_ids.is_empty() && !body.from_attendance {
+        return Err(ApiError::field(
+            "enrollmentIds",
+            "REQUIRED",
+            "请选择结业人员，或按签到记录标记",
+        ));
+    }
+    let enrolled = enrollments::Entity::find()
+        .filter(E::TrainingId.eq(training.id))
+        .filter(E::Status.eq(S::Enrolled.as_str()))
+        .all(&state.db)
+        .await?;
+    let by_id: BTreeMap<Uuid, &enrollments::Model> = enrolled.iter().map(|e| (e.id, e)).collect();
+    if let Some(stranger) = body
+        .enrollment_ids
+        .iter()
+        .find(|id| !by_id.contains_key(id))
+    {
+        return Err(ApiError::field(
+            "enrollmentIds",
+            "NOT_ENROLLED",
+            format!("{stranger}不是本培训的已报名人员"),
+        ));
+    }
+    let chosen: Vec<&enrollments::Model> = enrolled
+        .iter()
+        .filter(|e| {
+            e.completed_at.is_none()
+                && (body.enrollment_ids.contains(&e.id)
+                    || (body.from_attendance && e.checked_in_at.is_some()))
+        })
+        .collect();
+    let txn = state.db.begin().await?;
+    let mut sent = Vec::new();
+    for e in chosen {
+        let marked = enrollments::Entity::update_many()
+            .col_expr(E::CompletedAt, Expr::value(now))
+            .col_expr(E::CompletedBy, Expr::value(cadre.user_id))
+            .col_expr(E::UpdatedAt, Expr::value(now))
+            .filter(E::Id.eq(e.id))
+            .filter(E::Status.eq(S::Enrolled.as_str()))
+            .filter(E::CompletedAt.is_null())
+            .exec(&txn)
+            .await?
+            .rows_affected
+            == 1;
+        if marked {
+            sent.push(
+                notify(
+                    &txn,
+                    e.user_id,
+                    "training.completed",
+                    "培训已结业",
+                    &format!(
+                        "您已完成「{}」，结业记录已存入您的培训档案。",
+                        training.title
+                    ),
+                    Some(&training_link(training.id)),
+                )
+                .await?,
+            );
+        }
+    }
+    txn.commit().await?;
+    let marked = sent.len() as u64;
+    deliver(&state, sent);
+    let completed_total = enrollments::Entity::find()
+        .filter(E::TrainingId.eq(training.id))
+        .filter(E::CompletedAt.is_not_null())
+        .count(&state.db)
+        .await?;
+    Ok(web::Json(CompletionResult {
+        marked,
+        completed_total,
+    }))
+}
+
+/// Completions (trainee-times) per category and per region one level down, counted by the
+/// youth's home region, plus the trainings organised inside the region.
+#[utoipa::path(
+    tag = "trainings",
+    operation_id = "get_training_stats",
+    security(("bearer" = [])),
+    params(StatsQuery),
+    responses(
+        (status = 200, body = TrainingStats),
+        (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope, description = "OUTSIDE_REGION"),
+        (status = 422, body = ErrorEnvelope)
+    )
+)]
+#[get("/admin/trainings/stats")]
+pub async fn get_training_stats(
+    state: web::Data<AppState>,
+    cadre: Cadre,
+    query: web::Query<StatsQuery>,
+) -> ApiResult<web::Json<TrainingStats>> {
+    let region = query
+        .region
+        .clone()
+        .unwrap_or_else(|| cadre.region_code.clone());
+    regions::queries::require(&state.db, &region, "region").await?;
+    cadre.ensure_covers(&region)?;
+    let level = regions::level_of(&region).unwrap_or(RegionLevel::Village);
+    let prefix = regions::code::prefix_of(&region).unwrap_or("-").to_owned();
+    let child_digits = match level {
+        RegionLevel::Province => 4,
+        RegionLevel::City => 6,
+        RegionLevel::County => 9,
+        RegionLevel::Township | RegionLevel::Village => 12,
+    };
+    let db = &state.db;
+    let counts = completion_counts(db, &prefix, child_digits, &query).await?;
+
+    let mut by_category: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut by_child: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for (child, category, n) in &counts {
+        *by_category.entry(category.as_str()).or_default() += n;
+        let entry = by_child.entry(child.clone()).or_default();
+        entry.0 += n;
+        if category == Category::EcommerceLivestream.as_str() {
+            entry.1 += n;
+        }
+    }
+    let organised = trainings::Entity::find()
+        .filter(T::RegionCode.starts_with(&prefix))
+        .filter(T::Status.eq(TRAINING_PUBLISHED))
+        .all(db)
+        .await?;
+    let mut trainings_by_category: BTreeMap<&str, u64> = BTreeMap::new();
+    for t in &organised {
+        *trainings_by_category
+            .entry(t.category.as_str())
+            .or_default() += 1;
+    }
+    let mut by_region = Vec::new();
+    for (code, (completions, ecommerce)) in by_child {
+        // Township codes are 9 digits, counties 6; cities and the province are written padded.
+        let full = match code.len() {
+            2 => format!("{code}0000"),
+            4 => format!("{code}00"),
+            _ => code,
+        };
+        let name = regions::queries::find(db, &full)
+            .await?
+            .map(|r| r.name)
+            .unwrap_or_default();
+        by_region.push(RegionCount {
+            region_code: full,
+            region_name: name,
+            completions,
+            ecommerce_completions: ecommerce,
+        });
+    }
+    Ok(web::Json(TrainingStats {
+        total_completions: by_category.values().sum(),
+        by_category: Category::ALL
+            .into_iter()
+            .map(|c| CategoryCount {
+                category: c,
+                label: c.label().to_owned(),
+                trainings: trainings_by_category.get(c.as_str()).copied().unwrap_or(0),
+                completions: by_category.get(c.as_str()).copied().unwrap_or(0),
+            })
+            .collect(),
+        by_region,
+        region_code: region,
+    }))
+}
+
+/// `(child region prefix, category, completions)` for youth living under `prefix`.
+async fn completion_counts(
+    db: &impl ConnectionTrait,
+    prefix: &str,
+    child_digits: i32,
+    query: &StatsQuery,
+) -> ApiResult<Vec<(String, String, u64)>> {
+    let e = Alias::new("e");
+    let t = Alias::new("t");
+    let child = Alias::new("child");
+    let category = Alias::new("category");
+    let n = Alias::new("n");
+    let mut select = Query::select();
+    select
+        .expr_as(
+            Func::cust("SUBSTR")
+                .arg(Expr::col((e.clone(), E::HomeRegionCode)))
+                .arg(1i32)
+                .arg(child_digits),
+            child.clone(),
+        )
+        .expr_as(Expr::col((t.clone(), T::Category)), category.clone())
+        .expr_as(Expr::col((e.clone(), E::Id)).count(), n.clone())
+        .from_as(enrollments::Entity, e.clone())
+        .join_as(
+            JoinType::InnerJoin,
+            trainings::Entity,
+            t.clone(),
+            Expr::col((t.clone(), T::Id)).equals((e.clone(), E::TrainingId)),
+        )
+        .and_where(Expr::col((e.clone(), E::CompletedAt)).is_not_null())
+        .and_where(Expr::col((e.clone(), E::HomeRegionCode)).like(format!("{prefix}%")))
+        .group_by_col(child.clone())
+        .group_by_col((t.clone(), T::Category));
+    if let Some(from) = query.from {
+        select.and_where(Expr::col((e.clone(), E::CompletedAt)).gte(start_of_day(from)));
+    }
+    if let Some(to) = query.to {
+        select.and_where(
+            Expr::col((e.clone(), E::CompletedAt)).lt(start_of_day(to) + Duration::days(1)),
+        );
+    }
+    let stmt = db.get_database_backend().build(&select);
+    let mut out = Vec::new();
+    for row in db.query_all_raw(stmt).await? {
+        let code: String = row.try_get("", "child")?;
+        let cat: String = row.try_get("", "category")?;
+        let count: i64 = row.try_get("", "n")?;
+        out.push((code, cat, u64::try_from(count).unwrap_or(0)));
+    }
+    Ok(out)
+}

@@ -1,0 +1,129 @@
+//! What youth see: the trainings open to them, one training, the category list.
+use actix_web::{get, web};
+use chrono::{DateTime, Duration, Utc};
+use entity::trainings::{self, Column as T};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Select};
+use uuid::Uuid;
+
+use super::dto::{CategoryView, TrainingFilter, TrainingPhase, TrainingView};
+use super::rules::{Category, TRAINING_CANCELLED, TRAINING_PUBLISHED, organiser_regions_above};
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::pagination::{Page, PageQuery};
+use crate::startup::AppState;
+use crate::talents::home_region_of;
+use crate::time::start_of_day;
+
+/// The category, phase and date filters shared by the youth and cadre lists.
+pub fn apply_filter(
+    mut query: Select<trainings::Entity>,
+    filter: &TrainingFilter,
+    now: DateTime<Utc>,
+) -> Select<trainings::Entity> {
+    if let Some(c) = filter.category {
+        query = query.filter(T::Category.eq(c.as_str()));
+    }
+    query = match filter.status {
+        None => query.filter(T::Status.eq(TRAINING_PUBLISHED)),
+        Some(TrainingPhase::Open) => query
+            .filter(T::Status.eq(TRAINING_PUBLISHED))
+            .filter(T::SignupDeadline.gte(now)),
+        Some(TrainingPhase::Closed) => query
+            .filter(T::Status.eq(TRAINING_PUBLISHED))
+            .filter(T::SignupDeadline.lt(now)),
+        Some(TrainingPhase::Cancelled) => query.filter(T::Status.eq(TRAINING_CANCELLED)),
+    };
+    if let Some(from) = filter.from {
+        query = query.filter(T::StartsAt.gte(start_of_day(from)));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(T::StartsAt.lt(start_of_day(to) + Duration::days(1)));
+    }
+    query
+}
+
+/// Trainings the caller may join: organised by their home county, city or the province
+/// (everything, for someone without a talent profile yet), soonest first.
+#[utoipa::path(
+    tag = "trainings",
+    operation_id = "list_trainings",
+    security(("bearer" = [])),
+    params(PageQuery, TrainingFilter),
+    responses(
+        (status = 200, body = Page<TrainingView>),
+        (status = 401, body = ErrorEnvelope),
+        (status = 422, body = ErrorEnvelope)
+    )
+)]
+#[get("/trainings")]
+pub async fn list_trainings(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    page: web::Query<PageQuery>,
+    filter: web::Query<TrainingFilter>,
+) -> ApiResult<web::Json<Page<TrainingView>>> {
+    let parts = page.parts()?;
+    let now = Utc::now();
+    let mut query = apply_filter(trainings::Entity::find(), &filter, now);
+    if let Some(home) = home_region_of(&state.db, user.id()).await? {
+        query = query.filter(T::RegionCode.is_in(organiser_regions_above(&home.region_code)));
+    }
+    let paginator = query
+        .order_by_asc(T::StartsAt)
+        .order_by_asc(T::Id)
+        .paginate(&state.db, parts.1);
+    let total = paginator.num_items().await?;
+    let items = paginator.fetch_page(parts.0 - 1).await?;
+    Ok(web::Json(Page::new(
+        items
+            .into_iter()
+            .map(|t| TrainingView::new(t, now))
+            .collect(),
+        total,
+        parts,
+    )))
+}
+
+/// One training.
+#[utoipa::path(
+    tag = "trainings",
+    operation_id = "get_training",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, body = TrainingView),
+        (status = 401, body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope)
+    )
+)]
+#[get("/trainings/{id}")]
+pub async fn get_training(
+    state: web::Data<AppState>,
+    _user: CurrentUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<TrainingView>> {
+    let training = trainings::Entity::find_by_id(id.into_inner())
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("培训"))?;
+    Ok(web::Json(TrainingView::new(training, Utc::now())))
+}
+
+/// Training categories with their Chinese labels.
+#[utoipa::path(
+    tag = "trainings",
+    operation_id = "list_training_categories",
+    responses((status = 200, body = Vec<CategoryView>))
+)]
+#[get("/training-categories")]
+pub async fn list_training_categories() -> web::Json<Vec<CategoryView>> {
+    web::Json(
+        Category::ALL
+            .into_iter()
+            .map(|c| CategoryView {
+                code: c,
+                label: c.label().to_owned(),
+            })
+            .collect(),
+    )
+}

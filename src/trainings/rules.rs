@@ -1,0 +1,252 @@
+//! Pure rules of trainings: categories, enrollment states, who may join, when check-in is open.
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::regions::{self, RegionLevel};
+
+pub const TRAINING_PUBLISHED: &str = "published";
+pub const TRAINING_CANCELLED: &str = "cancelled";
+
+/// Purpose string of the rotating check-in codes for trainings.
+pub const CHECKIN_PURPOSE: &str = "training";
+/// Check-in opens this long before a training starts (people arrive early).
+pub const CHECKIN_OPENS_BEFORE_MINUTES: i64 = 60;
+/// pretix's default: a freed seat is held for the next person for 48 hours.
+pub const DEFAULT_OFFER_VALID_MINUTES: i32 = 48 * 60;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// 电商直播
+    EcommerceLivestream,
+    /// 致富带头人
+    WealthLeader,
+    /// 高素质农民
+    YoungFarmer,
+    /// 青马工程
+    Qingma,
+    /// 创业培训
+    Entrepreneurship,
+    /// 职业技能
+    VocationalSkills,
+    /// 其他
+    Other,
+}
+
+impl Category {
+    pub const ALL: [Category; 7] = [
+        Self::EcommerceLivestream,
+        Self::WealthLeader,
+        Self::YoungFarmer,
+        Self::Qingma,
+        Self::Entrepreneurship,
+        Self::VocationalSkills,
+        Self::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::EcommerceLivestream => "ecommerce_livestream",
+            Self::WealthLeader => "wealth_leader",
+            Self::YoungFarmer => "young_farmer",
+            Self::Qingma => "qingma",
+            Self::Entrepreneurship => "entrepreneurship",
+            Self::VocationalSkills => "vocational_skills",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::EcommerceLivestream => "电商直播",
+            Self::WealthLeader => "致富带头人",
+            Self::YoungFarmer => "高素质农民",
+            Self::Qingma => "青马工程",
+            Self::Entrepreneurship => "创业培训",
+            Self::VocationalSkills => "职业技能",
+            Self::Other => "其他",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+/// Where one person stands in one training.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EnrollmentStatus {
+    /// Holds a seat.
+    Enrolled,
+    /// On the waiting list.
+    Waiting,
+    /// Offered a freed seat; must accept before `offerExpiresAt`.
+    Offered,
+    /// Left by the person.
+    Cancelled,
+    /// Let an offer expire.
+    Lapsed,
+    /// The training itself was cancelled.
+    TrainingCancelled,
+}
+
+impl EnrollmentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Enrolled => "enrolled",
+            Self::Waiting => "waiting",
+            Self::Offered => "offered",
+            Self::Cancelled => "cancelled",
+            Self::Lapsed => "lapsed",
+            Self::TrainingCancelled => "training_cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "enrolled" => Self::Enrolled,
+            "waiting" => Self::Waiting,
+            "offered" => Self::Offered,
+            "cancelled" => Self::Cancelled,
+            "lapsed" => Self::Lapsed,
+            "training_cancelled" => Self::TrainingCancelled,
+            _ => return None,
+        })
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Enrolled => "已报名",
+            Self::Waiting => "候补中",
+            Self::Offered => "候补待确认",
+            Self::Cancelled => "已取消",
+            Self::Lapsed => "候补已过期",
+            Self::TrainingCancelled => "培训已取消",
+        }
+    }
+
+    /// Still in the training (a repeat sign-up is a conflict).
+    pub fn is_active(self) -> bool {
+        matches!(self, Self::Enrolled | Self::Waiting | Self::Offered)
+    }
+
+    /// Holds one of the `capacity` seats.
+    pub fn holds_seat(self) -> bool {
+        matches!(self, Self::Enrolled | Self::Offered)
+    }
+}
+
+/// An organiser region must be a province, city or county.
+pub fn is_organiser_level(code: &str) -> bool {
+    matches!(
+        regions::level_of(code),
+        Some(RegionLevel::Province | RegionLevel::City | RegionLevel::County)
+    )
+}
+
+/// The province, city and county codes above a township or village: the organiser regions
+/// whose trainings a youth living there may join.
+pub fn organiser_regions_above(home: &str) -> Vec<String> {
+    match regions::level_of(home) {
+        Some(RegionLevel::Township | RegionLevel::Village) => vec![
+            format!("{}0000", &home[..2]),
+            format!("{}00", &home[..4]),
+            home[..6].to_owned(),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// Why a check-in at `now` is outside the training's time, if it is.
+pub fn check_in_window(
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), &'static str> {
+    if now < starts_at - Duration::minutes(CHECKIN_OPENS_BEFORE_MINUTES) {
+        Err("培训尚未开始，开始前1小时内方可签到")
+    } else if now > ends_at {
+        Err("培训已结束，不能再签到")
+    } else {
+        Ok(())
+    }
+}
+
+/// When an offer made at `now` expires: after the training's offer validity, but never after
+/// the training starts.
+pub fn offer_deadline(
+    now: DateTime<Utc>,
+    valid_minutes: i32,
+    starts_at: DateTime<Utc>,
+) -> DateTime<Utc> {
+    (now + Duration::minutes(i64::from(valid_minutes))).min(starts_at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_village_youth_may_join_trainings_of_its_county_city_and_province() {
+        assert_eq!(
+            organiser_regions_above("220102001001"),
+            vec!["220000", "220100", "220102"]
+        );
+        assert_eq!(
+            organiser_regions_above("220102001"),
+            vec!["220000", "220100", "220102"]
+        );
+        assert!(organiser_regions_above("220100").is_empty());
+    }
+
+    #[test]
+    fn organisers_are_provinces_cities_or_counties() {
+        assert!(is_organiser_level("220000"));
+        assert!(is_organiser_level("220100"));
+        assert!(is_organiser_level("220102"));
+        assert!(!is_organiser_level("220102001"));
+        assert!(!is_organiser_level("220102001001"));
+    }
+
+    #[test]
+    fn check_in_opens_an_hour_early_and_closes_at_the_end() {
+        let start = Utc.with_ymd_and_hms(2026, 12, 1, 1, 0, 0).unwrap();
+        let end = start + Duration::hours(3);
+        assert!(check_in_window(start, end, start - Duration::minutes(61)).is_err());
+        assert!(check_in_window(start, end, start - Duration::minutes(59)).is_ok());
+        assert!(check_in_window(start, end, end).is_ok());
+        assert!(check_in_window(start, end, end + Duration::seconds(1)).is_err());
+    }
+
+    #[test]
+    fn offers_never_outlive_the_start_of_the_training() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
+        let far = now + Duration::days(10);
+        assert_eq!(offer_deadline(now, 60, far), now + Duration::hours(1));
+        let soon = now + Duration::minutes(30);
+        assert_eq!(offer_deadline(now, 60, soon), soon);
+    }
+
+    #[test]
+    fn only_enrolled_and_offered_hold_seats() {
+        for s in [
+            EnrollmentStatus::Enrolled,
+            EnrollmentStatus::Waiting,
+            EnrollmentStatus::Offered,
+            EnrollmentStatus::Cancelled,
+            EnrollmentStatus::Lapsed,
+            EnrollmentStatus::TrainingCancelled,
+        ] {
+            assert_eq!(EnrollmentStatus::parse(s.as_str()), Some(s));
+            assert_eq!(
+                s.holds_seat(),
+                matches!(s, EnrollmentStatus::Enrolled | EnrollmentStatus::Offered)
+            );
+        }
+        assert_eq!(Category::parse("qingma"), Some(Category::Qingma));
+        assert_eq!(Category::parse("x"), None);
+    }
+}
