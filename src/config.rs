@@ -46,6 +46,9 @@ pub struct Settings {
     pub login_max_failures_per_account: u32,
     pub login_max_attempts_per_ip: u32,
     pub login_window: Duration,
+    /// Volunteer star levels: cumulative hours for 1★…5★ (national default 100/300/600/1000/1500;
+    /// `JIQING_VOLUNTEER_STAR_HOURS=100,300,600,1000,1500`).
+    pub volunteer_star_hours: Vec<u32>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +70,27 @@ fn parse_bool(
             "{name} must be true or false, got {other:?}"
         ))),
     }
+}
+
+/// Ascending positive hours, e.g. `100,300,600,1000,1500`.
+fn parse_thresholds(v: &str) -> Result<Vec<u32>, ConfigError> {
+    let bad = || {
+        ConfigError::Invalid(format!(
+            "JIQING_VOLUNTEER_STAR_HOURS must be ascending whole hours like 100,300,600,1000,1500, got {v:?}"
+        ))
+    };
+    let hours = v
+        .split(',')
+        .map(|h| h.trim().parse::<u32>().map_err(|_| bad()))
+        .collect::<Result<Vec<_>, _>>()?;
+    if hours.is_empty()
+        || hours.len() > 10
+        || hours[0] == 0
+        || hours.windows(2).any(|w| w[0] >= w[1])
+    {
+        return Err(bad());
+    }
+    Ok(hours)
 }
 
 impl Settings {
@@ -138,6 +162,10 @@ impl Settings {
             login_max_failures_per_account: 5,
             login_max_attempts_per_ip: 30,
             login_window: Duration::from_secs(15 * 60),
+            volunteer_star_hours: match var("JIQING_VOLUNTEER_STAR_HOURS") {
+                None => vec![100, 300, 600, 1000, 1500],
+                Some(v) => parse_thresholds(&v)?,
+            },
         };
         settings.check()?;
         Ok(settings)

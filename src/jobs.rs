@@ -7,7 +7,14 @@ use std::time::Duration;
 use crate::startup::AppState;
 
 /// Start every periodic job. Domains add theirs here.
-pub fn spawn_all(_state: &AppState) {}
+pub fn spawn_all(state: &AppState) {
+    spawn_periodic(
+        "leaderboard-replay",
+        Duration::from_secs(2),
+        state.clone(),
+        crate::leaderboards::sync::replay_unapplied,
+    );
+}
 
 /// Run `job` every `interval`, logging failures and carrying on.
 pub fn spawn_periodic<F, Fut>(name: &'static str, interval: Duration, state: AppState, job: F)

@@ -18,6 +18,8 @@ Errors always use the `ErrorEnvelope` schema; see docs/api-design.md for convent
         (name = "auth", description = "登录与身份"),
         (name = "regions", description = "行政区划"),
         (name = "staff", description = "团干部与合作银行账号"),
+        (name = "volunteer", description = "志愿服务与时长"),
+        (name = "leaderboards", description = "志愿服务排行榜"),
         (name = "health", description = "运行状态")
     )
 )]

@@ -24,7 +24,7 @@ use crate::crypto::DataCipher;
 use crate::error::{ApiError, FieldError, camel_case};
 use crate::fallback::RouteTable;
 use crate::openapi::ApiDoc;
-use crate::{auth, db, health, jobs, regions, staff};
+use crate::{auth, db, health, jobs, leaderboards, regions, staff, volunteer};
 
 /// Everything a handler needs, shared by all workers (cheap to clone: handles and `Arc`s).
 #[derive(Clone)]
@@ -74,7 +74,9 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
         scope::scope("/api/v1")
             .configure(auth::routes)
             .configure(regions::routes)
-            .configure(staff::routes),
+            .configure(staff::routes)
+            .configure(volunteer::routes)
+            .configure(leaderboards::routes),
     )
     .service(health::live)
     .service(health::ready);

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261129_000001_create_regions;
 mod m20261129_000002_create_identity;
 mod m20261129_000100_create_talent_profiles;
+mod m20261129_000300_create_volunteer;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_create_regions::Migration),
             Box::new(m20261129_000002_create_identity::Migration),
             Box::new(m20261129_000100_create_talent_profiles::Migration),
+            Box::new(m20261129_000300_create_volunteer::Migration),
         ]
     }
 }

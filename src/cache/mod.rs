@@ -3,6 +3,7 @@
 //!
 //! Everything that must hold across app instances (locks, rate-limit counters, the WeChat access
 //! token, leaderboards) lives here, never in a per-process variable.
+mod boards;
 mod memory;
 
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use std::time::Duration;
 use redis::AsyncCommands;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
+pub use boards::{BUILDING, BoardIncrement, BoardRead, LIVE};
 pub use memory::MemoryStore;
 
 #[derive(Clone)]

@@ -3,6 +3,8 @@ mod helpers;
 
 mod auth;
 mod errors;
+mod leaderboards;
 mod openapi;
 mod regions;
 mod staff;
+mod volunteer;
