@@ -132,6 +132,24 @@ pub async fn ensure_built(state: AppState) -> anyhow::Result<bool> {
     result
 }
 
+/// Rebuild now even if a generation is live (operators, the benchmark): waits for the lock.
+pub async fn rebuild_now(state: &AppState) -> anyhow::Result<String> {
+    let token = Uuid::new_v4().to_string();
+    let mut waited = 0;
+    while !state
+        .cache
+        .set_nx(LOCK, &token, Duration::from_secs(300))
+        .await?
+    {
+        waited += 1;
+        anyhow::ensure!(waited < 600, "another rebuild holds the lock");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let result = rebuild(state).await;
+    state.cache.del_if_equals(LOCK, &token).await?;
+    result
+}
+
 /// Build a new generation from the ledger and make it live. Callers hold the rebuild lock.
 pub async fn rebuild(state: &AppState) -> anyhow::Result<String> {
     let started = std::time::Instant::now();
@@ -145,12 +163,12 @@ pub async fn rebuild(state: &AppState) -> anyhow::Result<String> {
         .set(BUILDING, &pointer, Some(Duration::from_secs(900)))
         .await?;
 
-    let mut boards: HashMap<String, HashMap<String, i64>> = HashMap::new();
-    let mut users: HashMap<Uuid, ()> = HashMap::new();
-    let current_suffixes: Vec<String> = Period::ALL
+    // Sum per (user, home region) for each current period first, then spread over the boards.
+    let bounds: Vec<Option<chrono::DateTime<Utc>>> = Period::ALL
         .iter()
-        .map(|p| format!(":{}", p.key(now)))
+        .map(|p| p.range(now).map(|r| r.0))
         .collect();
+    let mut sums: HashMap<(Uuid, String), [i64; 4]> = HashMap::new();
     let mut after = 0i64;
     let mut rows_read = 0usize;
     loop {
@@ -172,13 +190,38 @@ pub async fn rebuild(state: &AppState) -> anyhow::Result<String> {
         after = last.0;
         rows_read += batch.len();
         for (_, user, region, served_at, minutes) in batch {
-            users.insert(user, ());
-            for inc in increments(user, &region, served_at, i64::from(minutes)) {
-                // Only the current periods can be asked for; older period boards are not built.
-                let current = current_suffixes.iter().any(|k| inc.0.ends_with(k.as_str()));
-                if current {
-                    *boards.entry(inc.0).or_default().entry(inc.1).or_insert(0) += inc.2;
+            let slot = sums.entry((user, region)).or_insert([0; 4]);
+            for (i, from) in bounds.iter().enumerate() {
+                if from.is_none_or(|f| served_at >= f) {
+                    slot[i] += i64::from(minutes);
                 }
+            }
+        }
+    }
+    let current: Vec<String> = Period::ALL.iter().map(|p| p.key(now)).collect();
+    let mut boards: HashMap<String, HashMap<String, i64>> = HashMap::new();
+    let mut users: HashMap<Uuid, ()> = HashMap::new();
+    for ((user, region), minutes) in &sums {
+        users.insert(*user, ());
+        let member = member_of(*user);
+        let levels = super::keys::board_regions(region);
+        for (i, pk) in current.iter().enumerate() {
+            if minutes[i] == 0 {
+                continue;
+            }
+            for r in &levels {
+                *boards
+                    .entry(super::keys::user_board(r, pk))
+                    .or_default()
+                    .entry(member.clone())
+                    .or_insert(0) += minutes[i];
+            }
+            for pair in levels.windows(2) {
+                *boards
+                    .entry(super::keys::region_board(&pair[0], pk))
+                    .or_default()
+                    .entry(pair[1].clone())
+                    .or_insert(0) += minutes[i];
             }
         }
     }
