@@ -49,6 +49,7 @@ for _, slot in ipairs({'live', 'building'}) do
           local s = redis.call('ZINCRBY', key, ARGV[10 + i * 3], m)
           if tonumber(s) <= 0 then redis.call('ZREM', key, m) end
         end
+        redis.call('INCR', g .. 'ver')
       end
     end
   end
@@ -63,7 +64,8 @@ static READ: LazyLock<redis::Script> = LazyLock::new(|| {
 local p, board, stop, me, want_names = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local v = redis.call('GET', p .. 'lb:live')
 if not v then return false end
-local g = p .. 'lb:g' .. string.match(v, '^([^:]+):') .. ':'
+local gen = string.match(v, '^([^:]+):')
+local g = p .. 'lb:g' .. gen .. ':'
 local key = g .. board
 local top = redis.call('ZREVRANGE', key, 0, stop, 'WITHSCORES')
 local names = {}
@@ -77,9 +79,40 @@ if me ~= '' then
   local r = redis.call('ZREVRANK', key, me)
   if r then rank = r; score = redis.call('ZSCORE', key, me) end
 end
-return {top, names, rank, score, redis.call('ZCARD', key)}",
+return {top, names, rank, score, redis.call('ZCARD', key), gen, tonumber(redis.call('GET', g .. 'ver') or '0')}",
     )
 });
+
+/// The cheap half of a read: the live generation, its version (bumped by every applied entry),
+/// the member's place and the board's size — without the top list.
+static PEEK: LazyLock<redis::Script> = LazyLock::new(|| {
+    redis::Script::new(
+        r"
+local p, board, me = ARGV[1], ARGV[2], ARGV[3]
+local v = redis.call('GET', p .. 'lb:live')
+if not v then return false end
+local gen = string.match(v, '^([^:]+):')
+local g = p .. 'lb:g' .. gen .. ':'
+local key = g .. board
+local rank, score = -1, ''
+if me ~= '' then
+  local r = redis.call('ZREVRANK', key, me)
+  if r then rank = r; score = redis.call('ZSCORE', key, me) end
+end
+return {gen, tonumber(redis.call('GET', g .. 'ver') or '0'), rank, score, redis.call('ZCARD', key)}",
+    )
+});
+
+/// A top list read from Redis, valid while the live generation and its version are unchanged.
+#[derive(Clone)]
+pub(super) struct MemoTop {
+    generation: String,
+    version: i64,
+    top: Vec<(String, i64, Option<String>)>,
+}
+
+pub(super) type Memo = std::sync::Arc<std::sync::Mutex<HashMap<(String, usize), MemoTop>>>;
+const MEMO_MAX: usize = 20_000;
 
 fn score_of(s: &str) -> i64 {
     s.parse::<f64>().map(|f| f.round() as i64).unwrap_or(0)
@@ -128,7 +161,45 @@ impl Cache {
         let stop = limit.saturating_sub(1);
         match &self.backend {
             Backend::Redis(c) => {
-                type Raw = Option<(Vec<String>, Vec<Option<String>>, i64, String, usize)>;
+                let mut c = c.clone();
+                // Every request asks Redis for the live generation, its version and the caller's
+                // place; the top list is re-read only when an entry was applied since (or the
+                // generation changed), so a busy board costs one tiny script per request.
+                type Peek = Option<(String, i64, i64, String, usize)>;
+                let peek: Peek = PEEK
+                    .prepare_invoke()
+                    .arg(&*self.prefix)
+                    .arg(board)
+                    .arg(member.unwrap_or(""))
+                    .invoke_async(&mut c)
+                    .await?;
+                let Some((generation, version, rank, score, size)) = peek else {
+                    return Ok(None);
+                };
+                let me = (rank >= 0).then(|| (rank as usize, score_of(&score)));
+                let memo_key = (format!("{board}|{names}"), limit);
+                let hit = self
+                    .memo
+                    .lock()
+                    .ok()
+                    .and_then(|m| m.get(&memo_key).cloned())
+                    .filter(|t| t.generation == generation && t.version == version);
+                if let Some(t) = hit {
+                    return Ok(Some(BoardRead {
+                        top: t.top,
+                        me,
+                        size,
+                    }));
+                }
+                type Raw = Option<(
+                    Vec<String>,
+                    Vec<Option<String>>,
+                    i64,
+                    String,
+                    usize,
+                    String,
+                    i64,
+                )>;
                 let raw: Raw = READ
                     .prepare_invoke()
                     .arg(&*self.prefix)
@@ -136,20 +207,37 @@ impl Cache {
                     .arg(stop)
                     .arg(member.unwrap_or(""))
                     .arg(if names { "1" } else { "0" })
-                    .invoke_async(&mut c.clone())
+                    .invoke_async(&mut c)
                     .await?;
-                Ok(raw.map(|(top, names, rank, score, size)| BoardRead {
-                    top: top
-                        .chunks(2)
-                        .enumerate()
-                        .map(|(i, pair)| {
-                            (
-                                pair[0].clone(),
-                                pair.get(1).map(|s| score_of(s)).unwrap_or(0),
-                                names.get(i).cloned().flatten(),
-                            )
-                        })
-                        .collect(),
+                let Some((top, names_read, rank, score, size, generation, version)) = raw else {
+                    return Ok(None);
+                };
+                let top: Vec<(String, i64, Option<String>)> = top
+                    .chunks(2)
+                    .enumerate()
+                    .map(|(i, pair)| {
+                        (
+                            pair[0].clone(),
+                            pair.get(1).map(|s| score_of(s)).unwrap_or(0),
+                            names_read.get(i).cloned().flatten(),
+                        )
+                    })
+                    .collect();
+                if let Ok(mut m) = self.memo.lock() {
+                    if m.len() >= MEMO_MAX {
+                        m.clear();
+                    }
+                    m.insert(
+                        memo_key,
+                        MemoTop {
+                            generation,
+                            version,
+                            top: top.clone(),
+                        },
+                    );
+                }
+                Ok(Some(BoardRead {
+                    top,
                     me: (rank >= 0).then(|| (rank as usize, score_of(&score))),
                     size,
                 }))

@@ -19,6 +19,8 @@ pub use memory::MemoryStore;
 pub struct Cache {
     backend: Backend,
     prefix: Arc<str>,
+    /// Leaderboard top lists read from Redis, keyed by board and validated by version.
+    memo: boards::Memo,
 }
 
 #[derive(Clone)]
@@ -70,6 +72,7 @@ impl Cache {
         Ok(Self {
             backend: Backend::Redis(manager),
             prefix: prefix.into(),
+            memo: Default::default(),
         })
     }
 
@@ -77,6 +80,7 @@ impl Cache {
         Self {
             backend: Backend::Memory(Arc::new(MemoryStore::default())),
             prefix: prefix.into(),
+            memo: Default::default(),
         }
     }
 

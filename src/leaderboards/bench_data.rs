@@ -228,6 +228,10 @@ pub async fn seed(
         .filter(ledger_state::Column::Id.eq(1))
         .exec(db)
         .await?;
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        use sea_orm::ConnectionTrait;
+        db.execute_unprepared("ANALYZE").await?;
+    }
     Ok(SeedReport {
         youths,
         entries: entry_count,

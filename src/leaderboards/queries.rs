@@ -21,11 +21,30 @@ pub struct SqlBoard {
     pub me: Option<(u64, i64)>,
 }
 
+/// The smallest digit string of the same length above every code starting with `prefix`
+/// (`220102` → `220103`, `2201` → `2202`), so "inside the region" is an index range scan
+/// (`LIKE 'x%'` cannot use the index under a non-C collation).
+pub fn prefix_end(prefix: &str) -> String {
+    let mut digits: Vec<u8> = prefix.bytes().collect();
+    for d in digits.iter_mut().rev() {
+        if *d == b'9' {
+            *d = b'0';
+        } else {
+            *d += 1;
+            return String::from_utf8(digits).unwrap_or_default();
+        }
+    }
+    // All nines: nothing sorts above, so use a character after every digit.
+    format!("{prefix}:")
+}
+
 fn in_scope(
     prefix: &str,
     range: Option<(DateTime<Utc>, DateTime<Utc>)>,
 ) -> Select<entries::Entity> {
-    let mut q = entries::Entity::find().filter(entries::Column::RegionCode.starts_with(prefix));
+    let mut q = entries::Entity::find()
+        .filter(entries::Column::RegionCode.gte(prefix))
+        .filter(entries::Column::RegionCode.lt(prefix_end(prefix)));
     if let Some((from, to)) = range {
         q = q
             .filter(entries::Column::ServedAt.gte(from))
@@ -148,4 +167,19 @@ pub async fn masked_names(
         .all(db)
         .await?;
     Ok(rows.into_iter().map(|(u, n)| (u, mask_name(&n))).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_end;
+
+    #[test]
+    fn the_end_of_a_prefix_range_is_the_next_digit_string() {
+        assert_eq!(prefix_end("220102"), "220103");
+        assert_eq!(prefix_end("2201"), "2202");
+        assert_eq!(prefix_end("220199"), "220200");
+        assert_eq!(prefix_end("220102009"), "220102010");
+        assert!("220102999999".as_bytes() < prefix_end("220102").as_bytes());
+        assert!("220103".as_bytes() >= prefix_end("220102").as_bytes());
+    }
 }
