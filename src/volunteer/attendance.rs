@@ -2,11 +2,13 @@ use actix_web::{get, post, web};
 use chrono::{Duration, Utc};
 use entity::{volunteer_activities as activities, volunteer_signups as signups};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 use uuid::Uuid;
 use validator::Validate;
 
-use super::dto::{CodeKind, CodeQuery, CodeView, MakeupRequest, ScanRequest, SignupView};
+use super::dto::{
+    CodeKind, CodeQuery, CodeView, MakeupRequest, RosterLine, ScanRequest, SignupView,
+};
 use super::ledger::{self, NewEntry};
 use super::rules::{Point, activity_minutes, served_minutes, source, within_radius};
 use crate::auth::{Cadre, CurrentUser};
@@ -327,4 +329,45 @@ pub async fn make_up(
     )
     .await?;
     Ok(web::Json(done.into()))
+}
+
+/// Who signed up for an activity and where they stand (the organiser uses it to make up a
+/// forgotten check-out).
+#[utoipa::path(
+    tag = "volunteer",
+    operation_id = "list_volunteer_signups",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = [RosterLine]),
+        (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope)
+    )
+)]
+#[get("/admin/volunteer/activities/{id}/signups")]
+pub async fn roster(
+    state: web::Data<AppState>,
+    cadre: Cadre,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<Vec<RosterLine>>> {
+    let a = activity(&state, *id).await?;
+    cadre.ensure_visible(&a.region_code, "志愿活动")?;
+    let rows = signups::Entity::find()
+        .filter(signups::Column::ActivityId.eq(a.id))
+        .order_by_asc(signups::Column::CreatedAt)
+        .all(&state.db)
+        .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|s| s.user_id).collect();
+    let names = crate::leaderboards::queries::masked_names(&state.db, &ids).await?;
+    Ok(web::Json(
+        rows.into_iter()
+            .map(|s| RosterLine {
+                name: names.get(&s.user_id).cloned().unwrap_or_else(|| "*".into()),
+                user_id: s.user_id,
+                checked_in_at: s.checked_in_at.map(to_china),
+                checked_out_at: s.checked_out_at.map(to_china),
+                entry_id: s.entry_id,
+            })
+            .collect(),
+    ))
 }

@@ -431,3 +431,14 @@ pub struct CategoryView {
     pub value: Category,
     pub label: String,
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RosterLine {
+    pub user_id: Uuid,
+    /// Masked real name.
+    pub name: String,
+    pub checked_in_at: Option<DateTime<FixedOffset>>,
+    pub checked_out_at: Option<DateTime<FixedOffset>>,
+    pub entry_id: Option<Uuid>,
+}

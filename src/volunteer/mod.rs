@@ -22,6 +22,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(attendance::check_in)
         .service(attendance::check_out)
         .service(attendance::make_up)
+        .service(attendance::roster)
         .service(reports::create_report)
         .service(reports::list_my_reports)
         .service(reports::list_reports)

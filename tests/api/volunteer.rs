@@ -370,6 +370,17 @@ async fn a_forgotten_check_out_is_made_up_by_the_organiser_capped_and_marked_as_
     )
     .await;
     backdate_check_in(&app, id, &y.user_id, 300).await;
+    let roster = json_of(
+        app.get(
+            &format!("/api/v1/admin/volunteer/activities/{id}/signups"),
+            Some(&cadre.token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(roster[0]["userId"], y.user_id);
+    assert!(roster[0]["checkedOutAt"].is_null());
     let path = format!("/api/v1/admin/volunteer/activities/{id}/makeups");
     let body = json!({"userId": y.user_id, "checkedOutAt": Utc::now().to_rfc3339(), "reason": "手机没电未签退"});
     let outsider = app.admin_of("220200").await;
