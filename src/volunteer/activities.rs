@@ -1,4 +1,4 @@
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, delete, get, post, web};
 use chrono::Utc;
 use entity::{volunteer_activities as activities, volunteer_signups as signups};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -260,4 +260,73 @@ fn already_signed_up() -> ApiError {
 
 pub fn profile_required() -> ApiError {
     ApiError::Conflict("TALENT_PROFILE_REQUIRED", "请先登记青年人才信息".into())
+}
+
+/// The caller's sign-ups, newest first, with check-in state.
+#[utoipa::path(
+    tag = "volunteer",
+    operation_id = "list_my_volunteer_signups",
+    security(("bearer" = [])),
+    responses((status = 200, body = [SignupView]), (status = 401, body = ErrorEnvelope))
+)]
+#[get("/me/volunteer/signups")]
+pub async fn list_my_signups(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> ApiResult<web::Json<Vec<SignupView>>> {
+    let rows = signups::Entity::find()
+        .filter(signups::Column::UserId.eq(user.id()))
+        .order_by_desc(signups::Column::CreatedAt)
+        .all(&state.db)
+        .await?;
+    Ok(web::Json(rows.into_iter().map(Into::into).collect()))
+}
+
+/// Withdraw from an activity before checking in; the seat is freed.
+#[utoipa::path(
+    tag = "volunteer",
+    operation_id = "delete_my_volunteer_signup",
+    security(("bearer" = [])),
+    responses(
+        (status = 204),
+        (status = 401, body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope, description = "not signed up"),
+        (status = 409, body = ErrorEnvelope, description = "ALREADY_CHECKED_IN")
+    )
+)]
+#[delete("/volunteer/activities/{id}/signups/me")]
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let txn = state.db.begin().await?;
+    let signup = signups::Entity::find()
+        .filter(signups::Column::ActivityId.eq(*id))
+        .filter(signups::Column::UserId.eq(user.id()))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("报名记录"))?;
+    let gone = signups::Entity::delete_many()
+        .filter(signups::Column::Id.eq(signup.id))
+        .filter(signups::Column::CheckedInAt.is_null())
+        .exec(&txn)
+        .await?;
+    if gone.rows_affected == 0 {
+        return Err(ApiError::Conflict(
+            "ALREADY_CHECKED_IN",
+            "已签到，不能取消报名".into(),
+        ));
+    }
+    activities::Entity::update_many()
+        .col_expr(
+            activities::Column::SignedUp,
+            Expr::col(activities::Column::SignedUp).sub(1),
+        )
+        .filter(activities::Column::Id.eq(*id))
+        .filter(activities::Column::SignedUp.gt(0))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
 }

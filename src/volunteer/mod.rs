@@ -18,6 +18,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(activities::list_activities)
         .service(activities::get_activity)
         .service(activities::sign_up)
+        .service(activities::list_my_signups)
+        .service(activities::withdraw)
         .service(attendance::checkin_code)
         .service(attendance::check_in)
         .service(attendance::check_out)

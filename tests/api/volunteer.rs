@@ -148,7 +148,8 @@ async fn a_cadre_publishes_an_activity_and_youth_sign_up_until_it_is_full() {
         app.post(&path, Some(&y2.token), &empty),
         app.post(&path, Some(&y3.token), &empty),
     );
-    let mut codes = vec![r1.status(), r2.status(), r3.status()];
+    let statuses = [r1.status(), r2.status(), r3.status()];
+    let mut codes = statuses.to_vec();
     codes.sort();
     assert_eq!(
         codes,
@@ -189,6 +190,42 @@ async fn a_cadre_publishes_an_activity_and_youth_sign_up_until_it_is_full() {
     )
     .await;
     assert_eq!(elsewhere["total"], 0);
+    // Withdrawing frees the seat for the one who was turned away.
+    let all = [&y1, &y2, &y3];
+    let seated = all[statuses
+        .iter()
+        .position(|s| *s == StatusCode::CREATED)
+        .unwrap()];
+    let turned_away = all[statuses
+        .iter()
+        .position(|s| *s == StatusCode::CONFLICT)
+        .unwrap()];
+    let mine = json_of(
+        app.get("/api/v1/me/volunteer/signups", Some(&seated.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(mine[0]["activityId"], id);
+    let resp = app.delete(&format!("{path}/me"), Some(&seated.token)).await;
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    assert_error(
+        app.delete(&format!("{path}/me"), Some(&seated.token)).await,
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+    )
+    .await;
+    json_of(
+        app.post(&path, Some(&turned_away.token), &empty).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_error(
+        app.post(&path, Some(&seated.token), &empty).await,
+        StatusCode::CONFLICT,
+        "ACTIVITY_FULL",
+    )
+    .await;
     let cats = json_of(
         app.get("/api/v1/volunteer/categories", None).await,
         StatusCode::OK,
