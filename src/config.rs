@@ -56,6 +56,9 @@ pub struct Settings {
     /// the dot), from `WECHAT_TEMPLATE_<DOMAIN>` (e.g. `WECHAT_TEMPLATE_TRAINING`). A domain
     /// without a template gets in-app notifications only.
     pub subscribe_templates: BTreeMap<String, String>,
+    /// Volunteer star levels: cumulative hours for 1★…5★ (national default 100/300/600/1000/1500;
+    /// `JIQING_VOLUNTEER_STAR_HOURS=100,300,600,1000,1500`).
+    pub volunteer_star_hours: Vec<u32>,
 }
 
 /// Domains whose notifications may also go out as WeChat subscription messages.
@@ -101,6 +104,27 @@ fn parse_u32(
             .parse()
             .map_err(|_| ConfigError::Invalid(format!("{name} must be a whole number, got {v:?}"))),
     }
+}
+
+/// Ascending positive hours, e.g. `100,300,600,1000,1500`.
+fn parse_thresholds(v: &str) -> Result<Vec<u32>, ConfigError> {
+    let bad = || {
+        ConfigError::Invalid(format!(
+            "JIQING_VOLUNTEER_STAR_HOURS must be ascending whole hours like 100,300,600,1000,1500, got {v:?}"
+        ))
+    };
+    let hours = v
+        .split(',')
+        .map(|h| h.trim().parse::<u32>().map_err(|_| bad()))
+        .collect::<Result<Vec<_>, _>>()?;
+    if hours.is_empty()
+        || hours.len() > 10
+        || hours[0] == 0
+        || hours.windows(2).any(|w| w[0] >= w[1])
+    {
+        return Err(bad());
+    }
+    Ok(hours)
 }
 
 impl Settings {
@@ -193,6 +217,10 @@ impl Settings {
                         .map(|t| ((*d).to_owned(), t.trim().to_owned()))
                 })
                 .collect(),
+            volunteer_star_hours: match var("JIQING_VOLUNTEER_STAR_HOURS") {
+                None => vec![100, 300, 600, 1000, 1500],
+                Some(v) => parse_thresholds(&v)?,
+            },
         };
         settings.check()?;
         Ok(settings)

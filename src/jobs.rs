@@ -27,6 +27,12 @@ pub fn spawn_all(state: &AppState) {
         state.clone(),
         crate::trainings::sweep_lapsed_offers,
     );
+    spawn_periodic(
+        "leaderboard-replay",
+        Duration::from_secs(2),
+        state.clone(),
+        crate::leaderboards::sync::replay_unapplied,
+    );
 }
 
 /// Run `job` every `interval`, logging failures and carrying on.

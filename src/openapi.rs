@@ -21,6 +21,8 @@ Errors always use the `ErrorEnvelope` schema; see docs/api-design.md for convent
         (name = "talents", description = "青年人才库"),
         (name = "trainings", description = "培训报名、候补、签到与结业"),
         (name = "notifications", description = "站内通知"),
+        (name = "volunteer", description = "志愿服务与时长"),
+        (name = "leaderboards", description = "志愿服务排行榜"),
         (name = "health", description = "运行状态")
     )
 )]

@@ -24,7 +24,10 @@ use crate::crypto::DataCipher;
 use crate::error::{ApiError, FieldError, camel_case};
 use crate::fallback::RouteTable;
 use crate::openapi::ApiDoc;
-use crate::{auth, db, health, jobs, notifications, regions, staff, talents, trainings};
+use crate::{
+    auth, db, health, jobs, leaderboards, notifications, regions, staff, talents, trainings,
+    volunteer,
+};
 
 /// Everything a handler needs, shared by all workers (cheap to clone: handles and `Arc`s).
 #[derive(Clone)]
@@ -77,7 +80,9 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
             .configure(staff::routes)
             .configure(talents::routes)
             .configure(trainings::routes)
-            .configure(notifications::routes),
+            .configure(notifications::routes)
+            .configure(volunteer::routes)
+            .configure(leaderboards::routes),
     )
     .service(health::live)
     .service(health::ready);

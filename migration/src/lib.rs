@@ -7,6 +7,7 @@ mod m20261129_000100_create_talent_profiles;
 mod m20261129_000110_create_talent_reveals_and_consents;
 mod m20261129_000200_create_notifications;
 mod m20261129_000201_create_trainings;
+mod m20261129_000300_create_volunteer;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000110_create_talent_reveals_and_consents::Migration),
             Box::new(m20261129_000200_create_notifications::Migration),
             Box::new(m20261129_000201_create_trainings::Migration),
+            Box::new(m20261129_000300_create_volunteer::Migration),
         ]
     }
 }

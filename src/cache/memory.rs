@@ -216,6 +216,148 @@ impl MemoryStore {
         })
     }
 
+    /// Multi-key operations (the leaderboard scripts): expiry is checked per key read through
+    /// [`Self::str_of`] / [`Self::is_live`]; expired keys are dropped by the periodic sweep.
+    fn with<R>(&self, f: impl FnOnce(&mut HashMap<String, Entry>) -> R) -> R {
+        self.with_key("", f)
+    }
+
+    fn is_live(m: &HashMap<String, Entry>, key: &str) -> bool {
+        m.get(key).is_some_and(|e| e.live(Instant::now()))
+    }
+
+    fn str_of(m: &HashMap<String, Entry>, key: &str) -> Option<String> {
+        if !Self::is_live(m, key) {
+            return None;
+        }
+        match m.get(key) {
+            Some(Entry {
+                value: Value::Str(s),
+                ..
+            }) => Some(s.clone()),
+            _ => None,
+        }
+    }
+
+    fn put_str(m: &mut HashMap<String, Entry>, key: String, value: &str, ttl: Option<Duration>) {
+        m.insert(
+            key,
+            Entry {
+                value: Value::Str(value.to_owned()),
+                expires_at: ttl.map(|t| Instant::now() + t),
+            },
+        );
+    }
+
+    /// Same rules as the Redis script in `cache::boards`, under the one lock.
+    pub fn board_apply(
+        &self,
+        prefix: &str,
+        entry: &str,
+        seq: i64,
+        name: Option<(&str, &str)>,
+        increments: &[(String, String, i64)],
+    ) -> bool {
+        self.with(|m| {
+            let mut live = false;
+            for slot in ["live", "building"] {
+                let Some(v) = Self::str_of(m, &format!("{prefix}lb:{slot}")) else {
+                    continue;
+                };
+                live |= slot == "live";
+                let Some((generation, upto)) = v.split_once(':') else {
+                    continue;
+                };
+                if upto.parse::<i64>().map_or(true, |u| u >= seq) {
+                    continue;
+                }
+                let g = format!("{prefix}lb:g{generation}:");
+                let marker = format!("{g}done:{entry}");
+                if Self::is_live(m, &marker) {
+                    continue;
+                }
+                let ttl = Duration::from_secs(super::boards::MARKER_TTL_SECS);
+                Self::put_str(m, marker, "1", Some(ttl));
+                if let Some((member, display)) = name {
+                    Self::put_str(m, format!("{g}n:{member}"), display, None);
+                }
+                for (board, member, delta) in increments {
+                    let z = Self::zset(m, &format!("{g}{board}"));
+                    let s = z.entry(member.clone()).or_insert(0.0);
+                    *s += *delta as f64;
+                    if *s <= 0.0 {
+                        z.remove(member);
+                    }
+                }
+            }
+            live
+        })
+    }
+
+    pub fn board_read(
+        &self,
+        prefix: &str,
+        board: &str,
+        stop: usize,
+        member: Option<&str>,
+        names: bool,
+    ) -> Option<super::BoardRead> {
+        self.with(|m| {
+            let v = Self::str_of(m, &format!("{prefix}lb:live"))?;
+            let generation = v.split(':').next().unwrap_or_default();
+            let g = format!("{prefix}lb:g{generation}:");
+            let sorted = match m.get(&format!("{g}{board}")) {
+                Some(Entry {
+                    value: Value::ZSet(z),
+                    ..
+                }) => Self::sorted(z),
+                _ => Vec::new(),
+            };
+            let top = sorted
+                .iter()
+                .take(stop + 1)
+                .map(|(k, s)| {
+                    let name = if names {
+                        Self::str_of(m, &format!("{g}n:{k}"))
+                    } else {
+                        None
+                    };
+                    (k.clone(), s.round() as i64, name)
+                })
+                .collect();
+            let me = member.and_then(|me| {
+                sorted
+                    .iter()
+                    .position(|(k, _)| k == me)
+                    .map(|i| (i, sorted[i].1.round() as i64))
+            });
+            Some(super::BoardRead {
+                top,
+                me,
+                size: sorted.len(),
+            })
+        })
+    }
+
+    pub fn board_fill(
+        &self,
+        generation_prefix: &str,
+        boards: &HashMap<String, HashMap<String, i64>>,
+        names: &[(String, String)],
+    ) {
+        self.with(|m| {
+            for (board, members) in boards {
+                let z = Self::zset(m, &format!("{generation_prefix}{board}"));
+                for (member, score) in members.iter().filter(|(_, s)| **s > 0) {
+                    *z.entry(member.clone()).or_insert(0.0) += *score as f64;
+                }
+            }
+            for (member, name) in names {
+                Self::put_str(m, format!("{generation_prefix}n:{member}"), name, None);
+            }
+        })
+    }
+
     pub fn clear_prefix(&self, prefix: &str) {
         self.with_key("", |m| m.retain(|k, _| !k.starts_with(prefix)))
     }

@@ -3,6 +3,7 @@
 //!
 //! Everything that must hold across app instances (locks, rate-limit counters, the WeChat access
 //! token, leaderboards) lives here, never in a per-process variable.
+mod boards;
 mod memory;
 
 use std::sync::Arc;
@@ -11,12 +12,15 @@ use std::time::Duration;
 use redis::AsyncCommands;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
+pub use boards::{BUILDING, BoardIncrement, BoardRead, LIVE};
 pub use memory::MemoryStore;
 
 #[derive(Clone)]
 pub struct Cache {
     backend: Backend,
     prefix: Arc<str>,
+    /// Leaderboard top lists read from Redis, keyed by board and validated by version.
+    memo: boards::Memo,
 }
 
 #[derive(Clone)]
@@ -68,6 +72,7 @@ impl Cache {
         Ok(Self {
             backend: Backend::Redis(manager),
             prefix: prefix.into(),
+            memo: Default::default(),
         })
     }
 
@@ -75,6 +80,7 @@ impl Cache {
         Self {
             backend: Backend::Memory(Arc::new(MemoryStore::default())),
             prefix: prefix.into(),
+            memo: Default::default(),
         }
     }
 

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Leaderboard benchmark: release build on PostgreSQL + Redis, one run measuring
+#   1. GET top-50 of a county for this month, served from Redis,
+#   2. the same answer computed by SQL from the ledger (?source=db),
+#   3. a trivial JSON endpoint of the same server (/health) as the ceiling,
+# at 64 connections with wrk, and the time to rebuild every leaderboard from the ledger.
+#
+#   bench/leaderboards.sh                # defaults below
+#   DURATION=30s COUNTY=220183 bench/leaderboards.sh
+#
+# It creates and fills the database $BENCH_DB (never the test one) if it is missing; drop it
+# afterwards with: psql -h 127.0.0.1 -U postgres -c 'DROP DATABASE jiqing_bench'
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PG_ADMIN=${PG_ADMIN:-postgres://postgres@127.0.0.1:5432/postgres}
+BENCH_DB=${BENCH_DB:-jiqing_bench}
+REDIS=${REDIS:-redis://127.0.0.1:6379}
+PORT=${PORT:-18089}
+DURATION=${DURATION:-20s}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+COUNTY=${COUNTY:-220102}
+YOUTHS=${YOUTHS:-100000}
+ENTRIES=${ENTRIES:-1000000}
+
+export DATABASE_URL="${PG_ADMIN%/*}/${BENCH_DB}"
+export REDIS_URL="$REDIS"
+export JIQING_CACHE_PREFIX="bench:"
+export JIQING_BIND="127.0.0.1:${PORT}"
+export RUST_LOG=${RUST_LOG:-warn}
+BIN=target/release/jiqing
+BASE="http://127.0.0.1:${PORT}"
+
+command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y wrk >/dev/null; }
+echo "== release build"
+cargo build --release --quiet
+
+if ! psql "$PG_ADMIN" -tAc "SELECT 1 FROM pg_database WHERE datname='${BENCH_DB}'" | grep -q 1; then
+  psql "$PG_ADMIN" -qc "CREATE DATABASE ${BENCH_DB}"
+fi
+echo "== data ($YOUTHS youths, $ENTRIES hour entries; skipped when present)"
+"$BIN" bench-seed --youths "$YOUTHS" --entries "$ENTRIES"
+psql "$DATABASE_URL" -tAc "SELECT 'ledger rows: ' || count(*) || ', youths: ' || (SELECT count(*) FROM talent_profiles) || ', county ${COUNTY} youths: ' || (SELECT count(*) FROM talent_profiles WHERE home_region_code LIKE '${COUNTY}%') FROM volunteer_hour_entries"
+
+echo "== rebuild every leaderboard from the ledger (Redis prefix bench:)"
+redis-cli -u "$REDIS" --scan --pattern 'bench:*' | xargs -r -n 1000 redis-cli -u "$REDIS" UNLINK >/dev/null
+"$BIN" rebuild-leaderboards
+
+echo "== start the server"
+"$BIN" serve >/tmp/jiqing-bench-server.log 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -sf "$BASE/health/ready" >/dev/null && break; sleep 0.2; done
+
+# A cadre for the SQL path (it is cadre-only) and a youth with hours for "my rank".
+ADMIN="bench_cadre_${COUNTY}"
+JIQING_ADMIN_PASSWORD="bench-password-123" "$BIN" create-admin --username "$ADMIN" --region "$COUNTY" >/dev/null 2>&1 || true
+CADRE_TOKEN=$(curl -sf -H 'content-type: application/json' -d "{\"username\":\"$ADMIN\",\"password\":\"bench-password-123\"}" "$BASE/api/v1/auth/login" | sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
+YOUTH_TOKEN=$(curl -sf -H 'content-type: application/json' -d '{"code":"dev:bench0"}' "$BASE/api/v1/auth/wechat-login" | sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
+
+LB="$BASE/api/v1/leaderboards/volunteer-hours?region=${COUNTY}&period=month&limit=50"
+echo "== check: both paths give the same top-50"
+A=$(curl -sf -H "authorization: Bearer $YOUTH_TOKEN" "$LB" | sed -E 's/"servedFrom":"[a-z]+"//')
+B=$(curl -sf -H "authorization: Bearer $CADRE_TOKEN" "$LB&source=db" | sed -E 's/"servedFrom":"[a-z]+"//; s/"me":[^}]*\}|"me":null//')
+A2=$(echo "$A" | sed -E 's/"me":[^}]*\}|"me":null//')
+if [ "$A2" = "$B" ]; then echo "same answer"; else echo "DIFFERENT ANSWERS"; echo "$A2" | head -c 400; echo; echo "$B" | head -c 400; echo; fi
+
+run() { # name url token
+  local out
+  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency ${3:+-H "authorization: Bearer $3"} "$2")
+  local rps p99
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+  local errs
+  errs=$(echo "$out" | grep -E 'Non-2xx|Socket errors' || true)
+  printf '%-28s %12s req/s   p99 %8s  %s\n' "$1" "$rps" "$p99" "$errs"
+  echo "$rps" >"/tmp/jiqing-bench-$1.rps"
+}
+
+echo "== wrk: $CONNECTIONS connections, $THREADS threads, $DURATION each (warm-up 5 s first)"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -H "authorization: Bearer $YOUTH_TOKEN" "$LB" >/dev/null
+run trivial "$BASE/health"
+run leaderboard-redis "$LB" "$YOUTH_TOKEN"
+run leaderboard-sql "$LB&source=db" "$CADRE_TOKEN"
+
+T=$(cat /tmp/jiqing-bench-trivial.rps); R=$(cat /tmp/jiqing-bench-leaderboard-redis.rps); S=$(cat /tmp/jiqing-bench-leaderboard-sql.rps)
+awk -v t="$T" -v r="$R" -v s="$S" 'BEGIN {
+  printf "redis / trivial = %.2f (goal >= 0.5)\nredis / sql     = %.1fx (goal >= 20x)\n", r / t, r / s }'

@@ -1,0 +1,23 @@
+use sea_orm::entity::prelude::*;
+
+/// One youth signed up for one activity, with their check-in and check-out.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "volunteer_signups")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub activity_id: Uuid,
+    pub user_id: Uuid,
+    /// The youth's home region when they signed up.
+    pub region_code: String,
+    pub checked_in_at: Option<DateTimeUtc>,
+    pub checked_out_at: Option<DateTimeUtc>,
+    /// The ledger entry written at check-out (or make-up).
+    pub entry_id: Option<Uuid>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,333 @@
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, get, web};
+use chrono::Utc;
+use entity::{auth_sessions, users};
+use sea_orm::EntityTrait;
+use uuid::Uuid;
+
+use super::dto::{
+    BoardEntry, Metric, MyPlace, RegionBoard, RegionBoardEntry, RegionBoardQuery, Source,
+    VolunteerBoard, VolunteerBoardQuery,
+};
+use super::keys::{is_board_level, member_of, region_board, user_board, user_of};
+use super::{queries, sync};
+use crate::auth::CadreScope;
+use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::regions::{self, RegionLevel, level_of};
+use crate::startup::AppState;
+use crate::time::to_china;
+
+/// The caller's user id from a bearer token, checked by signature and expiry only: a
+/// leaderboard shows masked names, so the token only decides which line is "mine" and the
+/// session look-up (two queries) is skipped on this hot path.
+fn caller(req: &HttpRequest, state: &AppState) -> ApiResult<Option<(Uuid, Uuid)>> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, t)| t.trim())
+        .ok_or_else(|| ApiError::Unauthorized("INVALID_TOKEN", "登录已失效，请重新登录".into()))?;
+    let claims = state
+        .jwt
+        .verify(token)
+        .ok_or_else(|| ApiError::Unauthorized("INVALID_TOKEN", "登录已失效，请重新登录".into()))?;
+    Ok(Some((claims.sub, claims.sid)))
+}
+
+/// The SQL path is for cadres whose region covers the board (it is expensive).
+async fn require_cadre_covering(
+    state: &AppState,
+    who: Option<(Uuid, Uuid)>,
+    region: &str,
+) -> ApiResult<()> {
+    let (user_id, session_id) = who.ok_or_else(ApiError::unauthenticated)?;
+    let session = auth_sessions::Entity::find_by_id(session_id)
+        .one(&state.db)
+        .await?
+        .filter(|s| s.revoked_at.is_none() && s.user_id == user_id)
+        .ok_or_else(|| ApiError::Unauthorized("SESSION_ENDED", "登录已结束，请重新登录".into()))?;
+    let user = users::Entity::find_by_id(session.user_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(ApiError::unauthenticated)?;
+    let scope = CadreScope::from_user(&user)
+        .ok_or_else(|| ApiError::Forbidden("ROLE_REQUIRED", "仅限团干部使用".into()))?;
+    scope.ensure_covers(region)
+}
+
+fn board_region(code: &str, field: &str, allow_township: bool) -> ApiResult<RegionLevel> {
+    match level_of(code) {
+        Some(l) if is_board_level(l) && (allow_township || l != RegionLevel::Township) => Ok(l),
+        Some(_) => Err(ApiError::field(
+            field,
+            "INVALID_VALUE",
+            if allow_township {
+                "排行榜只按省、市、县、乡镇排列"
+            } else {
+                "只能比较省、市、县的下级地区"
+            },
+        )),
+        None => Err(ApiError::field(
+            field,
+            "UNKNOWN_REGION",
+            "行政区划代码不存在",
+        )),
+    }
+}
+
+/// Volunteer-hours ranking of individuals inside a region for this week, month, year or all time
+/// (China time). Served from the cached boards; from the ledger by SQL while they are rebuilt.
+#[utoipa::path(
+    tag = "leaderboards",
+    operation_id = "get_volunteer_hours_leaderboard",
+    params(VolunteerBoardQuery),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, body = VolunteerBoard),
+        (status = 401, body = ErrorEnvelope, description = "INVALID_TOKEN (a token was sent but is not valid); UNAUTHENTICATED for source=db without a token"),
+        (status = 403, body = ErrorEnvelope, description = "source=db: ROLE_REQUIRED / OUTSIDE_REGION"),
+        (status = 422, body = ErrorEnvelope)
+    )
+)]
+#[get("/leaderboards/volunteer-hours")]
+pub async fn volunteer_hours_board(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<VolunteerBoardQuery>,
+) -> ApiResult<web::Json<VolunteerBoard>> {
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::field("limit", "RANGE", "条数应为1至100"));
+    }
+    board_region(&q.region, "region", true)?;
+    let who = caller(&req, &state)?;
+    let me = who.map(|w| w.0);
+    let now = Utc::now();
+    let range = q.period.range(now);
+    let board = user_board(&q.region, &q.period.key(now));
+    let mut answer = VolunteerBoard {
+        region: q.region.clone(),
+        period: q.period,
+        from: range.map(|r| to_china(r.0)),
+        to: range.map(|r| to_china(r.1)),
+        participants: 0,
+        items: Vec::new(),
+        me: None,
+        served_from: "cache".into(),
+    };
+    let cached = if q.source == Some(Source::Db) {
+        require_cadre_covering(&state, who, &q.region).await?;
+        None
+    } else {
+        let member = me.map(member_of);
+        match state
+            .cache
+            .board_read(&board, limit as usize, member.as_deref(), true)
+            .await
+        {
+            Ok(Some(read)) => Some(read),
+            Ok(None) => {
+                sync::trigger_rebuild(&state);
+                None
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "leaderboard cache unavailable; answering from the ledger");
+                None
+            }
+        }
+    };
+    match cached {
+        Some(read) => {
+            if read.size == 0 {
+                regions::queries::require(&state.db, &q.region, "region").await?;
+            }
+            let missing: Vec<Uuid> = read
+                .top
+                .iter()
+                .filter(|(_, _, n)| n.is_none())
+                .filter_map(|(m, _, _)| user_of(m))
+                .collect();
+            let fallback = queries::masked_names(&state.db, &missing).await?;
+            answer.participants = read.size as u64;
+            answer.items = read
+                .top
+                .into_iter()
+                .enumerate()
+                .map(|(i, (member, minutes, name))| {
+                    let user = user_of(&member);
+                    BoardEntry {
+                        rank: i as u64 + 1,
+                        name: name
+                            .or_else(|| user.and_then(|u| fallback.get(&u).cloned()))
+                            .unwrap_or_else(|| "*".into()),
+                        minutes,
+                        is_me: user.is_some() && user == me,
+                    }
+                })
+                .collect();
+            answer.me = me.map(|_| match read.me {
+                Some((rank, minutes)) => MyPlace {
+                    rank: Some(rank as u64 + 1),
+                    minutes,
+                },
+                None => MyPlace {
+                    rank: None,
+                    minutes: 0,
+                },
+            });
+        }
+        None => {
+            regions::queries::require(&state.db, &q.region, "region").await?;
+            let prefix = regions::code::prefix_of(&q.region).unwrap_or(&q.region);
+            let sql = queries::user_board(&state.db, prefix, range, u64::from(limit), me).await?;
+            let ids: Vec<Uuid> = sql.top.iter().map(|(u, _)| *u).collect();
+            let names = queries::masked_names(&state.db, &ids).await?;
+            answer.served_from = "database".into();
+            answer.participants = sql.participants;
+            answer.items = sql
+                .top
+                .iter()
+                .enumerate()
+                .map(|(i, (u, minutes))| BoardEntry {
+                    rank: i as u64 + 1,
+                    name: names.get(u).cloned().unwrap_or_else(|| "*".into()),
+                    minutes: *minutes,
+                    is_me: Some(*u) == me,
+                })
+                .collect();
+            answer.me = sql.me.map(|(rank, minutes)| MyPlace {
+                rank: (rank > 0).then_some(rank),
+                minutes,
+            });
+        }
+    }
+    Ok(web::Json(answer))
+}
+
+/// The child regions of a province, city or county ranked by volunteer minutes in the period,
+/// in total or per verified youth on record.
+#[utoipa::path(
+    tag = "leaderboards",
+    operation_id = "get_region_leaderboard",
+    params(RegionBoardQuery),
+    responses(
+        (status = 200, body = RegionBoard),
+        (status = 422, body = ErrorEnvelope)
+    )
+)]
+#[get("/leaderboards/regions")]
+pub async fn region_board_handler(
+    state: web::Data<AppState>,
+    q: web::Query<RegionBoardQuery>,
+) -> ApiResult<web::Json<RegionBoard>> {
+    board_region(&q.parent, "parent", false)?;
+    regions::queries::require(&state.db, &q.parent, "parent").await?;
+    let metric = q.metric.unwrap_or(Metric::Total);
+    let now = Utc::now();
+    let children = regions::queries::children(&state.db, &q.parent).await?;
+    let parent_prefix = regions::code::prefix_of(&q.parent).unwrap_or(&q.parent);
+    let child_digits = children
+        .first()
+        .and_then(|c| level_of(&c.code))
+        .map(RegionLevel::significant_digits)
+        .unwrap_or(6);
+    let child_of = |home: &str| -> Option<String> {
+        let p = home.get(..child_digits)?;
+        children
+            .iter()
+            .find(|c| regions::code::prefix_of(&c.code) == Some(p))
+            .map(|c| c.code.clone())
+    };
+    let cached = match state
+        .cache
+        .board_read(
+            &region_board(&q.parent, &q.period.key(now)),
+            100_000,
+            None,
+            false,
+        )
+        .await
+    {
+        Ok(Some(read)) => Some(read),
+        Ok(None) => {
+            sync::trigger_rebuild(&state);
+            None
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "leaderboard cache unavailable; answering from the ledger");
+            None
+        }
+    };
+    let mut minutes: HashMap<String, i64> = HashMap::new();
+    let served_from = match cached {
+        Some(read) => {
+            for (code, m, _) in read.top {
+                minutes.insert(code, m);
+            }
+            "cache"
+        }
+        None => {
+            for (home, m) in
+                queries::minutes_by_home(&state.db, parent_prefix, q.period.range(now)).await?
+            {
+                if let Some(child) = child_of(&home) {
+                    *minutes.entry(child).or_insert(0) += m;
+                }
+            }
+            "database"
+        }
+    };
+    let mut youth: HashMap<String, u64> = HashMap::new();
+    for (home, n) in queries::youth_by_home(&state.db, parent_prefix).await? {
+        if let Some(child) = child_of(&home) {
+            *youth.entry(child).or_insert(0) += n.max(0) as u64;
+        }
+    }
+    let mut items: Vec<RegionBoardEntry> = children
+        .into_iter()
+        .map(|c| {
+            let m = minutes.get(&c.code).copied().unwrap_or(0);
+            let y = youth.get(&c.code).copied().unwrap_or(0);
+            RegionBoardEntry {
+                rank: 0,
+                minutes_per_youth: (y > 0).then(|| m / y as i64),
+                minutes: m,
+                youth_count: y,
+                code: c.code,
+                name: c.name,
+            }
+        })
+        .collect();
+    items.sort_by(|a, b| compare(metric, a, b).then_with(|| a.code.cmp(&b.code)));
+    for (i, item) in items.iter_mut().enumerate() {
+        item.rank = i as u64 + 1;
+    }
+    Ok(web::Json(RegionBoard {
+        parent: q.parent.clone(),
+        period: q.period,
+        metric,
+        items,
+        served_from: served_from.into(),
+    }))
+}
+
+/// Higher first. Per youth compares the exact fractions; regions without youth come last.
+fn compare(metric: Metric, a: &RegionBoardEntry, b: &RegionBoardEntry) -> Ordering {
+    match metric {
+        Metric::Total => b.minutes.cmp(&a.minutes),
+        Metric::PerYouth => match (a.youth_count, b.youth_count) {
+            (0, 0) => Ordering::Equal,
+            (0, _) => Ordering::Greater,
+            (_, 0) => Ordering::Less,
+            (ya, yb) => (i128::from(b.minutes) * i128::from(ya))
+                .cmp(&(i128::from(a.minutes) * i128::from(yb))),
+        },
+    }
+}

@@ -1,0 +1,185 @@
+//! The same rankings computed by SQL from the ledger: the fallback while the cache is being
+//! rebuilt, and the baseline the cached boards are tested and benchmarked against.
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use entity::{talent_profiles, volunteer_hour_entries as entries};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
+};
+use uuid::Uuid;
+
+use crate::crypto::mask_name;
+use crate::error::ApiResult;
+use crate::talents::queries::STATUS_VERIFIED;
+
+pub struct SqlBoard {
+    pub top: Vec<(Uuid, i64)>,
+    pub participants: u64,
+    pub me: Option<(u64, i64)>,
+}
+
+/// The smallest digit string of the same length above every code starting with `prefix`
+/// (`220102` → `220103`, `2201` → `2202`), so "inside the region" is an index range scan
+/// (`LIKE 'x%'` cannot use the index under a non-C collation).
+pub fn prefix_end(prefix: &str) -> String {
+    let mut digits: Vec<u8> = prefix.bytes().collect();
+    for d in digits.iter_mut().rev() {
+        if *d == b'9' {
+            *d = b'0';
+        } else {
+            *d += 1;
+            return String::from_utf8(digits).unwrap_or_default();
+        }
+    }
+    // All nines: nothing sorts above, so use a character after every digit.
+    format!("{prefix}:")
+}
+
+fn in_scope(
+    prefix: &str,
+    range: Option<(DateTime<Utc>, DateTime<Utc>)>,
+) -> Select<entries::Entity> {
+    let mut q = entries::Entity::find()
+        .filter(entries::Column::RegionCode.gte(prefix))
+        .filter(entries::Column::RegionCode.lt(prefix_end(prefix)));
+    if let Some((from, to)) = range {
+        q = q
+            .filter(entries::Column::ServedAt.gte(from))
+            .filter(entries::Column::ServedAt.lt(to));
+    }
+    q
+}
+
+fn total() -> Expr {
+    Expr::col(entries::Column::Minutes).sum()
+}
+
+/// Individuals ranked by minutes, ties by user id ascending (the rule the cached boards encode).
+pub async fn user_board(
+    db: &impl ConnectionTrait,
+    prefix: &str,
+    range: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    limit: u64,
+    me: Option<Uuid>,
+) -> ApiResult<SqlBoard> {
+    let grouped = || {
+        in_scope(prefix, range)
+            .select_only()
+            .column(entries::Column::UserId)
+            .column_as(total(), "total")
+            .group_by(entries::Column::UserId)
+    };
+    let top: Vec<(Uuid, i64)> = grouped()
+        .having(total().gt(0))
+        .order_by_desc(total())
+        .order_by_asc(entries::Column::UserId)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let participants = grouped().having(total().gt(0)).count(db).await?;
+    let me = match me {
+        None => None,
+        Some(me) => {
+            let mine: Option<i64> = in_scope(prefix, range)
+                .select_only()
+                .column_as(total(), "total")
+                .filter(entries::Column::UserId.eq(me))
+                .into_tuple::<Option<i64>>()
+                .one(db)
+                .await?
+                .flatten();
+            match mine.filter(|m| *m > 0) {
+                None => Some((0, 0)),
+                Some(mine) => {
+                    let ahead = grouped()
+                        .having(
+                            Condition::any().add(total().gt(mine)).add(
+                                Condition::all()
+                                    .add(ExprTrait::eq(total(), mine))
+                                    .add(entries::Column::UserId.lt(me)),
+                            ),
+                        )
+                        .count(db)
+                        .await?;
+                    Some((ahead + 1, mine))
+                }
+            }
+        }
+    };
+    Ok(SqlBoard {
+        top,
+        participants,
+        me,
+    })
+}
+
+/// Minutes per home region code (township or village) inside `prefix` for the period.
+pub async fn minutes_by_home(
+    db: &impl ConnectionTrait,
+    prefix: &str,
+    range: Option<(DateTime<Utc>, DateTime<Utc>)>,
+) -> ApiResult<Vec<(String, i64)>> {
+    Ok(in_scope(prefix, range)
+        .select_only()
+        .column(entries::Column::RegionCode)
+        .column_as(total(), "total")
+        .group_by(entries::Column::RegionCode)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// Verified youth in the talent pool per home region code inside `prefix`.
+pub async fn youth_by_home(
+    db: &impl ConnectionTrait,
+    prefix: &str,
+) -> ApiResult<Vec<(String, i64)>> {
+    Ok(talent_profiles::Entity::find()
+        .select_only()
+        .column(talent_profiles::Column::HomeRegionCode)
+        .column_as(Expr::col(talent_profiles::Column::Id).count(), "n")
+        .filter(talent_profiles::Column::HomeRegionCode.starts_with(prefix))
+        .filter(talent_profiles::Column::Status.eq(STATUS_VERIFIED))
+        .group_by(talent_profiles::Column::HomeRegionCode)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// Masked names of the given users.
+pub async fn masked_names(
+    db: &impl ConnectionTrait,
+    users: &[Uuid],
+) -> ApiResult<HashMap<Uuid, String>> {
+    if users.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(Uuid, String)> = talent_profiles::Entity::find()
+        .select_only()
+        .column(talent_profiles::Column::UserId)
+        .column(talent_profiles::Column::RealName)
+        .filter(talent_profiles::Column::UserId.is_in(users.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(u, n)| (u, mask_name(&n))).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_end;
+
+    #[test]
+    fn the_end_of_a_prefix_range_is_the_next_digit_string() {
+        assert_eq!(prefix_end("220102"), "220103");
+        assert_eq!(prefix_end("2201"), "2202");
+        assert_eq!(prefix_end("220199"), "220200");
+        assert_eq!(prefix_end("220102009"), "220102010");
+        assert!("220102999999".as_bytes() < prefix_end("220102").as_bytes());
+        assert!("220103".as_bytes() >= prefix_end("220102").as_bytes());
+    }
+}

@@ -1,0 +1,332 @@
+use actix_web::{HttpResponse, delete, get, post, web};
+use chrono::Utc;
+use entity::{volunteer_activities as activities, volunteer_signups as signups};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use uuid::Uuid;
+use validator::Validate;
+
+use super::dto::{ActivityFilter, ActivityView, CategoryView, CreateActivityRequest, SignupView};
+use super::rules::{Category, Point};
+use crate::auth::{Cadre, CurrentUser};
+use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::pagination::{Page, PageQuery};
+use crate::startup::AppState;
+use crate::{regions, talents};
+
+/// The volunteer categories with their Chinese labels.
+#[utoipa::path(
+    tag = "volunteer",
+    operation_id = "list_volunteer_categories",
+    responses((status = 200, body = [CategoryView]))
+)]
+#[get("/volunteer/categories")]
+pub async fn list_categories() -> web::Json<Vec<CategoryView>> {
+    web::Json(
+        Category::ALL
+            .into_iter()
+            .map(|c| CategoryView {
+                value: c,
+                label: c.label().into(),
+            })
+            .collect(),
+    )
+}
+
+/// Publish a volunteer activity in the organiser's region.
+#[utoipa::path(
+    tag = "volunteer",
+    operation_id = "create_volunteer_activity",
+    security(("bearer" = [])),
+    request_body = CreateActivityRequest,
+    responses(
+        (status = 201, body = ActivityView),
+        (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope, description = "ROLE_REQUIRED / OUTSIDE_REGION"),
+        (status = 422, body = ErrorEnvelope)
+    )
+)]
+#[post("/admin/volunteer/activities")]
+pub async fn create_activity(
+    state: web::Data<AppState>,
+    cadre: Cadre,
+    body: web::Json<CreateActivityRequest>,
+) -> ApiResult<HttpResponse> {
+    body.validate()?;
+    let region = body
+        .region_code
+        .clone()
+        .unwrap_or_else(|| cadre.region_code.clone());
+    regions::queries::require(&state.db, &region, "regionCode").await?;
+    cadre.ensure_covers(&region)?;
+    let (starts_at, ends_at) = (body.starts_at.to_utc(), body.ends_at.to_utc());
+    if ends_at <= starts_at {
+        return Err(ApiError::field("endsAt", "RANGE", "结束时间须晚于开始时间"));
+    }
+    if ends_at - starts_at > chrono::Duration::days(7) {
+        return Err(ApiError::field("endsAt", "RANGE", "单次活动不能超过7天"));
+    }
+    let point = match (body.latitude, body.longitude) {
+        (None, None) => None,
+        (Some(lat), Some(lng)) => Some(
+            Point::from_degrees(lat, lng)
+                .ok_or_else(|| ApiError::field("latitude", "RANGE", "经纬度超出范围"))?,
+        ),
+        _ => {
+            return Err(ApiError::field(
+                "longitude",
+                "REQUIRED",
+                "经度和纬度须同时填写",
+            ));
+        }
+    };
+    if point.is_some() != body.radius_m.is_some() {
+        return Err(ApiError::field(
+            "radiusM",
+            "REQUIRED",
+            "签到位置和签到范围须同时填写",
+        ));
+    }
+    let activity = activities::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        region_code: Set(region),
+        category: Set(body.category.as_str().into()),
+        title: Set(body.title.trim().into()),
+        description: Set(body.description.trim().into()),
+        place: Set(body.place.trim().into()),
+        lat_e6: Set(point.map(|p| p.lat_e6)),
+        lng_e6: Set(point.map(|p| p.lng_e6)),
+        radius_m: Set(body.radius_m),
+        starts_at: Set(starts_at),
+        ends_at: Set(ends_at),
+        wanted: Set(body.wanted),
+        signed_up: Set(0),
+        organiser_id: Set(cadre.user_id),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&state.db)
+    .await?;
+    Ok(HttpResponse::Created().json(ActivityView::from(activity)))
+}
+
+/// Volunteer activities, soonest first (upcoming and running ones unless `includePast`).
+#[utoipa::path(
+    tag = "volunteer",
+    operation_id = "list_volunteer_activities",
+    security(("bearer" = [])),
+    params(ActivityFilter, PageQuery),
+    responses(
+        (status = 200, body = Page<ActivityView>),
+        (status = 401, body = ErrorEnvelope),
+        (status = 422, body = ErrorEnvelope)
+    )
+)]
+#[get("/volunteer/activities")]
+pub async fn list_activities(
+    state: web::Data<AppState>,
+    _user: CurrentUser,
+    filter: web::Query<ActivityFilter>,
+    page: web::Query<PageQuery>,
+) -> ApiResult<web::Json<Page<ActivityView>>> {
+    let parts = page.parts()?;
+    let mut q = activities::Entity::find();
+    if let Some(region) = &filter.region {
+        regions::queries::require(&state.db, region, "region").await?;
+        let prefix = regions::code::prefix_of(region).unwrap_or(region);
+        q = q.filter(activities::Column::RegionCode.starts_with(prefix));
+    }
+    if !filter.include_past.unwrap_or(false) {
+        q = q.filter(activities::Column::EndsAt.gt(Utc::now()));
+    }
+    let pages = q
+        .order_by_asc(activities::Column::StartsAt)
+        .order_by_asc(activities::Column::Id)
+        .paginate(&state.db, parts.1);
+    let total = pages.num_items().await?;
+    let items = pages.fetch_page(parts.0 - 1).await?;
+    Ok(web::Json(Page::new(
+        items.into_iter().map(Into::into).collect(),
+        total,
+        parts,
+    )))
+}
+
+/// One activity.
+#[utoipa::path(
+    tag = "volunteer",
+    operation_id = "get_volunteer_activity",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = ActivityView),
+        (status = 401, body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope)
+    )
+)]
+#[get("/volunteer/activities/{id}")]
+pub async fn get_activity(
+    state: web::Data<AppState>,
+    _user: CurrentUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<ActivityView>> {
+    let a = activities::Entity::find_by_id(*id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("志愿活动"))?;
+    Ok(web::Json(a.into()))
+}
+
+/// Sign up for an activity (youth with a talent profile). Seats are taken by conditional
+/// update, so an activity is never over-filled.
+#[utoipa::path(
+    tag = "volunteer",
+    operation_id = "create_volunteer_signup",
+    security(("bearer" = [])),
+    responses(
+        (status = 201, body = SignupView),
+        (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope, description = "YOUTH_ONLY"),
+        (status = 404, body = ErrorEnvelope),
+        (status = 409, body = ErrorEnvelope, description = "ALREADY_SIGNED_UP / ACTIVITY_FULL / ACTIVITY_ENDED / TALENT_PROFILE_REQUIRED")
+    )
+)]
+#[post("/volunteer/activities/{id}/signups")]
+pub async fn sign_up(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    user.require_youth()?;
+    let home = talents::home_region_of(&state.db, user.id())
+        .await?
+        .ok_or_else(profile_required)?;
+    let activity = activities::Entity::find_by_id(*id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("志愿活动"))?;
+    if activity.ends_at <= Utc::now() {
+        return Err(ApiError::Conflict("ACTIVITY_ENDED", "活动已结束".into()));
+    }
+    let txn = state.db.begin().await?;
+    if signups::Entity::find()
+        .filter(signups::Column::ActivityId.eq(activity.id))
+        .filter(signups::Column::UserId.eq(user.id()))
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Err(already_signed_up());
+    }
+    let taken = activities::Entity::update_many()
+        .col_expr(
+            activities::Column::SignedUp,
+            Expr::col(activities::Column::SignedUp).add(1),
+        )
+        .filter(activities::Column::Id.eq(activity.id))
+        .filter(Expr::col(activities::Column::SignedUp).lt(Expr::col(activities::Column::Wanted)))
+        .exec(&txn)
+        .await?;
+    if taken.rows_affected == 0 {
+        return Err(ApiError::Conflict(
+            "ACTIVITY_FULL",
+            "该活动志愿者已招满".into(),
+        ));
+    }
+    let signup = signups::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        activity_id: Set(activity.id),
+        user_id: Set(user.id()),
+        region_code: Set(home.region_code),
+        checked_in_at: Set(None),
+        checked_out_at: Set(None),
+        entry_id: Set(None),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| match ApiError::from(e) {
+        ApiError::Conflict("DUPLICATE", _) => already_signed_up(),
+        other => other,
+    })?;
+    txn.commit().await?;
+    Ok(HttpResponse::Created().json(SignupView::from(signup)))
+}
+
+fn already_signed_up() -> ApiError {
+    ApiError::Conflict("ALREADY_SIGNED_UP", "您已报名该活动".into())
+}
+
+pub fn profile_required() -> ApiError {
+    ApiError::Conflict("TALENT_PROFILE_REQUIRED", "请先登记青年人才信息".into())
+}
+
+/// The caller's sign-ups, newest first, with check-in state.
+#[utoipa::path(
+    tag = "volunteer",
+    operation_id = "list_my_volunteer_signups",
+    security(("bearer" = [])),
+    responses((status = 200, body = [SignupView]), (status = 401, body = ErrorEnvelope))
+)]
+#[get("/me/volunteer/signups")]
+pub async fn list_my_signups(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> ApiResult<web::Json<Vec<SignupView>>> {
+    let rows = signups::Entity::find()
+        .filter(signups::Column::UserId.eq(user.id()))
+        .order_by_desc(signups::Column::CreatedAt)
+        .all(&state.db)
+        .await?;
+    Ok(web::Json(rows.into_iter().map(Into::into).collect()))
+}
+
+/// Withdraw from an activity before checking in; the seat is freed.
+#[utoipa::path(
+    tag = "volunteer",
+    operation_id = "delete_my_volunteer_signup",
+    security(("bearer" = [])),
+    responses(
+        (status = 204),
+        (status = 401, body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope, description = "not signed up"),
+        (status = 409, body = ErrorEnvelope, description = "ALREADY_CHECKED_IN")
+    )
+)]
+#[delete("/volunteer/activities/{id}/signups/me")]
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let txn = state.db.begin().await?;
+    let signup = signups::Entity::find()
+        .filter(signups::Column::ActivityId.eq(*id))
+        .filter(signups::Column::UserId.eq(user.id()))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("报名记录"))?;
+    let gone = signups::Entity::delete_many()
+        .filter(signups::Column::Id.eq(signup.id))
+        .filter(signups::Column::CheckedInAt.is_null())
+        .exec(&txn)
+        .await?;
+    if gone.rows_affected == 0 {
+        return Err(ApiError::Conflict(
+            "ALREADY_CHECKED_IN",
+            "已签到，不能取消报名".into(),
+        ));
+    }
+    activities::Entity::update_many()
+        .col_expr(
+            activities::Column::SignedUp,
+            Expr::col(activities::Column::SignedUp).sub(1),
+        )
+        .filter(activities::Column::Id.eq(*id))
+        .filter(activities::Column::SignedUp.gt(0))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
+}

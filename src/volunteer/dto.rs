@@ -1,0 +1,444 @@
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use entity::{
+    volunteer_activities as activities, volunteer_certificates as certificates,
+    volunteer_corrections as corrections, volunteer_hour_entries as entries,
+    volunteer_reports as reports,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+use super::rules::Category;
+use crate::crypto::{mask_id_number, mask_name};
+use crate::time::to_china;
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"category": "river_patrol", "title": "伊通河巡河护河", "description": "沿河捡拾垃圾、劝导游客", "place": "南关区伊通河南岭段", "latitude": 43.8601, "longitude": 125.3402, "radiusM": 500, "regionCode": "220102", "startsAt": "2026-12-05T09:00:00+08:00", "endsAt": "2026-12-05T12:00:00+08:00", "wanted": 20}))]
+pub struct CreateActivityRequest {
+    pub category: Category,
+    #[validate(length(min = 2, max = 64, message = "活动名称长度应为2至64个字"))]
+    #[schema(min_length = 2, max_length = 64)]
+    pub title: String,
+    #[validate(length(max = 2000, message = "活动说明不能超过2000字"))]
+    #[schema(max_length = 2000)]
+    pub description: String,
+    #[validate(length(min = 2, max = 128, message = "活动地点长度应为2至128个字"))]
+    #[schema(min_length = 2, max_length = 128)]
+    pub place: String,
+    /// Optional check-in point (degrees); with `radiusM`, check-ins must come from inside it.
+    #[schema(minimum = -90, maximum = 90)]
+    pub latitude: Option<f64>,
+    #[schema(minimum = -180, maximum = 180)]
+    pub longitude: Option<f64>,
+    /// 50–50,000 metres.
+    #[validate(range(min = 50, max = 50000, message = "签到范围应为50至50000米"))]
+    #[schema(minimum = 50, maximum = 50000)]
+    pub radius_m: Option<i32>,
+    /// The organiser's region or a region inside it (default: the organiser's own).
+    pub region_code: Option<String>,
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: DateTime<FixedOffset>,
+    /// Volunteers wanted, 1–10,000.
+    #[validate(range(min = 1, max = 10000, message = "招募人数应为1至10000"))]
+    #[schema(minimum = 1, maximum = 10000)]
+    pub wanted: i32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivityView {
+    pub id: Uuid,
+    pub region_code: String,
+    pub category: String,
+    pub category_label: String,
+    pub title: String,
+    pub description: String,
+    pub place: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub radius_m: Option<i32>,
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: DateTime<FixedOffset>,
+    pub wanted: i32,
+    pub signed_up: i32,
+}
+
+impl From<activities::Model> for ActivityView {
+    fn from(a: activities::Model) -> Self {
+        Self {
+            id: a.id,
+            category_label: Category::parse(&a.category)
+                .map(|c| c.label().to_owned())
+                .unwrap_or_default(),
+            category: a.category,
+            region_code: a.region_code,
+            title: a.title,
+            description: a.description,
+            place: a.place,
+            latitude: a.lat_e6.map(|v| v as f64 / 1e6),
+            longitude: a.lng_e6.map(|v| v as f64 / 1e6),
+            radius_m: a.radius_m,
+            starts_at: to_china(a.starts_at),
+            ends_at: to_china(a.ends_at),
+            wanted: a.wanted,
+            signed_up: a.signed_up,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct ActivityFilter {
+    /// Only activities inside this region.
+    pub region: Option<String>,
+    /// Also list activities that have ended (default false).
+    pub include_past: Option<bool>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SignupView {
+    pub id: Uuid,
+    pub activity_id: Uuid,
+    pub checked_in_at: Option<DateTime<FixedOffset>>,
+    pub checked_out_at: Option<DateTime<FixedOffset>>,
+    /// The ledger entry written at check-out.
+    pub entry_id: Option<Uuid>,
+}
+
+impl From<entity::volunteer_signups::Model> for SignupView {
+    fn from(s: entity::volunteer_signups::Model) -> Self {
+        Self {
+            id: s.id,
+            activity_id: s.activity_id,
+            checked_in_at: s.checked_in_at.map(to_china),
+            checked_out_at: s.checked_out_at.map(to_china),
+            entry_id: s.entry_id,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct CodeQuery {
+    /// `in` for check-in, `out` for check-out.
+    pub kind: CodeKind,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum CodeKind {
+    In,
+    Out,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeView {
+    /// Show as a QR code; it rotates every minute.
+    pub code: String,
+    pub expires_at: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ScanRequest {
+    /// The organiser's current code.
+    #[validate(length(min = 1, max = 64, message = "请扫描组织者的签到码"))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub code: String,
+    /// The phone's position (degrees); required when the activity has a check-in area. Only
+    /// compared with the area, never stored.
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MakeupRequest {
+    pub user_id: Uuid,
+    /// When the volunteer actually left (not later than now).
+    pub checked_out_at: DateTime<FixedOffset>,
+    #[validate(length(min = 2, max = 200, message = "请说明补录原因（2至200字）"))]
+    #[schema(min_length = 2, max_length = 200)]
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"category": "rural_teaching", "content": "村小暑期支教", "place": "九台区其塔木镇中心小学", "servedAt": "2026-11-20T08:30:00+08:00", "minutes": 240, "description": "为三年级学生上数学课", "photos": ["media/2026/11/abc.jpg"]}))]
+pub struct CreateReportRequest {
+    pub category: Category,
+    /// What was done.
+    #[validate(length(min = 2, max = 128, message = "服务内容长度应为2至128个字"))]
+    #[schema(min_length = 2, max_length = 128)]
+    pub content: String,
+    #[validate(length(min = 2, max = 128, message = "服务地点长度应为2至128个字"))]
+    #[schema(min_length = 2, max_length = 128)]
+    pub place: String,
+    /// When the service began (not in the future).
+    pub served_at: DateTime<FixedOffset>,
+    /// 1–1440 minutes.
+    #[validate(range(min = 1, max = 1440, message = "服务时长应为1至1440分钟"))]
+    #[schema(minimum = 1, maximum = 1440)]
+    pub minutes: i32,
+    #[validate(length(max = 2000, message = "说明不能超过2000字"))]
+    #[schema(max_length = 2000)]
+    pub description: String,
+    /// Up to 9 photo references (uploaded media keys).
+    #[validate(length(max = 9, message = "最多上传9张照片"))]
+    #[schema(max_items = 9)]
+    #[serde(default)]
+    pub photos: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Approve,
+    Reject,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DecisionRequest {
+    pub decision: Decision,
+    /// Required when rejecting.
+    #[validate(length(max = 200, message = "理由不能超过200字"))]
+    #[schema(max_length = 200)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportView {
+    pub id: Uuid,
+    pub region_code: String,
+    pub category: String,
+    pub content: String,
+    pub place: String,
+    pub served_at: DateTime<FixedOffset>,
+    pub minutes: i32,
+    pub description: String,
+    pub photos: Vec<String>,
+    /// pending | approved | rejected
+    pub status: String,
+    pub review_reason: Option<String>,
+    pub entry_id: Option<Uuid>,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+impl From<reports::Model> for ReportView {
+    fn from(r: reports::Model) -> Self {
+        Self {
+            id: r.id,
+            region_code: r.region_code,
+            category: r.category,
+            content: r.content,
+            place: r.place,
+            served_at: to_china(r.served_at),
+            minutes: r.minutes,
+            description: r.description,
+            photos: serde_json::from_str(&r.photos).unwrap_or_default(),
+            status: r.status,
+            review_reason: r.review_reason,
+            entry_id: r.entry_id,
+            created_at: to_china(r.created_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct StatusFilter {
+    /// pending (default) | approved | rejected
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CorrectionRequest {
+    pub entry_id: Uuid,
+    /// What the entry should count, in minutes.
+    #[validate(range(min = 0, max = 1440, message = "时长应为0至1440分钟"))]
+    #[schema(minimum = 0, maximum = 1440)]
+    pub minutes: i32,
+    #[validate(length(min = 2, max = 200, message = "请说明更正理由（2至200字）"))]
+    #[schema(min_length = 2, max_length = 200)]
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CorrectionView {
+    pub id: Uuid,
+    pub entry_id: Uuid,
+    pub requested_minutes: i32,
+    pub reason: String,
+    pub status: String,
+    pub decision_reason: Option<String>,
+    pub result_entry_id: Option<Uuid>,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+impl From<corrections::Model> for CorrectionView {
+    fn from(c: corrections::Model) -> Self {
+        Self {
+            id: c.id,
+            entry_id: c.entry_id,
+            requested_minutes: c.requested_minutes,
+            reason: c.reason,
+            status: c.status,
+            decision_reason: c.decision_reason,
+            result_entry_id: c.result_entry_id,
+            created_at: to_china(c.created_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RevocationRequest {
+    #[validate(length(min = 2, max = 200, message = "请说明撤销理由（2至200字）"))]
+    #[schema(min_length = 2, max_length = 200)]
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EntryView {
+    pub id: Uuid,
+    /// Signed: reversing entries are negative.
+    pub minutes: i32,
+    /// checkin | manual_makeup | self_report | correction | revocation
+    pub source: String,
+    pub category: String,
+    pub content: String,
+    pub region_code: String,
+    pub served_at: DateTime<FixedOffset>,
+    pub activity_id: Option<Uuid>,
+    pub reverses_entry_id: Option<Uuid>,
+    pub reason: Option<String>,
+    /// Who recorded it.
+    pub actor_id: Uuid,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+impl From<entries::Model> for EntryView {
+    fn from(e: entries::Model) -> Self {
+        Self {
+            id: e.id,
+            minutes: e.minutes,
+            source: e.source,
+            category: e.category,
+            content: e.content,
+            region_code: e.region_code,
+            served_at: to_china(e.served_at),
+            activity_id: e.activity_id,
+            reverses_entry_id: e.reverses_entry_id,
+            reason: e.reason,
+            actor_id: e.actor_id,
+            created_at: to_china(e.created_at),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct YearMinutes {
+    pub year: i32,
+    pub minutes: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SummaryView {
+    /// Verified minutes in total.
+    pub total_minutes: i64,
+    /// By China-time year of service, newest first.
+    pub by_year: Vec<YearMinutes>,
+    /// 0–5 stars.
+    pub stars: u8,
+    /// Minutes to the next star; null at the top level.
+    pub minutes_to_next_star: Option<i64>,
+    /// Thresholds in hours in force.
+    pub star_thresholds_hours: Vec<u32>,
+    /// Self-reports waiting for review.
+    pub pending_reports: u64,
+    /// The ledger, newest first.
+    pub records: Vec<EntryView>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CertificateRequest {
+    /// First day (China time), inclusive.
+    pub from: NaiveDate,
+    /// Last day, inclusive; not after today.
+    pub to: NaiveDate,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CertificateView {
+    /// Check it at `GET /api/v1/certificates/{number}`.
+    pub number: String,
+    /// Masked on the public check.
+    pub name: String,
+    pub id_number_masked: String,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub minutes: i32,
+    pub content: String,
+    pub issuer: String,
+    pub issued_at: DateTime<FixedOffset>,
+}
+
+impl CertificateView {
+    pub fn public(c: certificates::Model) -> Self {
+        let mut v = Self::owner(c);
+        v.name = mask_name(&v.name);
+        v
+    }
+
+    pub fn owner(c: certificates::Model) -> Self {
+        Self {
+            number: c.number,
+            name: c.real_name,
+            id_number_masked: c.id_number_masked,
+            period_from: c.period_from,
+            period_to: c.period_to,
+            minutes: c.minutes,
+            content: c.content,
+            issuer: c.issuer,
+            issued_at: to_china(c.issued_at),
+        }
+    }
+}
+
+pub fn masked_id(id: &str) -> String {
+    mask_id_number(id)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CategoryView {
+    pub value: Category,
+    pub label: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RosterLine {
+    pub user_id: Uuid,
+    /// Masked real name.
+    pub name: String,
+    pub checked_in_at: Option<DateTime<FixedOffset>>,
+    pub checked_out_at: Option<DateTime<FixedOffset>>,
+    pub entry_id: Option<Uuid>,
+}
