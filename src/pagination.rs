@@ -1,4 +1,5 @@
 //! One way to page every list: `?page=1&pageSize=20` in, `{items, total, page, pageSize}` out.
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, Select};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -52,4 +53,25 @@ impl<T> Page<T> {
             page_size,
         }
     }
+}
+
+/// One page of `query` plus the total count, each row mapped to its view.
+pub async fn fetch_page<E, T>(
+    query: Select<E>,
+    db: &impl ConnectionTrait,
+    (page, size): (u64, u64),
+    map: impl FnMut(E::Model) -> T,
+) -> ApiResult<Page<T>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+{
+    let pages = query.paginate(db, size);
+    let total = pages.num_items().await?;
+    let items = pages.fetch_page(page - 1).await?;
+    Ok(Page::new(
+        items.into_iter().map(map).collect(),
+        total,
+        (page, size),
+    ))
 }

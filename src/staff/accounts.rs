@@ -203,15 +203,15 @@ pub async fn list_staff(
     if cadre.is_province() {
         filter = filter.or(users::Column::StaffRole.eq(STAFF_BANK_OFFICER));
     }
-    let paginator = users::Entity::find()
-        .filter(filter)
-        .order_by_asc(users::Column::Username)
-        .paginate(&state.db, parts.1);
-    let total = paginator.num_items().await?;
-    let items = paginator.fetch_page(parts.0 - 1).await?;
-    Ok(web::Json(Page::new(
-        items.into_iter().map(Into::into).collect(),
-        total,
-        parts,
-    )))
+    Ok(web::Json(
+        crate::pagination::fetch_page(
+            users::Entity::find()
+                .filter(filter)
+                .order_by_asc(users::Column::Username),
+            &state.db,
+            parts,
+            Into::into,
+        )
+        .await?,
+    ))
 }

@@ -5,8 +5,8 @@ use entity::training_enrollments::{self as enrollments, Column as E};
 use entity::trainings::{self, Column as T};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
 };
 use uuid::Uuid;
 use validator::Validate;
@@ -266,17 +266,10 @@ pub async fn list_admin_trainings(
     )
     .order_by_desc(T::StartsAt)
     .order_by_desc(T::Id);
-    let paginator = query.paginate(&state.db, parts.1);
-    let total = paginator.num_items().await?;
-    let items = paginator.fetch_page(parts.0 - 1).await?;
-    Ok(web::Json(Page::new(
-        items
-            .into_iter()
-            .map(|t| TrainingView::new(t, now))
-            .collect(),
-        total,
-        parts,
-    )))
+    Ok(web::Json(
+        crate::pagination::fetch_page(query, &state.db, parts, |t| TrainingView::new(t, now))
+            .await?,
+    ))
 }
 
 /// One training of the cadre's region.

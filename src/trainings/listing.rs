@@ -2,7 +2,7 @@
 use actix_web::{get, web};
 use chrono::{DateTime, Duration, Utc};
 use entity::trainings::{self, Column as T};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Select};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 use uuid::Uuid;
 
 use super::dto::{CategoryView, TrainingFilter, TrainingPhase, TrainingView};
@@ -68,20 +68,15 @@ pub async fn list_trainings(
     if let Some(home) = home_region_of(&state.db, user.id()).await? {
         query = query.filter(T::RegionCode.is_in(organiser_regions_above(&home.region_code)));
     }
-    let paginator = query
-        .order_by_asc(T::StartsAt)
-        .order_by_asc(T::Id)
-        .paginate(&state.db, parts.1);
-    let total = paginator.num_items().await?;
-    let items = paginator.fetch_page(parts.0 - 1).await?;
-    Ok(web::Json(Page::new(
-        items
-            .into_iter()
-            .map(|t| TrainingView::new(t, now))
-            .collect(),
-        total,
-        parts,
-    )))
+    Ok(web::Json(
+        crate::pagination::fetch_page(
+            query.order_by_asc(T::StartsAt).order_by_asc(T::Id),
+            &state.db,
+            parts,
+            |t| TrainingView::new(t, now),
+        )
+        .await?,
+    ))
 }
 
 /// One training.

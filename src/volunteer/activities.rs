@@ -3,8 +3,7 @@ use chrono::Utc;
 use entity::{volunteer_activities as activities, volunteer_signups as signups};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use uuid::Uuid;
 use validator::Validate;
@@ -141,17 +140,16 @@ pub async fn list_activities(
     if !filter.include_past.unwrap_or(false) {
         q = q.filter(activities::Column::EndsAt.gt(Utc::now()));
     }
-    let pages = q
-        .order_by_asc(activities::Column::StartsAt)
-        .order_by_asc(activities::Column::Id)
-        .paginate(&state.db, parts.1);
-    let total = pages.num_items().await?;
-    let items = pages.fetch_page(parts.0 - 1).await?;
-    Ok(web::Json(Page::new(
-        items.into_iter().map(Into::into).collect(),
-        total,
-        parts,
-    )))
+    Ok(web::Json(
+        crate::pagination::fetch_page(
+            q.order_by_asc(activities::Column::StartsAt)
+                .order_by_asc(activities::Column::Id),
+            &state.db,
+            parts,
+            Into::into,
+        )
+        .await?,
+    ))
 }
 
 /// One activity.

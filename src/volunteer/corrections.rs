@@ -145,27 +145,20 @@ pub async fn list_corrections(
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<CorrectionView>>> {
     let parts = page.parts()?;
-    let status = filter.status.as_deref().unwrap_or(PENDING);
-    if ![PENDING, APPROVED, REJECTED].contains(&status) {
-        return Err(ApiError::field(
-            "status",
-            "INVALID_VALUE",
-            "状态只能是pending、approved或rejected",
-        ));
-    }
+    let status = filter.status()?;
     let prefix = regions::code::prefix_of(&cadre.region_code).unwrap_or(&cadre.region_code);
-    let pages = corrections::Entity::find()
-        .filter(corrections::Column::RegionCode.starts_with(prefix))
-        .filter(corrections::Column::Status.eq(status))
-        .order_by_asc(corrections::Column::CreatedAt)
-        .paginate(&state.db, parts.1);
-    let total = pages.num_items().await?;
-    let items = pages.fetch_page(parts.0 - 1).await?;
-    Ok(web::Json(Page::new(
-        items.into_iter().map(Into::into).collect(),
-        total,
-        parts,
-    )))
+    Ok(web::Json(
+        crate::pagination::fetch_page(
+            corrections::Entity::find()
+                .filter(corrections::Column::RegionCode.starts_with(prefix))
+                .filter(corrections::Column::Status.eq(status))
+                .order_by_asc(corrections::Column::CreatedAt),
+            &state.db,
+            parts,
+            Into::into,
+        )
+        .await?,
+    ))
 }
 
 /// Decide a correction. Approving appends a correction entry with the difference; the original

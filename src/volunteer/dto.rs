@@ -260,6 +260,23 @@ pub struct StatusFilter {
     pub status: Option<String>,
 }
 
+impl StatusFilter {
+    /// The requested review status, `pending` when none is given.
+    pub fn status(&self) -> crate::error::ApiResult<&str> {
+        use super::reports::{APPROVED, PENDING, REJECTED};
+        let status = self.status.as_deref().unwrap_or(PENDING);
+        if [PENDING, APPROVED, REJECTED].contains(&status) {
+            Ok(status)
+        } else {
+            Err(crate::error::ApiError::field(
+                "status",
+                "INVALID_VALUE",
+                "状态只能是pending、approved或rejected",
+            ))
+        }
+    }
+}
+
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CorrectionRequest {

@@ -3,8 +3,7 @@ use chrono::Utc;
 use entity::volunteer_reports as reports;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use uuid::Uuid;
 use validator::Validate;
@@ -155,17 +154,17 @@ pub async fn list_my_reports(
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<ReportView>>> {
     let parts = page.parts()?;
-    let pages = reports::Entity::find()
-        .filter(reports::Column::UserId.eq(user.id()))
-        .order_by_desc(reports::Column::CreatedAt)
-        .paginate(&state.db, parts.1);
-    let total = pages.num_items().await?;
-    let items = pages.fetch_page(parts.0 - 1).await?;
-    Ok(web::Json(Page::new(
-        items.into_iter().map(Into::into).collect(),
-        total,
-        parts,
-    )))
+    Ok(web::Json(
+        crate::pagination::fetch_page(
+            reports::Entity::find()
+                .filter(reports::Column::UserId.eq(user.id()))
+                .order_by_desc(reports::Column::CreatedAt),
+            &state.db,
+            parts,
+            Into::into,
+        )
+        .await?,
+    ))
 }
 
 /// Reports from youth in the cadre's region (pending by default), oldest first.
@@ -189,27 +188,20 @@ pub async fn list_reports(
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<ReportView>>> {
     let parts = page.parts()?;
-    let status = filter.status.as_deref().unwrap_or(PENDING);
-    if ![PENDING, APPROVED, REJECTED].contains(&status) {
-        return Err(ApiError::field(
-            "status",
-            "INVALID_VALUE",
-            "状态只能是pending、approved或rejected",
-        ));
-    }
+    let status = filter.status()?;
     let prefix = regions::code::prefix_of(&cadre.region_code).unwrap_or(&cadre.region_code);
-    let pages = reports::Entity::find()
-        .filter(reports::Column::RegionCode.starts_with(prefix))
-        .filter(reports::Column::Status.eq(status))
-        .order_by_asc(reports::Column::CreatedAt)
-        .paginate(&state.db, parts.1);
-    let total = pages.num_items().await?;
-    let items = pages.fetch_page(parts.0 - 1).await?;
-    Ok(web::Json(Page::new(
-        items.into_iter().map(Into::into).collect(),
-        total,
-        parts,
-    )))
+    Ok(web::Json(
+        crate::pagination::fetch_page(
+            reports::Entity::find()
+                .filter(reports::Column::RegionCode.starts_with(prefix))
+                .filter(reports::Column::Status.eq(status))
+                .order_by_asc(reports::Column::CreatedAt),
+            &state.db,
+            parts,
+            Into::into,
+        )
+        .await?,
+    ))
 }
 
 /// Approve (the hours enter the ledger and the leaderboards) or reject (with a reason) a report.
