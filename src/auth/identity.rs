@@ -90,6 +90,12 @@ impl CadreScope {
         })
     }
 
+    /// The significant prefix of the cadre's region, for `starts_with` filters in SQL
+    /// (`220100` → `2201`). A cadre's region is always a valid code.
+    pub fn region_prefix(&self) -> &str {
+        crate::regions::code::prefix_of(&self.region_code).unwrap_or(&self.region_code)
+    }
+
     pub fn covers(&self, region_code: &str) -> bool {
         is_within(region_code, &self.region_code)
     }

@@ -196,7 +196,7 @@ pub async fn list_staff(
     query: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<StaffView>>> {
     let parts = query.parts()?;
-    let prefix = crate::regions::code::prefix_of(&cadre.region_code).unwrap_or("-");
+    let prefix = cadre.region_prefix();
     let mut filter = users::Column::StaffRole
         .eq(STAFF_CADRE)
         .and(users::Column::RegionCode.starts_with(prefix));

@@ -258,7 +258,7 @@ pub async fn list_admin_trainings(
 ) -> ApiResult<web::Json<Page<TrainingView>>> {
     let parts = page.parts()?;
     let now = Utc::now();
-    let prefix = regions::code::prefix_of(&cadre.region_code).unwrap_or("-");
+    let prefix = cadre.region_prefix();
     let query = apply_filter(
         trainings::Entity::find().filter(T::RegionCode.starts_with(prefix)),
         &filter,

@@ -23,7 +23,6 @@ use crate::auth::{Cadre, CurrentUser};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::leaderboards::sync;
 use crate::pagination::{Page, PageQuery};
-use crate::regions;
 use crate::startup::AppState;
 
 /// An entry that records service (not itself a reversal), with the region whose cadres
@@ -146,7 +145,7 @@ pub async fn list_corrections(
 ) -> ApiResult<web::Json<Page<CorrectionView>>> {
     let parts = page.parts()?;
     let status = filter.status()?;
-    let prefix = regions::code::prefix_of(&cadre.region_code).unwrap_or(&cadre.region_code);
+    let prefix = cadre.region_prefix();
     Ok(web::Json(
         crate::pagination::fetch_page(
             corrections::Entity::find()

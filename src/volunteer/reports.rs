@@ -17,7 +17,7 @@ use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::leaderboards::sync;
 use crate::pagination::{Page, PageQuery};
 use crate::startup::AppState;
-use crate::{regions, talents};
+use crate::talents;
 
 pub const PENDING: &str = "pending";
 pub const APPROVED: &str = "approved";
@@ -189,7 +189,7 @@ pub async fn list_reports(
 ) -> ApiResult<web::Json<Page<ReportView>>> {
     let parts = page.parts()?;
     let status = filter.status()?;
-    let prefix = regions::code::prefix_of(&cadre.region_code).unwrap_or(&cadre.region_code);
+    let prefix = cadre.region_prefix();
     Ok(web::Json(
         crate::pagination::fetch_page(
             reports::Entity::find()
