@@ -61,18 +61,17 @@ async fn load(req: HttpRequest) -> Result<CurrentUser, ApiError> {
         .jwt
         .verify(&token)
         .ok_or_else(|| ApiError::Unauthorized("INVALID_TOKEN", "登录已失效，请重新登录".into()))?;
-    let session = auth_sessions::Entity::find_by_id(claims.sid)
-        .one(&state.db)
-        .await?;
+    // One query for the session and its user: every authenticated request passes here.
     let ended = || ApiError::Unauthorized("SESSION_ENDED", "登录已结束，请重新登录".into());
-    let session = session.ok_or_else(ended)?;
-    if session.revoked_at.is_some() || session.user_id != claims.sub {
-        return Err(ended());
-    }
-    let user = users::Entity::find_by_id(claims.sub)
+    let (session, user) = auth_sessions::Entity::find_by_id(claims.sid)
+        .find_also_related(users::Entity)
         .one(&state.db)
         .await?
         .ok_or_else(ended)?;
+    let user = user.ok_or_else(ended)?;
+    if session.revoked_at.is_some() || session.user_id != claims.sub {
+        return Err(ended());
+    }
     if user.disabled {
         return Err(ApiError::Forbidden(
             "ACCOUNT_DISABLED",
