@@ -160,29 +160,17 @@ async fn main() -> anyhow::Result<()> {
 
     // The measurement: every youth signs up once, `concurrency` requests in flight.
     let url = format!("{base}/api/v1/trainings/{training_id}/enrollments");
-    let started = Instant::now();
-    let results: Vec<(Duration, u16, Value)> = stream::iter(tokens.iter())
-        .map(|token| {
-            let (http, url) = (&http, &url);
-            async move {
-                let t0 = Instant::now();
-                let resp = http
-                    .post(url)
-                    .bearer_auth(token)
-                    .json(&json!({}))
-                    .send()
-                    .await?;
-                let status = resp.status().as_u16();
-                let body: Value = resp.json().await.unwrap_or(Value::Null);
-                anyhow::Ok((t0.elapsed(), status, body))
-            }
-        })
-        .buffer_unordered(concurrency)
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .collect::<anyhow::Result<_>>()?;
-    let elapsed = started.elapsed();
+    let (elapsed, results) = fire(&tokens, concurrency, |token| {
+        http.post(&url).bearer_auth(token).json(&json!({}))
+    })
+    .await?;
+    // The baseline, in the same run: the same callers each read `GET /api/v1/me` (token check,
+    // session and user look-up, JSON) — the floor under any authenticated write.
+    let me_url = format!("{base}/api/v1/me");
+    let (baseline, _) = fire(&tokens, concurrency, |token| {
+        http.get(&me_url).bearer_auth(token)
+    })
+    .await?;
 
     let mut latencies: Vec<Duration> = results.iter().map(|r| r.0).collect();
     latencies.sort_unstable();
@@ -204,6 +192,12 @@ async fn main() -> anyhow::Result<()> {
         youths as f64 / elapsed.as_secs_f64()
     );
     println!(
+        "baseline GET /api/v1/me: {youths} in {:.2}s = {:.0}/s; sign-ups run at {:.2}x the baseline",
+        baseline.as_secs_f64(),
+        youths as f64 / baseline.as_secs_f64(),
+        baseline.as_secs_f64() / elapsed.as_secs_f64()
+    );
+    println!(
         "latency ms: p50 {:.1}  p95 {:.1}  p99 {:.1}  max {:.1}",
         percentile(&latencies, 0.50).as_secs_f64() * 1000.0,
         percentile(&latencies, 0.95).as_secs_f64() * 1000.0,
@@ -218,4 +212,31 @@ async fn main() -> anyhow::Result<()> {
         anyhow::bail!("the sign-ups did not come out right");
     }
     Ok(())
+}
+
+/// One request per token, `concurrency` in flight; the wall time and each answer's latency,
+/// status and body.
+async fn fire<'a>(
+    tokens: &'a [String],
+    concurrency: usize,
+    request: impl Fn(&'a str) -> reqwest::RequestBuilder,
+) -> anyhow::Result<(Duration, Vec<(Duration, u16, Value)>)> {
+    let started = Instant::now();
+    let results = stream::iter(tokens.iter())
+        .map(|token| {
+            let req = request(token);
+            async move {
+                let t0 = Instant::now();
+                let resp = req.send().await?;
+                let status = resp.status().as_u16();
+                let body: Value = resp.json().await.unwrap_or(Value::Null);
+                anyhow::Ok((t0.elapsed(), status, body))
+            }
+        })
+        .buffer_unordered(concurrency)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<anyhow::Result<_>>()?;
+    Ok((started.elapsed(), results))
 }
