@@ -2,10 +2,8 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, get, web};
+use actix_web::{FromRequest, HttpRequest, get, web};
 use chrono::Utc;
-use entity::{auth_sessions, users};
-use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 use super::dto::{
@@ -14,7 +12,8 @@ use super::dto::{
 };
 use super::keys::{is_board_level, member_of, region_board, user_board, user_of};
 use super::{queries, sync};
-use crate::auth::CadreScope;
+use crate::auth::Cadre;
+use crate::auth::extractors::bearer;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::regions::{self, RegionLevel, level_of};
 use crate::startup::AppState;
@@ -22,44 +21,15 @@ use crate::time::to_china;
 
 /// The caller's user id from a bearer token, checked by signature and expiry only: a
 /// leaderboard shows masked names, so the token only decides which line is "mine" and the
-/// session look-up (two queries) is skipped on this hot path.
-fn caller(req: &HttpRequest, state: &AppState) -> ApiResult<Option<(Uuid, Uuid)>> {
-    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+/// session look-up is skipped on this hot path.
+fn caller(req: &HttpRequest, state: &AppState) -> ApiResult<Option<Uuid>> {
+    if req.headers().get(header::AUTHORIZATION).is_none() {
         return Ok(None);
-    };
-    let token = value
-        .to_str()
-        .ok()
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, t)| t.trim())
-        .ok_or_else(|| ApiError::Unauthorized("INVALID_TOKEN", "登录已失效，请重新登录".into()))?;
-    let claims = state
-        .jwt
-        .verify(token)
-        .ok_or_else(|| ApiError::Unauthorized("INVALID_TOKEN", "登录已失效，请重新登录".into()))?;
-    Ok(Some((claims.sub, claims.sid)))
-}
-
-/// The SQL path is for cadres whose region covers the board (it is expensive).
-async fn require_cadre_covering(
-    state: &AppState,
-    who: Option<(Uuid, Uuid)>,
-    region: &str,
-) -> ApiResult<()> {
-    let (user_id, session_id) = who.ok_or_else(ApiError::unauthenticated)?;
-    let session = auth_sessions::Entity::find_by_id(session_id)
-        .one(&state.db)
-        .await?
-        .filter(|s| s.revoked_at.is_none() && s.user_id == user_id)
-        .ok_or_else(|| ApiError::Unauthorized("SESSION_ENDED", "登录已结束，请重新登录".into()))?;
-    let user = users::Entity::find_by_id(session.user_id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(ApiError::unauthenticated)?;
-    let scope = CadreScope::from_user(&user)
-        .ok_or_else(|| ApiError::Forbidden("ROLE_REQUIRED", "仅限团干部使用".into()))?;
-    scope.ensure_covers(region)
+    }
+    bearer(req)
+        .and_then(|token| state.jwt.verify(&token))
+        .map(|claims| Some(claims.sub))
+        .ok_or_else(|| ApiError::Unauthorized("INVALID_TOKEN", "登录已失效，请重新登录".into()))
 }
 
 fn board_region(code: &str, field: &str, allow_township: bool) -> ApiResult<RegionLevel> {
@@ -107,8 +77,7 @@ pub async fn volunteer_hours_board(
         return Err(ApiError::field("limit", "RANGE", "条数应为1至100"));
     }
     board_region(&q.region, "region", true)?;
-    let who = caller(&req, &state)?;
-    let me = who.map(|w| w.0);
+    let me = caller(&req, &state)?;
     let now = Utc::now();
     let range = q.period.range(now);
     let board = user_board(&q.region, &q.period.key(now));
@@ -123,7 +92,8 @@ pub async fn volunteer_hours_board(
         served_from: "cache".into(),
     };
     let cached = if q.source == Some(Source::Db) {
-        require_cadre_covering(&state, who, &q.region).await?;
+        // The SQL path is expensive: only for cadres whose region covers the board.
+        Cadre::extract(&req).await?.ensure_covers(&q.region)?;
         None
     } else {
         let member = me.map(member_of);
