@@ -55,6 +55,21 @@ async fn enroll(app: &TestApp, youth: &Login, training: &str) -> Value {
     json_of(sign_up(app, youth, training).await, StatusCode::CREATED).await
 }
 
+/// `POST /api/v1/me/enrollments/{id}/{action}` (cancel, accept) as `youth`.
+async fn enrollment_action(
+    app: &TestApp,
+    youth: &Login,
+    enrollment: &str,
+    action: &str,
+) -> reqwest::Response {
+    app.post(
+        &format!("/api/v1/me/enrollments/{enrollment}/{action}"),
+        Some(&youth.token),
+        &json!({}),
+    )
+    .await
+}
+
 async fn my_enrollment(app: &TestApp, youth: &Login, training: &str) -> Value {
     let list = json_of(
         app.get("/api/v1/me/enrollments?pageSize=100", Some(&youth.token))
@@ -537,34 +552,19 @@ async fn a_freed_seat_is_offered_to_the_first_person_waiting_who_can_accept_it()
 
     // B cannot accept before anything is offered.
     assert_error(
-        app.post(
-            &format!("/api/v1/me/enrollments/{b_enrollment}/accept"),
-            Some(&b.token),
-            &json!({}),
-        )
-        .await,
+        enrollment_action(&app, &b, &b_enrollment, "accept").await,
         StatusCode::CONFLICT,
         "NO_OFFER",
     )
     .await;
     let cancelled = json_of(
-        app.post(
-            &format!("/api/v1/me/enrollments/{a_enrollment}/cancel"),
-            Some(&a.token),
-            &json!({}),
-        )
-        .await,
+        enrollment_action(&app, &a, &a_enrollment, "cancel").await,
         StatusCode::OK,
     )
     .await;
     assert_eq!(cancelled["status"], "cancelled");
     assert_error(
-        app.post(
-            &format!("/api/v1/me/enrollments/{a_enrollment}/cancel"),
-            Some(&a.token),
-            &json!({}),
-        )
-        .await,
+        enrollment_action(&app, &a, &a_enrollment, "cancel").await,
         StatusCode::CONFLICT,
         "INVALID_STATE",
     )
@@ -589,35 +589,20 @@ async fn a_freed_seat_is_offered_to_the_first_person_waiting_who_can_accept_it()
     );
     // Someone else cannot accept B's offer.
     assert_error(
-        app.post(
-            &format!("/api/v1/me/enrollments/{b_enrollment}/accept"),
-            Some(&c.token),
-            &json!({}),
-        )
-        .await,
+        enrollment_action(&app, &c, &b_enrollment, "accept").await,
         StatusCode::NOT_FOUND,
         "NOT_FOUND",
     )
     .await;
     let accepted = json_of(
-        app.post(
-            &format!("/api/v1/me/enrollments/{b_enrollment}/accept"),
-            Some(&b.token),
-            &json!({}),
-        )
-        .await,
+        enrollment_action(&app, &b, &b_enrollment, "accept").await,
         StatusCode::OK,
     )
     .await;
     assert_eq!(accepted["status"], "enrolled");
     // A retry gets the same answer.
     let again = json_of(
-        app.post(
-            &format!("/api/v1/me/enrollments/{b_enrollment}/accept"),
-            Some(&b.token),
-            &json!({}),
-        )
-        .await,
+        enrollment_action(&app, &b, &b_enrollment, "accept").await,
         StatusCode::OK,
     )
     .await;
@@ -674,12 +659,7 @@ async fn a_lapsed_offer_passes_on_by_itself_exactly_once_with_two_instances_runn
     enroll(&app, &b, &training).await;
     enroll(&app, &c, &training).await;
     json_of(
-        app.post(
-            &format!("/api/v1/me/enrollments/{a_enrollment}/cancel"),
-            Some(&a.token),
-            &json!({}),
-        )
-        .await,
+        enrollment_action(&app, &a, &a_enrollment, "cancel").await,
         StatusCode::OK,
     )
     .await;
