@@ -52,7 +52,6 @@ pub async fn create_completions(
     body.validate()?;
     let now = Utc::now();
     let training = find_visible(&state.db, &cadre, id.into_inner()).await?;
-    cadre.ensure_covers(&training.region_code)?;
     if training.status != TRAINING_PUBLISHED {
         return Err(ApiError::Conflict(
             "TRAINING_CANCELLED",
