@@ -3,8 +3,8 @@ use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::app_state::AppState;
 use crate::error::{ApiError, ErrorEnvelope};
-use crate::startup::AppState;
 
 #[derive(Serialize, ToSchema)]
 pub struct HealthStatus {

@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use crate::startup::AppState;
+use crate::app_state::AppState;
 
 /// Start every periodic job. Domains add theirs here.
 pub fn spawn_all(state: &AppState) {

@@ -1,4 +1,5 @@
 //! 吉青助农工程 backend.
+pub mod app_state;
 pub mod auth;
 pub mod cache;
 pub mod checkin_codes;

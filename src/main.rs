@@ -137,7 +137,7 @@ async fn main() -> anyhow::Result<()> {
             );
         }
         Command::RebuildLeaderboards => {
-            let state = jiqing::startup::AppState::connect(settings).await?;
+            let state = jiqing::app_state::AppState::connect(settings).await?;
             let started = std::time::Instant::now();
             let generation = jiqing::leaderboards::sync::rebuild_now(&state).await?;
             println!(
@@ -146,7 +146,7 @@ async fn main() -> anyhow::Result<()> {
             );
         }
         Command::BenchSeed { youths, entries } => {
-            let state = jiqing::startup::AppState::connect(settings).await?;
+            let state = jiqing::app_state::AppState::connect(settings).await?;
             let started = std::time::Instant::now();
             let report =
                 jiqing::leaderboards::bench_data::seed(&state.db, &state.cipher, youths, entries)

@@ -1,74 +1,25 @@
 //! Building and running the application; `main` and the tests boot it the same way.
 use std::net::TcpListener;
-use std::sync::Arc;
 
 use actix_web::dev::{Server, Service};
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{App, HttpMessage, HttpRequest, HttpServer, web};
-use sea_orm::DatabaseConnection;
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{AppExt, scope};
 use utoipa_swagger_ui::SwaggerUi;
 
-use secrecy::ExposeSecret;
-
-use crate::auth::JwtKeys;
-use crate::auth::wechat::WechatClient;
+use crate::app_state::AppState;
 use crate::cache::Cache;
-use crate::checkin_codes::CheckinCodes;
 use crate::config::Settings;
-use crate::crypto::DataCipher;
 use crate::error::{ApiError, FieldError, camel_case};
 use crate::fallback::RouteTable;
 use crate::openapi::ApiDoc;
 use crate::{
-    auth, db, health, jobs, leaderboards, notifications, regions, staff, talents, trainings,
-    volunteer,
+    auth, health, jobs, leaderboards, notifications, regions, staff, talents, trainings, volunteer,
 };
-
-/// Everything a handler needs, shared by all workers (cheap to clone: handles and `Arc`s).
-#[derive(Clone)]
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub cache: Cache,
-    pub settings: Arc<Settings>,
-    pub cipher: Arc<DataCipher>,
-    pub jwt: JwtKeys,
-    pub wechat: WechatClient,
-    pub checkin_codes: Arc<CheckinCodes>,
-}
-
-impl AppState {
-    /// Connect to the database (migrating it unless told not to) and to the cache.
-    pub async fn connect(settings: Settings) -> anyhow::Result<Self> {
-        let db = db::connect(&settings.database_url).await?;
-        if settings.migrate_on_start {
-            db::migrate(&db).await?;
-        }
-        let cache = match &settings.redis_url {
-            Some(url) => Cache::redis(url, &settings.cache_prefix).await?,
-            None => Cache::memory(&settings.cache_prefix),
-        };
-        let cipher = Arc::new(DataCipher::from_settings(&settings)?);
-        let jwt = JwtKeys::new(&settings.jwt_secret, settings.access_token_ttl)?;
-        let wechat = WechatClient::new(&settings.wechat_api_base, settings.wechat.clone())?;
-        let checkin_codes = Arc::new(CheckinCodes::new(
-            settings.jwt_secret.expose_secret().as_bytes(),
-        ));
-        Ok(Self {
-            checkin_codes,
-            db,
-            cache,
-            settings: Arc::new(settings),
-            cipher,
-            jwt,
-            wechat,
-        })
-    }
-}
 
 /// Every API route. Handlers are registered with `.service(..)` only, so each one is in the
 /// OpenAPI document.

@@ -13,8 +13,8 @@ use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 use super::identity::{CadreScope, STAFF_BANK_OFFICER};
+use crate::app_state::AppState;
 use crate::error::ApiError;
-use crate::startup::AppState;
 
 #[derive(Debug, Clone)]
 pub struct CurrentUser {

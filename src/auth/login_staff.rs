@@ -8,9 +8,9 @@ use validator::Validate;
 
 use super::dto::{StaffLoginRequest, TokenResponse};
 use super::sessions;
+use crate::app_state::AppState;
 use crate::crypto::{hash_password, verify_password};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
-use crate::startup::AppState;
 
 fn limited(retry: Option<Duration>, window: Duration) -> ApiError {
     ApiError::RateLimited {

@@ -7,8 +7,8 @@ use validator::Validate;
 
 use super::dto::{TokenResponse, WechatLoginRequest};
 use super::sessions;
+use crate::app_state::AppState;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
-use crate::startup::AppState;
 
 /// What we learned about the person behind a login code.
 struct WechatIdentity {

@@ -5,9 +5,9 @@ use sea_orm::EntityTrait;
 use super::dto::{CadreView, MeView};
 use super::extractors::CurrentUser;
 use super::identity::{CadreScope, roles_of};
+use crate::app_state::AppState;
 use crate::crypto::mask_phone;
 use crate::error::{ApiResult, ErrorEnvelope};
-use crate::startup::AppState;
 
 pub async fn me_view(state: &AppState, user: &users::Model) -> ApiResult<MeView> {
     let cadre = match CadreScope::from_user(user) {

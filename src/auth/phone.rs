@@ -7,8 +7,8 @@ use validator::Validate;
 use super::dto::{MeView, PhoneBindRequest};
 use super::extractors::CurrentUser;
 use super::me::me_view;
+use crate::app_state::AppState;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
-use crate::startup::AppState;
 use crate::validation::normalize_mainland_mobile;
 
 /// Bind the caller's phone number through WeChat's phone-number button.

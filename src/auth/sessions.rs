@@ -9,9 +9,9 @@ use uuid::Uuid;
 
 use super::dto::TokenResponse;
 use super::me::me_view;
+use crate::app_state::AppState;
 use crate::crypto::{random_token, token_hash};
 use crate::error::{ApiError, ApiResult};
-use crate::startup::AppState;
 
 async fn insert_refresh_token(db: &impl ConnectionTrait, session_id: Uuid) -> ApiResult<String> {
     let token = random_token();

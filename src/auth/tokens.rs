@@ -4,8 +4,8 @@ use validator::Validate;
 use super::dto::{RefreshRequest, TokenResponse};
 use super::extractors::CurrentUser;
 use super::sessions;
+use crate::app_state::AppState;
 use crate::error::{ApiResult, ErrorEnvelope};
-use crate::startup::AppState;
 
 /// Exchange a refresh token for a new access token and a new refresh token.
 ///

@@ -12,11 +12,11 @@ use super::dto::{
 };
 use super::keys::{is_board_level, member_of, region_board, user_board, user_of};
 use super::{queries, sync};
+use crate::app_state::AppState;
 use crate::auth::Cadre;
 use crate::auth::extractors::bearer;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::regions::{self, RegionLevel, level_of};
-use crate::startup::AppState;
 use crate::time::to_china;
 
 /// The caller's user id from a bearer token, checked by signature and expiry only: a

@@ -15,9 +15,9 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::keys::{Period, increments, member_of};
+use crate::app_state::AppState;
 use crate::cache::{BUILDING, LIVE};
 use crate::crypto::mask_name;
-use crate::startup::AppState;
 use crate::volunteer::ledger;
 
 const LOCK: &str = "lb:rebuild-lock";

@@ -2,8 +2,8 @@ use entity::{notifications, users};
 use sea_orm::EntityTrait;
 use serde_json::json;
 
+use crate::app_state::AppState;
 use crate::auth::wechat::SendOutcome;
-use crate::startup::AppState;
 use crate::time::to_china;
 
 /// WeChat's `thing` fields take at most 20 characters.

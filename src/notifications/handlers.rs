@@ -6,10 +6,10 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder}
 use uuid::Uuid;
 
 use super::dto::{NotificationFilter, NotificationPage, NotificationView, ReadAllResult};
+use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::pagination::PageQuery;
-use crate::startup::AppState;
 
 /// The caller's notifications, newest first, with the number still unread.
 #[utoipa::path(

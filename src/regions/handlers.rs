@@ -2,8 +2,8 @@ use actix_web::{get, web};
 
 use super::dto::RegionView;
 use super::queries;
+use crate::app_state::AppState;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
-use crate::startup::AppState;
 
 /// One region by its official code.
 #[utoipa::path(

@@ -9,13 +9,13 @@ use uuid::Uuid;
 use validator::Validate;
 
 use super::dto::{CreateStaffRequest, StaffRole, StaffView};
+use crate::app_state::AppState;
 use crate::auth::identity::{STAFF_BANK_OFFICER, STAFF_CADRE};
 use crate::auth::{Cadre, CadreLevel};
 use crate::crypto::hash_password;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::pagination::{Page, PageQuery};
 use crate::regions::{self, RegionLevel};
-use crate::startup::AppState;
 
 /// A staff account to create, already checked.
 pub struct NewStaff {

@@ -6,9 +6,9 @@ use uuid::Uuid;
 use validator::Validate;
 
 use super::dto::{BankView, CreateBankRequest};
+use crate::app_state::AppState;
 use crate::auth::Cadre;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
-use crate::startup::AppState;
 
 /// Register a partner bank (province cadres only).
 #[utoipa::path(

@@ -11,10 +11,10 @@ use super::dto::{ReviewDecision, ReviewRequest, TalentFilter, TalentView};
 use super::queries::{
     STATUS_PENDING, STATUS_REJECTED, STATUS_VERIFIED, scope_condition, to_views, visible_profile,
 };
+use crate::app_state::AppState;
 use crate::auth::Cadre;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::pagination::{Page, PageQuery};
-use crate::startup::AppState;
 
 /// Talents whose home region lies inside the cadre's region, newest first; ID and phone masked.
 #[utoipa::path(

@@ -15,10 +15,10 @@ use super::choices::{
 };
 use super::dto::TalentFilter;
 use super::queries::{codes_of, region_names, scope_condition};
+use crate::app_state::AppState;
 use crate::auth::Cadre;
 use crate::crypto::{DataCipher, mask_id_number, mask_phone};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
-use crate::startup::AppState;
 use crate::time::{to_china, today_in_china};
 
 /// Rows fetched per query while streaming.

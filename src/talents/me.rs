@@ -12,9 +12,9 @@ use uuid::Uuid;
 use super::dto::{TalentProfileRequest, TalentView};
 use super::queries::{STATUS_PENDING, STATUS_REJECTED, profile_of_user, region_names, to_view};
 use super::rules::{self, CONSENT_VERSION, IdNumber, KeyFields, ProfileInput};
+use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
-use crate::startup::AppState;
 use crate::time::today_in_china;
 
 async fn view_of(state: &AppState, p: talent_profiles::Model) -> ApiResult<TalentView> {

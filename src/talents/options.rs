@@ -5,7 +5,7 @@ use super::choices::{
 };
 use super::dto::{ConsentView, TalentOptionsView};
 use super::rules::{CONSENT_TEXT, CONSENT_VERSION};
-use crate::startup::AppState;
+use crate::app_state::AppState;
 
 /// The lists a talent profile chooses from (codes with Chinese labels), the age range served and
 /// the current consent text. Needs no login: the mini-program shows it before registration.

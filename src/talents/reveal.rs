@@ -13,11 +13,11 @@ use validator::Validate;
 
 use super::dto::{RevealLogView, RevealRequest, RevealedView};
 use super::queries::visible_profile;
+use crate::app_state::AppState;
 use crate::auth::Cadre;
 use crate::crypto::mask_name;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::pagination::{Page, PageQuery};
-use crate::startup::AppState;
 use crate::time::to_china;
 
 /// Reveal one talent's full ID number and phone, giving a reason. Every reveal is logged (who,

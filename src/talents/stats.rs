@@ -7,10 +7,10 @@ use sea_orm::{ConnectionTrait, Statement};
 
 use super::choices::TalentCategory;
 use super::dto::{CategoryCount, RegionTalentStats, StatsQuery, TalentStatsView};
+use crate::app_state::AppState;
 use crate::auth::Cadre;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::regions::{self, code::prefix_of};
-use crate::startup::AppState;
 
 /// Counts for one group of home-region codes.
 #[derive(Debug, Default, Clone)]

@@ -18,12 +18,12 @@ use super::rules::{
     is_organiser_level,
 };
 use super::seats::{lock_training, offer_free_seats, training_link};
+use crate::app_state::AppState;
 use crate::auth::Cadre;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::notifications::{deliver, notify};
 use crate::pagination::{Page, PageQuery};
 use crate::regions;
-use crate::startup::AppState;
 use crate::time::to_china;
 
 /// Check a training request against the rules no attribute can express.

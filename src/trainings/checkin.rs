@@ -13,10 +13,10 @@ use validator::Validate;
 use super::admin::find_visible;
 use super::dto::{CheckInCodeView, CheckInRequest, CheckInView};
 use super::rules::{CHECKIN_PURPOSE, EnrollmentStatus as S, TRAINING_CANCELLED, check_in_window};
+use crate::app_state::AppState;
 use crate::auth::{Cadre, CurrentUser};
 use crate::checkin_codes::{CodeError, ROTATION_SECS};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
-use crate::startup::AppState;
 use crate::time::to_china;
 
 /// The current check-in code of a training, to show as a QR code (fetch again when it expires).

@@ -18,11 +18,11 @@ use super::dto::{
 };
 use super::rules::{Category, EnrollmentStatus as S, TRAINING_PUBLISHED};
 use super::seats::training_link;
+use crate::app_state::AppState;
 use crate::auth::Cadre;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::notifications::{deliver, notify};
 use crate::regions::{self, RegionLevel};
-use crate::startup::AppState;
 use crate::time::start_of_day;
 
 /// Mark participants as having completed the training: the listed enrollments, and/or everyone

@@ -13,11 +13,11 @@ use uuid::Uuid;
 use super::dto::{EnrollmentView, MyEnrollmentFilter};
 use super::rules::{EnrollmentStatus as S, TRAINING_CANCELLED, organiser_regions_above};
 use super::seats::{lock_training, release_seat, sign_up, training_link, waitlist_position};
+use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::notifications::{deliver, notify};
 use crate::pagination::{Page, PageQuery};
-use crate::startup::AppState;
 use crate::talents::home_region_of;
 
 async fn view_of(

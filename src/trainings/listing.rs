@@ -7,10 +7,10 @@ use uuid::Uuid;
 
 use super::dto::{CategoryView, TrainingFilter, TrainingPhase, TrainingView};
 use super::rules::{Category, TRAINING_CANCELLED, TRAINING_PUBLISHED, organiser_regions_above};
+use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::pagination::{Page, PageQuery};
-use crate::startup::AppState;
 use crate::talents::home_region_of;
 use crate::time::start_of_day;
 

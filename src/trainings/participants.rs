@@ -12,11 +12,11 @@ use uuid::Uuid;
 use super::admin::find_visible;
 use super::dto::{ParticipantFilter, ParticipantStatus, ParticipantView};
 use super::rules::EnrollmentStatus as S;
+use crate::app_state::AppState;
 use crate::auth::Cadre;
 use crate::crypto::{mask_name, mask_phone};
 use crate::error::{ApiResult, ErrorEnvelope};
 use crate::pagination::{Page, PageQuery};
-use crate::startup::AppState;
 use crate::time::to_china;
 
 /// Every participant of the training matching the filter, in list order: enrolled and offered by

@@ -7,8 +7,8 @@ use sea_orm::{
 
 use super::rules::EnrollmentStatus as S;
 use super::seats::lapse_offer;
+use crate::app_state::AppState;
 use crate::notifications::deliver;
-use crate::startup::AppState;
 
 /// Lapse every offer past its deadline and offer the seat to the next person waiting. Every
 /// instance runs this; each offer moves on exactly once because only the transaction whose

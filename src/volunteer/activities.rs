@@ -10,10 +10,10 @@ use validator::Validate;
 
 use super::dto::{ActivityFilter, ActivityView, CategoryView, CreateActivityRequest, SignupView};
 use super::rules::{Category, Point};
+use crate::app_state::AppState;
 use crate::auth::{Cadre, CurrentUser};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::pagination::{Page, PageQuery};
-use crate::startup::AppState;
 use crate::{regions, talents};
 
 /// The volunteer categories with their Chinese labels.

@@ -11,11 +11,11 @@ use super::dto::{
 };
 use super::ledger::{self, NewEntry};
 use super::rules::{Point, activity_minutes, served_minutes, source, within_radius};
+use crate::app_state::AppState;
 use crate::auth::{Cadre, CurrentUser};
 use crate::checkin_codes::CodeError;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::leaderboards::sync;
-use crate::startup::AppState;
 use crate::talents;
 use crate::time::to_china;
 

@@ -19,11 +19,11 @@ use super::dto::{
 use super::ledger;
 use super::reports::{APPROVED, PENDING, REJECTED};
 use super::rules::{MAX_ENTRY_MINUTES, activity_minutes, source};
+use crate::app_state::AppState;
 use crate::auth::{Cadre, CurrentUser};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::leaderboards::sync;
 use crate::pagination::{Page, PageQuery};
-use crate::startup::AppState;
 
 /// An entry that records service (not itself a reversal), with the region whose cadres
 /// organise it and the most it may count.

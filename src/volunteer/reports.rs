@@ -12,11 +12,11 @@ use super::activities::profile_required;
 use super::dto::{CreateReportRequest, Decision, DecisionRequest, ReportView, StatusFilter};
 use super::ledger::{self, NewEntry};
 use super::rules::source;
+use crate::app_state::AppState;
 use crate::auth::{Cadre, CurrentUser};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::leaderboards::sync;
 use crate::pagination::{Page, PageQuery};
-use crate::startup::AppState;
 use crate::talents;
 
 pub const PENDING: &str = "pending";

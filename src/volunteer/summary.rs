@@ -18,10 +18,10 @@ use super::dto::{
 };
 use super::reports::PENDING;
 use super::rules::{Category, minutes_to_next_star, star_level};
+use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::regions;
-use crate::startup::AppState;
 use crate::time::{start_of_day, to_china, today_in_china};
 
 /// The caller's verified volunteer hours: total, by year, star level and the ledger.

@@ -5,9 +5,10 @@
 
 use std::sync::Arc;
 
+use jiqing::app_state::AppState;
 use jiqing::config::{Settings, WechatSettings};
 use jiqing::staff::{NewStaff, create_account, dto::StaffRole};
-use jiqing::startup::{AppState, Application};
+use jiqing::startup::Application;
 use reqwest::{Method, Response, StatusCode};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};

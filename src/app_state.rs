@@ -1,0 +1,57 @@
+//! What every handler and job shares: database, cache, settings, keys and outside clients.
+//!
+//! It sits apart from `startup` (which wires routes and so knows every domain) so that domain
+//! code depending on the state does not depend on the whole application.
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+use secrecy::ExposeSecret;
+
+use crate::auth::JwtKeys;
+use crate::auth::wechat::WechatClient;
+use crate::cache::Cache;
+use crate::checkin_codes::CheckinCodes;
+use crate::config::Settings;
+use crate::crypto::DataCipher;
+use crate::db;
+
+/// Everything a handler needs, shared by all workers (cheap to clone: handles and `Arc`s).
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub cache: Cache,
+    pub settings: Arc<Settings>,
+    pub cipher: Arc<DataCipher>,
+    pub jwt: JwtKeys,
+    pub wechat: WechatClient,
+    pub checkin_codes: Arc<CheckinCodes>,
+}
+
+impl AppState {
+    /// Connect to the database (migrating it unless told not to) and to the cache.
+    pub async fn connect(settings: Settings) -> anyhow::Result<Self> {
+        let db = db::connect(&settings.database_url).await?;
+        if settings.migrate_on_start {
+            db::migrate(&db).await?;
+        }
+        let cache = match &settings.redis_url {
+            Some(url) => Cache::redis(url, &settings.cache_prefix).await?,
+            None => Cache::memory(&settings.cache_prefix),
+        };
+        let cipher = Arc::new(DataCipher::from_settings(&settings)?);
+        let jwt = JwtKeys::new(&settings.jwt_secret, settings.access_token_ttl)?;
+        let wechat = WechatClient::new(&settings.wechat_api_base, settings.wechat.clone())?;
+        let checkin_codes = Arc::new(CheckinCodes::new(
+            settings.jwt_secret.expose_secret().as_bytes(),
+        ));
+        Ok(Self {
+            checkin_codes,
+            db,
+            cache,
+            settings: Arc::new(settings),
+            cipher,
+            jwt,
+            wechat,
+        })
+    }
+}
