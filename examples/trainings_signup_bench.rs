@@ -113,7 +113,7 @@ async fn main() -> anyhow::Result<()> {
                     id: Set(Uuid::now_v7()),
                     user_id: Set(user_id),
                     real_name: Set(format!("压测{i}")),
-                    gender: Set("male".into()),
+                    gender: Set(entity::talent_profiles::Gender::Male),
                     date_of_birth: Set(
                         chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default()
                     ),
@@ -124,15 +124,15 @@ async fn main() -> anyhow::Result<()> {
                         cipher.blind_index("id_number", &format!("{run}{id_number}"))
                     ),
                     home_region_code: Set(format!("22010200{}", i % 9 + 1)),
-                    education: Set("high_school".into()),
+                    education: Set(entity::talent_profiles::Education::HighSchool),
                     industries: Set("[]".into()),
                     categories: Set("[]".into()),
                     business_name: Set(None),
                     business_type: Set(None),
-                    political_status: Set("masses".into()),
+                    political_status: Set(entity::talent_profiles::PoliticalStatus::Masses),
                     skills: Set("[]".into()),
                     introduction: Set(String::new()),
-                    status: Set("verified".into()),
+                    status: Set(entity::talent_profiles::TalentStatus::Verified),
                     review_reason: Set(None),
                     reviewed_by: Set(None),
                     reviewed_at: Set(None),

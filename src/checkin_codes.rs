@@ -19,6 +19,19 @@ pub enum CodeError {
     Invalid,
 }
 
+impl From<CodeError> for crate::error::ApiError {
+    /// The one answer of every check-in (trainings, volunteer check-in and check-out): 410
+    /// `CODE_EXPIRED` for a code of ours that has rotated away, 422 on `code` for anything else.
+    fn from(e: CodeError) -> Self {
+        match e {
+            CodeError::Expired => {
+                Self::Gone("CODE_EXPIRED", "签到码已过期，请扫描最新的签到码".into())
+            }
+            CodeError::Invalid => Self::field("code", "CODE_INVALID", "签到码无效"),
+        }
+    }
+}
+
 pub struct CheckinCodes {
     key: Vec<u8>,
 }

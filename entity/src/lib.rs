@@ -1,4 +1,8 @@
 //! SeaORM entities: data mapping only, no business rules.
+//!
+//! Status and kind columns are string-backed enums (`DeriveActiveEnum`) holding the same
+//! snake_case values the API sends, so one type serves the database and the API schema. A stored
+//! value that is not one of them fails the read (a 500 with the cause logged), never a default.
 pub mod auth_sessions;
 pub mod banks;
 pub mod notifications;
@@ -17,3 +21,55 @@ pub mod volunteer_hour_entries;
 pub mod volunteer_ledger_state;
 pub mod volunteer_reports;
 pub mod volunteer_signups;
+pub mod workflow_events;
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ActiveEnum, Iterable};
+
+    /// The value stored in the database and the value the API sends must be the same string.
+    fn same_in_json_and_database<T>()
+    where
+        T: ActiveEnum<Value = String> + Iterable + serde::Serialize + std::fmt::Debug,
+    {
+        for v in T::iter() {
+            assert_eq!(
+                serde_json::to_value(&v).unwrap(),
+                serde_json::Value::String(v.to_value()),
+                "{v:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_enum_has_the_same_value_in_json_and_in_the_database() {
+        same_in_json_and_database::<super::auth_sessions::LoginMethod>();
+        same_in_json_and_database::<super::notifications::NotificationKind>();
+        same_in_json_and_database::<super::talent_consents::ConsentAction>();
+        same_in_json_and_database::<super::talent_profiles::TalentStatus>();
+        same_in_json_and_database::<super::talent_profiles::Gender>();
+        same_in_json_and_database::<super::talent_profiles::Education>();
+        same_in_json_and_database::<super::talent_profiles::BusinessType>();
+        same_in_json_and_database::<super::talent_profiles::PoliticalStatus>();
+        same_in_json_and_database::<super::training_enrollments::EnrollmentStatus>();
+        same_in_json_and_database::<super::trainings::TrainingCategory>();
+        same_in_json_and_database::<super::trainings::TrainingStatus>();
+        same_in_json_and_database::<super::users::StaffRole>();
+        same_in_json_and_database::<super::users::CadreLevel>();
+        same_in_json_and_database::<super::volunteer_activities::VolunteerCategory>();
+        same_in_json_and_database::<super::volunteer_corrections::CorrectionStatus>();
+        same_in_json_and_database::<super::volunteer_hour_entries::EntrySource>();
+        same_in_json_and_database::<super::volunteer_reports::ReportStatus>();
+        same_in_json_and_database::<super::workflow_events::ActorKind>();
+    }
+
+    #[test]
+    fn an_unknown_stored_value_is_an_error_not_a_default() {
+        use super::talent_profiles::Gender;
+        assert!(Gender::try_from_value(&"unknown".to_owned()).is_err());
+        assert_eq!(
+            Gender::try_from_value(&"female".to_owned()).unwrap(),
+            Gender::Female
+        );
+    }
+}

@@ -1,4 +1,6 @@
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// One in-app notification for one user. `kind` is `<domain>.<event>` (e.g. `training.offered`).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,7 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub user_id: Uuid,
-    pub kind: String,
+    pub kind: NotificationKind,
     pub title: String,
     pub body: String,
     pub link: Option<String>,
@@ -19,3 +21,61 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// What a notification announces: `<domain>.<event>`. The domain part chooses the WeChat template
+/// (`WECHAT_TEMPLATE_<DOMAIN>`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(48))")]
+pub enum NotificationKind {
+    #[sea_orm(string_value = "training.enrolled")]
+    #[serde(rename = "training.enrolled")]
+    TrainingEnrolled,
+    #[sea_orm(string_value = "training.waiting")]
+    #[serde(rename = "training.waiting")]
+    TrainingWaiting,
+    #[sea_orm(string_value = "training.offered")]
+    #[serde(rename = "training.offered")]
+    TrainingOffered,
+    #[sea_orm(string_value = "training.offer_lapsed")]
+    #[serde(rename = "training.offer_lapsed")]
+    TrainingOfferLapsed,
+    #[sea_orm(string_value = "training.changed")]
+    #[serde(rename = "training.changed")]
+    TrainingChanged,
+    #[sea_orm(string_value = "training.cancelled")]
+    #[serde(rename = "training.cancelled")]
+    TrainingCancelled,
+    #[sea_orm(string_value = "training.completed")]
+    #[serde(rename = "training.completed")]
+    TrainingCompleted,
+    #[sea_orm(string_value = "talent.verified")]
+    #[serde(rename = "talent.verified")]
+    TalentVerified,
+    #[sea_orm(string_value = "talent.rejected")]
+    #[serde(rename = "talent.rejected")]
+    TalentRejected,
+    #[sea_orm(string_value = "volunteer.report_approved")]
+    #[serde(rename = "volunteer.report_approved")]
+    VolunteerReportApproved,
+    #[sea_orm(string_value = "volunteer.report_rejected")]
+    #[serde(rename = "volunteer.report_rejected")]
+    VolunteerReportRejected,
+    #[sea_orm(string_value = "volunteer.correction_approved")]
+    #[serde(rename = "volunteer.correction_approved")]
+    VolunteerCorrectionApproved,
+    #[sea_orm(string_value = "volunteer.correction_rejected")]
+    #[serde(rename = "volunteer.correction_rejected")]
+    VolunteerCorrectionRejected,
+}

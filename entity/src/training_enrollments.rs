@@ -1,4 +1,6 @@
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// One person's place in one training: enrolled, waiting (with a number), offered a freed seat
 /// (until `offer_expires_at`), or out (cancelled, lapsed, training_cancelled).
@@ -11,7 +13,7 @@ pub struct Model {
     pub user_id: Uuid,
     /// The youth's home region when they signed up (for per-region statistics).
     pub home_region_code: String,
-    pub status: String,
+    pub status: EnrollmentStatus,
     pub waitlist_seq: Option<i32>,
     pub offer_expires_at: Option<DateTimeUtc>,
     pub checked_in_at: Option<DateTimeUtc>,
@@ -19,6 +21,8 @@ pub struct Model {
     pub completed_at: Option<DateTimeUtc>,
     pub completed_by: Option<Uuid>,
     pub cancelled_at: Option<DateTimeUtc>,
+    /// Revision: every change that writes a `training_events` row adds one.
+    pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
@@ -40,3 +44,38 @@ impl Related<super::trainings::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// Where one person stands in one training.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::N(24))",
+    rename_all = "snake_case"
+)]
+#[serde(rename_all = "snake_case")]
+pub enum EnrollmentStatus {
+    /// Holds a seat.
+    Enrolled,
+    /// On the waiting list.
+    Waiting,
+    /// Offered a freed seat; must accept before `offerExpiresAt`.
+    Offered,
+    /// Left by the person.
+    Cancelled,
+    /// Let an offer expire.
+    Lapsed,
+    /// The training itself was cancelled.
+    TrainingCancelled,
+}

@@ -1,4 +1,6 @@
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// A person who logs in: a WeChat user (youth, optionally student/mentor) or a password staff
 /// account (cadre or bank officer). Sensitive values are stored encrypted (`*_enc`), with a keyed
@@ -20,8 +22,9 @@ pub struct Model {
     pub phone_index: Option<String>,
     pub is_student: bool,
     pub is_mentor: bool,
-    pub staff_role: Option<String>,
-    pub cadre_level: Option<String>,
+    /// Set for password staff accounts; WeChat users have none.
+    pub staff_role: Option<StaffRole>,
+    pub cadre_level: Option<CadreLevel>,
     pub region_code: Option<String>,
     pub bank_id: Option<Uuid>,
     pub disabled: bool,
@@ -33,3 +36,56 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// The kind of a password staff account.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::N(16))",
+    rename_all = "snake_case"
+)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffRole {
+    /// League cadre (团干部).
+    Cadre,
+    /// Partner-bank officer (银团合作).
+    BankOfficer,
+}
+
+/// The level a cadre acts at.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::N(16))",
+    rename_all = "snake_case"
+)]
+#[serde(rename_all = "snake_case")]
+pub enum CadreLevel {
+    Province,
+    City,
+    County,
+}

@@ -1,4 +1,6 @@
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// A volunteer activity published by a cadre (the organiser) in their region. A point is stored
 /// as integer micro-degrees; `signed_up` is taken by conditional update against `wanted`.
@@ -8,7 +10,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub region_code: String,
-    pub category: String,
+    pub category: VolunteerCategory,
     pub title: String,
     pub description: String,
     pub place: String,
@@ -27,3 +29,42 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// The programme's volunteer work (志愿服务类别).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::N(32))",
+    rename_all = "snake_case"
+)]
+#[serde(rename_all = "snake_case")]
+pub enum VolunteerCategory {
+    /// 河小青巡河护河
+    RiverPatrol,
+    /// 三减一节
+    ThreeReductions,
+    /// 政策宣讲
+    PolicyLecture,
+    /// 医疗卫生
+    Medical,
+    /// 支教
+    RuralTeaching,
+    /// 学伴+
+    OnlineTutoring,
+    /// 童心港湾
+    ChildrensHarbour,
+    /// 其他
+    Other,
+}

@@ -1,4 +1,8 @@
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub use super::volunteer_activities::VolunteerCategory;
 
 /// The append-only hours ledger: verified minutes only, never updated except for the
 /// `board_applied` delivery flag. Corrections and revocations are further rows with
@@ -17,9 +21,8 @@ pub struct Model {
     pub region_code: String,
     /// When the service was done: decides the week/month/year it counts for.
     pub served_at: DateTimeUtc,
-    /// checkin | manual_makeup | self_report | correction | revocation
-    pub source: String,
-    pub category: String,
+    pub source: EntrySource,
+    pub category: VolunteerCategory,
     pub content: String,
     pub activity_id: Option<Uuid>,
     pub report_id: Option<Uuid>,
@@ -35,3 +38,36 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// Where a ledger entry came from.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::N(16))",
+    rename_all = "snake_case"
+)]
+#[serde(rename_all = "snake_case")]
+pub enum EntrySource {
+    /// Check-in and check-out by the organiser's code.
+    Checkin,
+    /// A forgotten check-out made up by the organiser.
+    ManualMakeup,
+    /// An approved self-report.
+    SelfReport,
+    /// An approved correction (the difference).
+    Correction,
+    /// A revocation (minus what the entry still counted).
+    Revocation,
+}

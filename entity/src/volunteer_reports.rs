@@ -1,4 +1,8 @@
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub use super::volunteer_activities::VolunteerCategory;
 
 /// Service done off the platform, reported by the youth and pending until a cadre reviews it.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,7 +12,7 @@ pub struct Model {
     pub id: Uuid,
     pub user_id: Uuid,
     pub region_code: String,
-    pub category: String,
+    pub category: VolunteerCategory,
     pub content: String,
     pub place: String,
     pub served_at: DateTimeUtc,
@@ -16,8 +20,9 @@ pub struct Model {
     pub description: String,
     /// JSON array of photo references.
     pub photos: String,
-    /// pending | approved | rejected
-    pub status: String,
+    pub status: ReportStatus,
+    /// Revision: every change that writes a `volunteer_events` row adds one.
+    pub version: i32,
     pub review_reason: Option<String>,
     pub reviewed_by: Option<Uuid>,
     pub reviewed_at: Option<DateTimeUtc>,
@@ -30,3 +35,32 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// Where a self-report stands.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::N(16))",
+    rename_all = "snake_case"
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportStatus {
+    /// Waiting for a cadre of the youth's home region.
+    Pending,
+    /// Approved: the hours are in the ledger.
+    Approved,
+    /// Rejected with a reason.
+    Rejected,
+}

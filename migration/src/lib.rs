@@ -1,6 +1,8 @@
 //! Schema migrations, one per change, applied in name order on SQLite and PostgreSQL alike.
 pub use sea_orm_migration::prelude::*;
 
+pub mod event_table;
+
 mod m20261129_000001_create_regions;
 mod m20261129_000002_create_identity;
 mod m20261129_000100_create_talent_profiles;
@@ -8,6 +10,8 @@ mod m20261129_000110_create_talent_reveals_and_consents;
 mod m20261129_000200_create_notifications;
 mod m20261129_000201_create_trainings;
 mod m20261129_000300_create_volunteer;
+mod m20261130_000200_add_lifecycle_versions;
+mod m20261130_000201_create_event_tables;
 
 pub struct Migrator;
 
@@ -22,6 +26,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000200_create_notifications::Migration),
             Box::new(m20261129_000201_create_trainings::Migration),
             Box::new(m20261129_000300_create_volunteer::Migration),
+            Box::new(m20261130_000200_add_lifecycle_versions::Migration),
+            Box::new(m20261130_000201_create_event_tables::Migration),
         ]
     }
 }

@@ -12,7 +12,7 @@ use futures_util::future::LocalBoxFuture;
 use sea_orm::EntityTrait;
 use uuid::Uuid;
 
-use super::identity::{CadreScope, STAFF_BANK_OFFICER};
+use super::identity::{CadreScope, StaffRole};
 use crate::app_state::AppState;
 use crate::error::ApiError;
 
@@ -149,8 +149,8 @@ pub struct BankOfficer {
 
 impl RoleExtractor for BankOfficer {
     fn narrow(user: CurrentUser) -> Result<Self, ApiError> {
-        match (user.user.staff_role.as_deref(), user.user.bank_id) {
-            (Some(STAFF_BANK_OFFICER), Some(bank_id)) => Ok(BankOfficer { bank_id, user }),
+        match (user.user.staff_role, user.user.bank_id) {
+            (Some(StaffRole::BankOfficer), Some(bank_id)) => Ok(BankOfficer { bank_id, user }),
             _ => Err(not_staff("合作银行工作人员")),
         }
     }

@@ -1,5 +1,6 @@
 //! Who the caller is and what they may do: roles, cadre levels, and the region guard.
 use entity::users;
+pub use entity::users::{CadreLevel, StaffRole};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -22,42 +23,12 @@ pub enum Role {
     BankOfficer,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum CadreLevel {
-    Province,
-    City,
-    County,
-}
-
-impl CadreLevel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Province => "province",
-            Self::City => "city",
-            Self::County => "county",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "province" => Some(Self::Province),
-            "city" => Some(Self::City),
-            "county" => Some(Self::County),
-            _ => None,
-        }
-    }
-}
-
-pub const STAFF_CADRE: &str = "cadre";
-pub const STAFF_BANK_OFFICER: &str = "bank_officer";
-
 pub fn roles_of(user: &users::Model) -> Vec<Role> {
     let mut roles = Vec::new();
-    match user.staff_role.as_deref() {
-        Some(STAFF_CADRE) => roles.push(Role::Cadre),
-        Some(STAFF_BANK_OFFICER) => roles.push(Role::BankOfficer),
-        _ => {
+    match user.staff_role {
+        Some(StaffRole::Cadre) => roles.push(Role::Cadre),
+        Some(StaffRole::BankOfficer) => roles.push(Role::BankOfficer),
+        None => {
             roles.push(Role::Youth);
             if user.is_student {
                 roles.push(Role::Student);
@@ -80,12 +51,12 @@ pub struct CadreScope {
 
 impl CadreScope {
     pub fn from_user(user: &users::Model) -> Option<Self> {
-        if user.staff_role.as_deref() != Some(STAFF_CADRE) {
+        if user.staff_role != Some(StaffRole::Cadre) {
             return None;
         }
         Some(Self {
             user_id: user.id,
-            level: CadreLevel::parse(user.cadre_level.as_deref()?)?,
+            level: user.cadre_level?,
             region_code: user.region_code.clone()?,
         })
     }

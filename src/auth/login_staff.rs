@@ -106,5 +106,7 @@ pub async fn login_staff(
         ));
     }
     state.cache.del(&account_key).await?;
-    Ok(web::Json(sessions::start(&state, &user, "password").await?))
+    Ok(web::Json(
+        sessions::start(&state, &user, entity::auth_sessions::LoginMethod::Password).await?,
+    ))
 }

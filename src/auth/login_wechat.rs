@@ -143,5 +143,7 @@ pub async fn login_wechat(
             "账号已停用，请联系管理员".into(),
         ));
     }
-    Ok(web::Json(sessions::start(&state, &user, "wechat").await?))
+    Ok(web::Json(
+        sessions::start(&state, &user, entity::auth_sessions::LoginMethod::Wechat).await?,
+    ))
 }

@@ -12,7 +12,7 @@ mod tokens;
 pub mod wechat;
 
 pub use extractors::{BankOfficer, Cadre, CurrentUser};
-pub use identity::{CadreLevel, CadreScope, Role};
+pub use identity::{CadreLevel, CadreScope, Role, StaffRole};
 pub use jwt::JwtKeys;
 
 use utoipa_actix_web::service_config::ServiceConfig;

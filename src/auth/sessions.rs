@@ -1,5 +1,6 @@
 //! Login sessions and refresh-token rotation with reuse (theft) detection.
 use chrono::Utc;
+use entity::auth_sessions::LoginMethod;
 use entity::{auth_sessions, refresh_tokens, users};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
@@ -45,14 +46,14 @@ async fn respond(
 pub async fn start(
     state: &AppState,
     user: &users::Model,
-    method: &str,
+    method: LoginMethod,
 ) -> ApiResult<TokenResponse> {
     let now = Utc::now();
     let txn = state.db.begin().await?;
     let session = auth_sessions::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user.id),
-        method: Set(method.into()),
+        method: Set(method),
         created_at: Set(now),
         expires_at: Set(now + state.settings.refresh_token_ttl),
         revoked_at: Set(None),

@@ -13,6 +13,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::crypto::DataCipher;
+use entity::talent_profiles::{Education, Gender, PoliticalStatus, TalentStatus};
+use entity::volunteer_hour_entries::{EntrySource, VolunteerCategory};
 
 const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭",
@@ -22,14 +24,14 @@ const GIVEN: &[&str] = &[
     "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
     "超", "秀", "霞", "平", "刚", "桂", "英", "华", "玉", "建", "国", "春", "雪", "松",
 ];
-const CATEGORIES: &[(&str, &str)] = &[
-    ("river_patrol", "河小青巡河护河"),
-    ("three_reductions", "三减一节宣传"),
-    ("policy_lecture", "政策宣讲"),
-    ("medical", "义诊服务"),
-    ("rural_teaching", "乡村支教"),
-    ("online_tutoring", "学伴+在线辅导"),
-    ("childrens_harbour", "童心港湾陪伴"),
+const CATEGORIES: &[(VolunteerCategory, &str)] = &[
+    (VolunteerCategory::RiverPatrol, "河小青巡河护河"),
+    (VolunteerCategory::ThreeReductions, "三减一节宣传"),
+    (VolunteerCategory::PolicyLecture, "政策宣讲"),
+    (VolunteerCategory::Medical, "义诊服务"),
+    (VolunteerCategory::RuralTeaching, "乡村支教"),
+    (VolunteerCategory::OnlineTutoring, "学伴+在线辅导"),
+    (VolunteerCategory::ChildrensHarbour, "童心港湾陪伴"),
 ];
 
 /// xorshift64*: fast and good enough for synthetic data; the seed makes runs repeatable.
@@ -125,7 +127,11 @@ pub async fn seed(
             id: Set(Uuid::now_v7()),
             user_id: Set(id),
             real_name: Set(name),
-            gender: Set(if rng.below(2) == 0 { "male" } else { "female" }.into()),
+            gender: Set(if rng.below(2) == 0 {
+                Gender::Male
+            } else {
+                Gender::Female
+            }),
             date_of_birth: Set(chrono::NaiveDate::from_ymd_opt(
                 1990 + rng.below(15) as i32,
                 1 + rng.below(12) as u32,
@@ -137,15 +143,15 @@ pub async fn seed(
             id_number_enc: Set(cipher.encrypt(&id_number)),
             id_number_index: Set(cipher.blind_index("id_number", &id_number)),
             home_region_code: Set(village.clone()),
-            education: Set("high_school".into()),
+            education: Set(Education::HighSchool),
             industries: Set("[\"planting\"]".into()),
             categories: Set("[]".into()),
             business_name: Set(None),
             business_type: Set(None),
-            political_status: Set("league_member".into()),
+            political_status: Set(PoliticalStatus::LeagueMember),
             skills: Set("[]".into()),
             introduction: Set(String::new()),
-            status: Set("verified".into()),
+            status: Set(TalentStatus::Verified),
             review_reason: Set(None),
             reviewed_by: Set(None),
             reviewed_at: Set(Some(created)),
@@ -192,12 +198,11 @@ pub async fn seed(
             region_code: Set(village.clone()),
             served_at: Set(served_at),
             source: Set(if rng.below(3) == 0 {
-                "self_report"
+                EntrySource::SelfReport
             } else {
-                "checkin"
-            }
-            .into()),
-            category: Set(category.into()),
+                EntrySource::Checkin
+            }),
+            category: Set(category),
             content: Set(content.into()),
             activity_id: Set(None),
             report_id: Set(None),

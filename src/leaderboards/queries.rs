@@ -13,7 +13,6 @@ use uuid::Uuid;
 
 use crate::crypto::mask_name;
 use crate::error::ApiResult;
-use crate::talents::queries::STATUS_VERIFIED;
 
 pub struct SqlBoard {
     pub top: Vec<(Uuid, i64)>,
@@ -143,7 +142,7 @@ pub async fn youth_by_home(
         .column(talent_profiles::Column::HomeRegionCode)
         .column_as(Expr::col(talent_profiles::Column::Id).count(), "n")
         .filter(talent_profiles::Column::HomeRegionCode.starts_with(prefix))
-        .filter(talent_profiles::Column::Status.eq(STATUS_VERIFIED))
+        .filter(talent_profiles::Column::Status.eq(talent_profiles::TalentStatus::Verified))
         .group_by(talent_profiles::Column::HomeRegionCode)
         .into_tuple()
         .all(db)

@@ -1,5 +1,5 @@
 use entity::{notifications, users};
-use sea_orm::EntityTrait;
+use sea_orm::{ActiveEnum, EntityTrait};
 use serde_json::json;
 
 use crate::app_state::AppState;
@@ -27,7 +27,8 @@ pub fn deliver(state: &AppState, notes: Vec<notifications::Model>) {
     let state = state.clone();
     tokio::spawn(async move {
         for note in notes {
-            let domain = note.kind.split('.').next().unwrap_or_default();
+            let kind = note.kind.to_value();
+            let domain = kind.split('.').next().unwrap_or_default();
             let Some(template) = state.settings.subscribe_templates.get(domain) else {
                 continue;
             };
@@ -53,10 +54,10 @@ pub fn deliver(state: &AppState, notes: Vec<notifications::Model>) {
             {
                 Ok(SendOutcome::Sent) => {}
                 Ok(SendOutcome::NotSubscribed) => {
-                    tracing::debug!(kind = %note.kind, "user has not subscribed; in-app only");
+                    tracing::debug!(kind = %kind, "user has not subscribed; in-app only");
                 }
                 Err(e) => {
-                    tracing::warn!(kind = %note.kind, error = %e, "subscription message not sent")
+                    tracing::warn!(kind = %kind, error = %e, "subscription message not sent")
                 }
             }
         }

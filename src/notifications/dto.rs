@@ -1,5 +1,5 @@
 use chrono::{DateTime, FixedOffset};
-use entity::notifications;
+use entity::notifications::{self, NotificationKind};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -11,8 +11,7 @@ use crate::time::to_china;
 pub struct NotificationView {
     pub id: Uuid,
     /// `<domain>.<event>`, e.g. `training.offered`.
-    #[schema(example = "training.offered")]
-    pub kind: String,
+    pub kind: NotificationKind,
     #[schema(example = "候补转正：请确认参加培训")]
     pub title: String,
     pub body: String,

@@ -1,5 +1,5 @@
 use chrono::Utc;
-use entity::notifications;
+use entity::notifications::{self, NotificationKind};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use uuid::Uuid;
 
@@ -9,11 +9,12 @@ use crate::error::ApiResult;
 /// exists exactly when the change it announces does; hand the returned rows to
 /// [`deliver`](super::deliver) after the commit.
 ///
-/// `kind` is `<domain>.<event>` (`training.offered`); `link` is a mini-program page path.
+/// `kind` is `<domain>.<event>` (`training.offered`; a variant of [`NotificationKind`]); `link`
+/// is a mini-program page path.
 pub async fn notify(
     db: &impl ConnectionTrait,
     user_id: Uuid,
-    kind: &str,
+    kind: NotificationKind,
     title: &str,
     body: &str,
     link: Option<&str>,
@@ -21,7 +22,7 @@ pub async fn notify(
     Ok(notifications::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user_id),
-        kind: Set(kind.to_owned()),
+        kind: Set(kind),
         title: Set(title.chars().take(64).collect()),
         body: Set(body.to_owned()),
         link: Set(link.map(|l| l.chars().take(256).collect())),

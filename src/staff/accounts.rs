@@ -10,7 +10,6 @@ use validator::Validate;
 
 use super::dto::{CreateStaffRequest, StaffRole, StaffView};
 use crate::app_state::AppState;
-use crate::auth::identity::{STAFF_BANK_OFFICER, STAFF_CADRE};
 use crate::auth::{Cadre, CadreLevel};
 use crate::crypto::hash_password;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
@@ -64,12 +63,7 @@ pub async fn create_account(db: &impl ConnectionTrait, new: NewStaff) -> ApiResu
                     ));
                 }
             };
-            (
-                STAFF_CADRE,
-                Some(level.as_str().to_owned()),
-                Some(region.code),
-                None,
-            )
+            (StaffRole::Cadre, Some(level), Some(region.code), None)
         }
         StaffRole::BankOfficer => {
             let id = new.bank_id.ok_or_else(|| {
@@ -79,7 +73,7 @@ pub async fn create_account(db: &impl ConnectionTrait, new: NewStaff) -> ApiResu
                 .one(db)
                 .await?
                 .ok_or_else(|| ApiError::field("bankId", "UNKNOWN_BANK", "银行不存在"))?;
-            (STAFF_BANK_OFFICER, None, None, Some(id))
+            (StaffRole::BankOfficer, None, None, Some(id))
         }
     };
     let taken = users::Entity::find()
@@ -109,7 +103,7 @@ pub async fn create_account(db: &impl ConnectionTrait, new: NewStaff) -> ApiResu
         phone_index: Set(None),
         is_student: Set(false),
         is_mentor: Set(false),
-        staff_role: Set(Some(staff_role.to_owned())),
+        staff_role: Set(Some(staff_role)),
         cadre_level: Set(cadre_level),
         region_code: Set(region_code),
         bank_id: Set(bank_id),
@@ -198,10 +192,10 @@ pub async fn list_staff(
     let parts = query.parts()?;
     let prefix = cadre.region_prefix();
     let mut filter = users::Column::StaffRole
-        .eq(STAFF_CADRE)
+        .eq(StaffRole::Cadre)
         .and(users::Column::RegionCode.starts_with(prefix));
     if cadre.is_province() {
-        filter = filter.or(users::Column::StaffRole.eq(STAFF_BANK_OFFICER));
+        filter = filter.or(users::Column::StaffRole.eq(StaffRole::BankOfficer));
     }
     Ok(web::Json(
         crate::pagination::fetch_page(

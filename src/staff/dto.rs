@@ -5,15 +5,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::auth::CadreLevel;
+pub use crate::auth::{CadreLevel, StaffRole};
 use crate::time::to_china;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum StaffRole {
-    Cadre,
-    BankOfficer,
-}
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -56,12 +49,9 @@ impl From<users::Model> for StaffView {
             id: u.id,
             username: u.username.unwrap_or_default(),
             display_name: u.display_name,
-            role: if u.staff_role.as_deref() == Some(crate::auth::identity::STAFF_BANK_OFFICER) {
-                StaffRole::BankOfficer
-            } else {
-                StaffRole::Cadre
-            },
-            cadre_level: u.cadre_level.as_deref().and_then(CadreLevel::parse),
+            // Only staff accounts are listed (the queries filter on `staff_role`).
+            role: u.staff_role.unwrap_or(StaffRole::Cadre),
+            cadre_level: u.cadre_level,
             region_code: u.region_code,
             bank_id: u.bank_id,
             disabled: u.disabled,

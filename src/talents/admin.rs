@@ -1,20 +1,21 @@
 //! Cadres search, read and review the talents of their region.
 use actix_web::{get, post, web};
 use chrono::Utc;
+use entity::notifications::NotificationKind;
 use entity::talent_profiles;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait};
 use uuid::Uuid;
-use validator::Validate;
 
-use super::dto::{ReviewDecision, ReviewRequest, TalentFilter, TalentView};
-use super::queries::{
-    STATUS_PENDING, STATUS_REJECTED, STATUS_VERIFIED, scope_condition, to_views, visible_profile,
-};
+use super::dto::{TalentDetailView, TalentFilter, TalentView};
+use super::queries::{PROFILE_PAGE, detail, scope_condition, to_views, visible_profile};
+use super::state::ProfileAction;
 use crate::app_state::AppState;
 use crate::auth::Cadre;
-use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::error::{ApiResult, ErrorEnvelope};
+use crate::notifications::{deliver, notify};
 use crate::pagination::{Page, PageQuery};
+use crate::workflow::{Actor, ReviewDecision, ReviewRequest, Transition};
 
 /// Talents whose home region lies inside the cadre's region, newest first; ID and phone masked.
 #[utoipa::path(
@@ -49,14 +50,15 @@ pub async fn list_talents(
     Ok(web::Json(Page::new(items, total, parts)))
 }
 
-/// One talent of the cadre's region (outside it: 404, as if it did not exist).
+/// One talent of the cadre's region (outside it: 404, as if it did not exist), with its
+/// timeline.
 #[utoipa::path(
     tag = "talents",
     operation_id = "get_talent",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Talent profile id")),
     responses(
-        (status = 200, body = TalentView),
+        (status = 200, body = TalentDetailView),
         (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "ROLE_REQUIRED"),
         (status = 404, body = ErrorEnvelope, description = "No such profile in the cadre's region")
@@ -68,20 +70,17 @@ pub async fn get_talent(
     state: web::Data<AppState>,
     cadre: Cadre,
     id: web::Path<Uuid>,
-) -> ApiResult<web::Json<TalentView>> {
+) -> ApiResult<web::Json<TalentDetailView>> {
     let p = visible_profile(&state.db, &cadre, *id).await?;
-    let mut views = to_views(&state.db, &state.cipher, vec![p]).await?;
-    views
-        .pop()
-        .map(web::Json)
-        .ok_or_else(|| ApiError::not_found("人才信息"))
+    Ok(web::Json(detail(&state.db, &state.cipher, p).await?))
 }
 
-/// Verify or reject a pending profile of the cadre's region.
+/// Verify or reject a pending profile of the cadre's region (conventions §2).
 ///
 /// `version` must be the revision the cadre looked at: if the youth edited the profile since,
-/// the answer is 409 `PROFILE_CHANGED` and nothing changes. A repeated review is 409
-/// `INVALID_STATE`. Rejecting needs a reason, which the youth sees.
+/// the answer is 409 `PROFILE_CHANGED` and nothing changes. The same cadre repeating the same
+/// decision gets 200 with the profile; any other review of a profile no longer pending is 409
+/// `INVALID_STATE`. Rejecting needs a reason, which the youth sees; the youth is notified.
 #[utoipa::path(
     tag = "talents",
     operation_id = "review_talent",
@@ -89,12 +88,12 @@ pub async fn get_talent(
     params(("id" = Uuid, Path, description = "Talent profile id")),
     request_body = ReviewRequest,
     responses(
-        (status = 200, body = TalentView),
+        (status = 200, body = TalentDetailView),
         (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "ROLE_REQUIRED"),
         (status = 404, body = ErrorEnvelope, description = "No such profile in the cadre's region"),
         (status = 409, body = ErrorEnvelope, description = "INVALID_STATE: not pending; PROFILE_CHANGED: edited since `version`"),
-        (status = 422, body = ErrorEnvelope, description = "reason REQUIRED when rejecting")
+        (status = 422, body = ErrorEnvelope, description = "reason REQUIRED when rejecting, LENGTH; version REQUIRED")
     )
 )]
 #[post("/admin/talents/{id}/reviews")]
@@ -104,53 +103,58 @@ pub async fn review_talent(
     cadre: Cadre,
     id: web::Path<Uuid>,
     body: web::Json<ReviewRequest>,
-) -> ApiResult<web::Json<TalentView>> {
+) -> ApiResult<web::Json<TalentDetailView>> {
     use talent_profiles::Column as C;
-    body.validate()?;
-    let profile = visible_profile(&state.db, &cadre, *id).await?;
-    let reason = body
-        .reason
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty());
-    let (status, reason) = match (body.decision, reason) {
-        (ReviewDecision::Verify, r) => (STATUS_VERIFIED, r.map(str::to_owned)),
-        (ReviewDecision::Reject, Some(r)) => (STATUS_REJECTED, Some(r.to_owned())),
-        (ReviewDecision::Reject, None) => {
-            return Err(ApiError::field(
-                "reason",
-                "REQUIRED",
-                "驳回时请填写审核意见",
-            ));
-        }
-    };
+    let decision = body.decision()?;
+    let seen = body.required_version()?;
+    let actor = Actor::cadre(&cadre);
     let now = Utc::now();
-    let written = talent_profiles::Entity::update_many()
-        .col_expr(C::Status, Expr::value(status))
-        .col_expr(C::ReviewReason, Expr::value(reason))
-        .col_expr(C::ReviewedBy, Expr::value(Some(cadre.user_id)))
-        .col_expr(C::ReviewedAt, Expr::value(Some(now)))
-        .col_expr(C::Version, Expr::col(C::Version).add(1))
-        .filter(C::Id.eq(profile.id))
-        .filter(C::Status.eq(STATUS_PENDING))
-        .filter(C::Version.eq(body.version))
-        .exec(&state.db)
-        .await?
-        .rows_affected;
-    let after = visible_profile(&state.db, &cadre, profile.id).await?;
-    if written == 0 {
-        return Err(if after.status != STATUS_PENDING {
-            ApiError::Conflict("INVALID_STATE", "该人才信息不在待审核状态".into())
-        } else {
-            ApiError::Conflict(
-                "PROFILE_CHANGED",
-                "该人才信息已被本人修改，请刷新后重新审核".into(),
+    let txn = state.db.begin().await?;
+    let profile = visible_profile(&txn, &cadre, *id).await?;
+    let action = if decision.approved() {
+        ProfileAction::Verify
+    } else {
+        ProfileAction::Reject
+    };
+    let reason = decision.reason().map(str::to_owned);
+    let applied = Transition::new(&profile, action, &actor)
+        .seen(Some(seen))
+        .set(C::ReviewReason, Expr::value(reason.clone()))
+        .set(C::ReviewedBy, Expr::value(Some(cadre.user_id)))
+        .set(C::ReviewedAt, Expr::value(Some(now)))
+        .reason(reason.clone())
+        .payload(&*body)
+        .run(&txn)
+        .await?;
+    let mut sent = Vec::new();
+    if applied.is_done() {
+        let (kind, title, text) = match &decision {
+            ReviewDecision::Approve(_) => (
+                NotificationKind::TalentVerified,
+                "人才信息已认定",
+                "您的青年人才库登记信息已通过审核认定。".to_owned(),
+            ),
+            ReviewDecision::Reject(r) => (
+                NotificationKind::TalentRejected,
+                "人才信息未通过审核",
+                format!("审核意见：{r}。请修改后重新提交。"),
+            ),
+        };
+        sent.push(
+            notify(
+                &txn,
+                profile.user_id,
+                kind,
+                title,
+                &text,
+                Some(PROFILE_PAGE),
             )
-        });
+            .await?,
+        );
     }
-    let mut views = to_views(&state.db, &state.cipher, vec![after]).await?;
-    views
-        .pop()
-        .map(web::Json)
-        .ok_or_else(|| ApiError::not_found("人才信息"))
+    txn.commit().await?;
+    deliver(&state, sent);
+    Ok(web::Json(
+        detail(&state.db, &state.cipher, applied.into_record()).await?,
+    ))
 }

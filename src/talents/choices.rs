@@ -1,15 +1,14 @@
 //! The closed lists a profile chooses from, with the programme's Chinese labels
 //! (wording from the 2022 work plan). Values are stored and sent as the snake_case codes.
+//!
+//! Single-valued fields are columns typed by the entity's enums (labelled here); industries and
+//! categories are lists kept as JSON arrays of codes, declared with `choices!`.
+pub use entity::talent_profiles::{BusinessType, Education, Gender, PoliticalStatus, TalentStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// One entry of a list, as the front end shows it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Choice {
-    pub value: &'static str,
-    pub label: &'static str,
-}
+pub use crate::choices::Choice;
+use crate::choices::Labelled;
 
 macro_rules! choices {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal : $label:literal),+ $(,)? }) => {
@@ -28,7 +27,7 @@ macro_rules! choices {
             }
 
             pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
+                <Self as Labelled>::label(self)
             }
 
             pub fn parse(s: &str) -> Option<Self> {
@@ -36,32 +35,35 @@ macro_rules! choices {
             }
 
             pub fn choices() -> Vec<Choice> {
-                Self::ALL.iter().map(|c| Choice { value: c.as_str(), label: c.label() }).collect()
+                Self::ALL
+                    .iter()
+                    .map(|c| Choice { value: c.as_str().to_owned(), label: c.label() })
+                    .collect()
+            }
+        }
+
+        impl Labelled for $name {
+            fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
             }
         }
     };
 }
 
-choices!(
-    /// 性别
-    Gender {
-        Male = "male": "男",
-        Female = "female": "女",
-    }
-);
+crate::labels!(Gender {
+    Male: "男",
+    Female: "女",
+});
 
-choices!(
-    /// 学历
-    Education {
-        PrimaryOrBelow = "primary_or_below": "小学及以下",
-        JuniorHigh = "junior_high": "初中",
-        HighSchool = "high_school": "高中",
-        Vocational = "vocational": "中专/职高/技校",
-        JuniorCollege = "junior_college": "大学专科",
-        Bachelor = "bachelor": "大学本科",
-        Postgraduate = "postgraduate": "研究生",
-    }
-);
+crate::labels!(Education {
+    PrimaryOrBelow: "小学及以下",
+    JuniorHigh: "初中",
+    HighSchool: "高中",
+    Vocational: "中专/职高/技校",
+    JuniorCollege: "大学专科",
+    Bachelor: "大学本科",
+    Postgraduate: "研究生",
+});
 
 choices!(
     /// 从事产业
@@ -91,37 +93,28 @@ choices!(
     }
 );
 
-choices!(
-    /// 经营主体类型
-    BusinessType {
-        Cooperative = "cooperative": "农民专业合作社",
-        FamilyFarm = "family_farm": "家庭农场",
-        IndividualBusiness = "individual_business": "个体工商户（店铺）",
-        OnlineShop = "online_shop": "网店",
-        Company = "company": "企业",
-        Other = "other": "其他",
-    }
-);
+crate::labels!(BusinessType {
+    Cooperative: "农民专业合作社",
+    FamilyFarm: "家庭农场",
+    IndividualBusiness: "个体工商户（店铺）",
+    OnlineShop: "网店",
+    Company: "企业",
+    Other: "其他",
+});
 
-choices!(
-    /// 政治面貌
-    PoliticalStatus {
-        PartyMember = "party_member": "中共党员",
-        ProbationaryPartyMember = "probationary_party_member": "中共预备党员",
-        LeagueMember = "league_member": "共青团员",
-        DemocraticParty = "democratic_party": "民主党派",
-        Masses = "masses": "群众",
-    }
-);
+crate::labels!(PoliticalStatus {
+    PartyMember: "中共党员",
+    ProbationaryPartyMember: "中共预备党员",
+    LeagueMember: "共青团员",
+    DemocraticParty: "民主党派",
+    Masses: "群众",
+});
 
-choices!(
-    /// 审核状态
-    ReviewStatus {
-        Pending = "pending": "待审核",
-        Verified = "verified": "已认定",
-        Rejected = "rejected": "未通过",
-    }
-);
+crate::labels!(TalentStatus {
+    Pending: "待审核",
+    Verified: "已认定",
+    Rejected: "未通过",
+});
 
 #[cfg(test)]
 mod tests {

@@ -7,10 +7,11 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::error::FieldError;
+use crate::workflow::{NextStep, TimelineEntry};
 
 use super::choices::{
-    BusinessType, Choice, Education, Gender, Industry, PoliticalStatus, ReviewStatus,
-    TalentCategory,
+    BusinessType, Choice, Education, Gender, Industry, PoliticalStatus, TalentCategory,
+    TalentStatus,
 };
 
 /// The profile a youth submits. Choices are sent as codes and checked on the server, so that
@@ -141,7 +142,7 @@ pub struct TalentView {
     pub political_status: PoliticalStatus,
     pub skills: Vec<String>,
     pub introduction: String,
-    pub status: ReviewStatus,
+    pub status: TalentStatus,
     /// Why the profile was rejected (shown to the youth).
     pub review_reason: Option<String>,
     pub reviewed_at: Option<DateTime<FixedOffset>>,
@@ -151,6 +152,28 @@ pub struct TalentView {
     pub consent_at: DateTime<FixedOffset>,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
+}
+
+/// A profile as a cadre sees it by id, with its history.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TalentDetailView {
+    #[serde(flatten)]
+    pub profile: TalentView,
+    /// What happened to the profile, oldest first (reviewers named; internal notes included).
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// The youth's own profile, with its history and what happens next.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MyTalentProfileView {
+    #[serde(flatten)]
+    pub profile: TalentView,
+    /// Oldest first; a reviewing cadre appears as their league unit, the youth as 「本人」.
+    pub timeline: Vec<TimelineEntry>,
+    /// Null once verified.
+    pub next_step: Option<NextStep>,
 }
 
 /// Filters of the cadre's talent list and export.
@@ -165,7 +188,7 @@ pub struct TalentFilter {
     pub industry: Option<String>,
     #[param(value_type = Option<TalentCategory>)]
     pub category: Option<String>,
-    #[param(value_type = Option<ReviewStatus>)]
+    #[param(value_type = Option<TalentStatus>)]
     pub status: Option<String>,
     /// Part of the real name (1–20 characters).
     #[param(max_length = 20)]
@@ -173,29 +196,6 @@ pub struct TalentFilter {
     /// A full mainland mobile number (exact match through its keyed hash; never stored in clear).
     #[param(example = "13812341234")]
     pub phone: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ReviewDecision {
-    Verify,
-    Reject,
-}
-
-/// A cadre's decision on a pending profile.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(example = json!({"decision": "reject", "reason": "请补充合作社营业执照名称", "version": 1}))]
-pub struct ReviewRequest {
-    pub decision: ReviewDecision,
-    /// Required when rejecting: 2–200 characters, shown to the youth.
-    #[validate(length(min = 2, max = 200, message = "审核意见长度应为2至200个字"))]
-    #[schema(min_length = 2, max_length = 200)]
-    pub reason: Option<String>,
-    /// The `version` of the profile the cadre looked at.
-    #[validate(range(min = 1, message = "版本号无效"))]
-    #[schema(minimum = 1)]
-    pub version: i32,
 }
 
 /// Why a cadre needs a talent's full ID number and phone.

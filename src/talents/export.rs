@@ -10,13 +10,12 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use std::sync::Arc;
 use uuid::Uuid;
 
-use super::choices::{
-    BusinessType, Education, Gender, Industry, PoliticalStatus, ReviewStatus, TalentCategory,
-};
+use super::choices::{Industry, TalentCategory};
 use super::dto::TalentFilter;
-use super::queries::{codes_of, region_names, scope_condition};
+use super::queries::{json_list, region_names, scope_condition};
 use crate::app_state::AppState;
 use crate::auth::Cadre;
+use crate::choices::Labelled;
 use crate::crypto::{DataCipher, mask_id_number, mask_phone};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::time::{to_china, today_in_china};
@@ -63,59 +62,52 @@ fn line(fields: &[String], out: &mut String) {
     out.push_str("\r\n");
 }
 
-fn labels<T: Copy>(codes: Vec<T>, label: fn(T) -> &'static str) -> String {
-    codes.into_iter().map(label).collect::<Vec<_>>().join("、")
+fn labels<T: Labelled>(codes: Vec<T>) -> String {
+    codes
+        .into_iter()
+        .map(Labelled::label)
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
-fn row(cipher: &DataCipher, p: &talent_profiles::Model, region: &str, out: &mut String) {
+fn row(
+    cipher: &DataCipher,
+    p: &talent_profiles::Model,
+    region: &str,
+    out: &mut String,
+) -> ApiResult<()> {
     let masked = |stored: &str, mask: fn(&str) -> String| {
         cipher
             .decrypt(stored)
             .map(|v| mask(&v))
             .unwrap_or_else(|_| "***".into())
     };
-    let skills: Vec<String> = serde_json::from_str(&p.skills).unwrap_or_default();
+    let skills: Vec<String> = json_list("skills", &p.skills)?;
     line(
         &[
             p.real_name.clone(),
-            Gender::parse(&p.gender)
-                .map(Gender::label)
-                .unwrap_or_default()
-                .into(),
+            p.gender.label().into(),
             p.date_of_birth.format("%Y-%m-%d").to_string(),
             masked(&p.id_number_enc, mask_id_number),
             masked(&p.phone_enc, mask_phone),
             p.home_region_code.clone(),
             region.to_owned(),
-            Education::parse(&p.education)
-                .map(Education::label)
-                .unwrap_or_default()
-                .into(),
-            PoliticalStatus::parse(&p.political_status)
-                .map(PoliticalStatus::label)
-                .unwrap_or_default()
-                .into(),
-            labels(codes_of::<Industry>(&p.industries), Industry::label),
-            labels(
-                codes_of::<TalentCategory>(&p.categories),
-                TalentCategory::label,
-            ),
+            p.education.label().into(),
+            p.political_status.label().into(),
+            labels(json_list::<Industry>("industries", &p.industries)?),
+            labels(json_list::<TalentCategory>("categories", &p.categories)?),
             p.business_name.clone().unwrap_or_default(),
             p.business_type
-                .as_deref()
-                .and_then(BusinessType::parse)
-                .map(BusinessType::label)
+                .map(Labelled::label)
                 .unwrap_or_default()
                 .into(),
             skills.join("、"),
-            ReviewStatus::parse(&p.status)
-                .map(ReviewStatus::label)
-                .unwrap_or_default()
-                .into(),
+            p.status.label().into(),
             to_china(p.created_at).format("%Y-%m-%d %H:%M").to_string(),
         ],
         out,
     );
+    Ok(())
 }
 
 struct Cursor {
@@ -172,7 +164,10 @@ async fn next_piece(mut c: Cursor) -> Option<(Result<Bytes, actix_web::Error>, C
             .get(&p.home_region_code)
             .map(String::as_str)
             .unwrap_or("");
-        row(&c.cipher, p, region, &mut out);
+        if let Err(e) = row(&c.cipher, p, region, &mut out) {
+            c.done = true;
+            return Some((Err(e.into()), c));
+        }
     }
     Some((Ok(Bytes::from(out)), c))
 }

@@ -1,35 +1,35 @@
 //! The youth's own profile: read, create or edit, withdraw.
 use actix_web::{HttpResponse, delete, get, put, web};
 use chrono::Utc;
-use entity::{talent_consents, talent_profiles};
+use entity::talent_consents::{self, ConsentAction};
+use entity::talent_profiles::{self, TalentStatus};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter,
-    Set, SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
-use super::dto::{TalentProfileRequest, TalentView};
-use super::queries::{STATUS_PENDING, STATUS_REJECTED, profile_of_user, region_names, to_view};
+use super::dto::{MyTalentProfileView, TalentProfileRequest};
+use super::queries::{my_view, profile_of_user};
 use super::rules::{self, CONSENT_VERSION, IdNumber, KeyFields, ProfileInput};
+use super::state::{self, ProfileAction};
 use crate::app_state::AppState;
 use crate::auth::CurrentUser;
+use crate::choices;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::time::today_in_china;
+use crate::workflow::transition::record_creation;
+use crate::workflow::{Actor, Subject, Transition, events};
 
-async fn view_of(state: &AppState, p: talent_profiles::Model) -> ApiResult<TalentView> {
-    let names = region_names(&state.db, [p.home_region_code.clone()]).await?;
-    let name = names.get(&p.home_region_code).cloned().unwrap_or_default();
-    Ok(to_view(&state.cipher, p, name))
-}
-
-/// The caller's talent profile, with its review status and, when rejected, the reason.
+/// The caller's talent profile, with its review status and, when rejected, the reason; its
+/// timeline and the next step.
 #[utoipa::path(
     tag = "talents",
     operation_id = "get_my_talent_profile",
     security(("bearer" = [])),
     responses(
-        (status = 200, body = TalentView),
+        (status = 200, body = MyTalentProfileView),
         (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "YOUTH_ONLY"),
         (status = 404, body = ErrorEnvelope, description = "No profile yet")
@@ -37,15 +37,15 @@ async fn view_of(state: &AppState, p: talent_profiles::Model) -> ApiResult<Talen
 )]
 #[get("/me/talent-profile")]
 #[tracing::instrument(skip(state, user), fields(user_id = %user.id()))]
-pub async fn get_my_profile(
+pub async fn get_my_talent_profile(
     state: web::Data<AppState>,
     user: CurrentUser,
-) -> ApiResult<web::Json<TalentView>> {
+) -> ApiResult<web::Json<MyTalentProfileView>> {
     user.require_youth()?;
     let p = profile_of_user(&state.db, user.id())
         .await?
         .ok_or_else(|| ApiError::not_found("人才库登记信息"))?;
-    Ok(web::Json(view_of(&state, p).await?))
+    Ok(web::Json(my_view(&state.db, &state.cipher, p).await?))
 }
 
 /// Encrypted value and blind index of one sensitive value.
@@ -133,20 +133,21 @@ fn json_codes<T: Copy>(items: &[T], code: fn(T) -> &'static str) -> String {
         .unwrap_or_else(|_| "[]".into())
 }
 
-fn is_unique_violation(e: &DbErr) -> bool {
-    matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+/// A unique index refused the write: the only one a save can hit is the ID number's.
+fn is_unique_violation(e: &ApiError) -> bool {
+    matches!(e, ApiError::Conflict("DUPLICATE", _))
 }
 
 async fn log_consent(
     db: &impl ConnectionTrait,
     user_id: Uuid,
-    action: &str,
+    action: ConsentAction,
     version: &str,
 ) -> Result<(), DbErr> {
     talent_consents::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user_id),
-        action: Set(action.into()),
+        action: Set(action),
         version: Set(version.into()),
         created_at: Set(Utc::now()),
     }
@@ -168,8 +169,8 @@ async fn log_consent(
     security(("bearer" = [])),
     request_body = TalentProfileRequest,
     responses(
-        (status = 200, body = TalentView, description = "Updated"),
-        (status = 201, body = TalentView, description = "Created"),
+        (status = 200, body = MyTalentProfileView, description = "Updated"),
+        (status = 201, body = MyTalentProfileView, description = "Created"),
         (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "YOUTH_ONLY"),
         (status = 409, body = ErrorEnvelope, description = "ID_NUMBER_TAKEN: another account registered this ID number; CONCURRENT_EDIT"),
@@ -178,7 +179,7 @@ async fn log_consent(
 )]
 #[put("/me/talent-profile")]
 #[tracing::instrument(skip(state, user, body), fields(user_id = %user.id()))]
-pub async fn save_my_profile(
+pub async fn save_my_talent_profile(
     state: web::Data<AppState>,
     user: CurrentUser,
     body: web::Json<serde_json::Value>,
@@ -213,7 +214,7 @@ pub async fn save_my_profile(
             Some(p) => update(&state, p, &input, id, phone).await?,
         };
         if let Some((created, profile)) = outcome {
-            let view = view_of(&state, profile).await?;
+            let view = my_view(&state.db, &state.cipher, profile).await?;
             return Ok(if created {
                 HttpResponse::Created().json(view)
             } else {
@@ -238,30 +239,32 @@ async fn create(
 ) -> ApiResult<Option<(bool, talent_profiles::Model)>> {
     let now = Utc::now();
     let (business_name, business_type) = match &input.business {
-        Some((name, kind)) => (Some(name.clone()), Some(kind.as_str().to_owned())),
+        Some((name, kind)) => (Some(name.clone()), Some(*kind)),
         None => (None, None),
     };
+    let actor = Actor::youth(user_id);
+    let status = state::on_create(actor.kind).map_err(|_| ApiError::unauthenticated())?;
     let txn = state.db.begin().await?;
     let inserted = talent_profiles::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user_id),
         real_name: Set(input.real_name.clone()),
-        gender: Set(input.gender.as_str().into()),
+        gender: Set(input.gender),
         date_of_birth: Set(input.date_of_birth),
         phone_enc: Set(phone.enc),
         phone_index: Set(phone.index),
         id_number_enc: Set(id.enc),
         id_number_index: Set(id.index),
         home_region_code: Set(input.home_region_code.clone()),
-        education: Set(input.education.as_str().into()),
+        education: Set(input.education),
         industries: Set(json_codes(&input.industries, |i| i.as_str())),
         categories: Set(json_codes(&input.categories, |c| c.as_str())),
         business_name: Set(business_name),
         business_type: Set(business_type),
-        political_status: Set(input.political_status.as_str().into()),
+        political_status: Set(input.political_status),
         skills: Set(serde_json::to_string(&input.skills).unwrap_or_else(|_| "[]".into())),
         introduction: Set(input.introduction.clone()),
-        status: Set(STATUS_PENDING.into()),
+        status: Set(status),
         version: Set(1),
         review_reason: Set(None),
         reviewed_by: Set(None),
@@ -273,12 +276,14 @@ async fn create(
     }
     .insert(&txn)
     .await;
-    let profile = match inserted {
+    let profile = match inserted.map_err(ApiError::from) {
         Ok(p) => p,
         Err(e) if is_unique_violation(&e) => return Ok(None),
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(e),
     };
-    log_consent(&txn, user_id, "granted", CONSENT_VERSION).await?;
+    // No payload: the body holds the ID number and phone, which stay encrypted.
+    record_creation(&txn, &profile, ProfileAction::Create, &actor, None, None).await?;
+    log_consent(&txn, user_id, ConsentAction::Granted, CONSENT_VERSION).await?;
     txn.commit().await?;
     Ok(Some((true, profile)))
 }
@@ -294,32 +299,32 @@ async fn update(
     let now = Utc::now();
     let categories = json_codes(&input.categories, |c| c.as_str());
     let (business_name, business_type) = match &input.business {
-        Some((name, kind)) => (Some(name.clone()), Some(kind.as_str().to_owned())),
+        Some((name, kind)) => (Some(name.clone()), Some(*kind)),
         None => (None, None),
     };
     let before = KeyFields {
         real_name: &old.real_name,
-        gender: &old.gender,
+        gender: old.gender,
         date_of_birth: old.date_of_birth,
         id_number_index: &old.id_number_index,
         home_region_code: &old.home_region_code,
-        education: &old.education,
+        education: old.education,
         categories: &old.categories,
         business_name: old.business_name.as_deref(),
-        business_type: old.business_type.as_deref(),
-        political_status: &old.political_status,
+        business_type: old.business_type,
+        political_status: old.political_status,
     };
     let after = KeyFields {
         real_name: &input.real_name,
-        gender: input.gender.as_str(),
+        gender: input.gender,
         date_of_birth: input.date_of_birth,
         id_number_index: &id.index,
         home_region_code: &input.home_region_code,
-        education: input.education.as_str(),
+        education: input.education,
         categories: &categories,
         business_name: business_name.as_deref(),
-        business_type: business_type.as_deref(),
-        political_status: input.political_status.as_str(),
+        business_type,
+        political_status: input.political_status,
     };
     let industries = json_codes(&input.industries, |i| i.as_str());
     let skills = serde_json::to_string(&input.skills).unwrap_or_else(|_| "[]".into());
@@ -332,74 +337,69 @@ async fn update(
         && skills == old.skills
         && input.introduction == old.introduction
         && !new_consent
-        && old.status != STATUS_REJECTED
+        && old.status != TalentStatus::Rejected
     {
         return Ok(Some((false, old)));
     }
-    let status = rules::status_after_save(Some(&old.status), before != after);
-    let back_to_review = status != old.status;
+    let action = state::save_action(old.status, before != after);
+    let actor = Actor::youth(old.user_id);
 
     let txn = state.db.begin().await?;
-    let mut update = talent_profiles::Entity::update_many()
-        .col_expr(C::RealName, Expr::value(input.real_name.clone()))
-        .col_expr(C::Gender, Expr::value(input.gender.as_str()))
-        .col_expr(C::DateOfBirth, Expr::value(input.date_of_birth))
-        .col_expr(C::PhoneEnc, Expr::value(phone.enc))
-        .col_expr(C::PhoneIndex, Expr::value(phone.index))
-        .col_expr(C::IdNumberEnc, Expr::value(id.enc))
-        .col_expr(C::IdNumberIndex, Expr::value(id.index.clone()))
-        .col_expr(
+    let mut change = Transition::new(&old, action, &actor)
+        // The version this save was decided on: a concurrent save or review makes it miss, and
+        // the caller reads again.
+        .seen(Some(old.version))
+        .set(C::RealName, Expr::value(input.real_name.clone()))
+        .set(C::Gender, Expr::value(choices::code(input.gender)))
+        .set(C::DateOfBirth, Expr::value(input.date_of_birth))
+        .set(C::PhoneEnc, Expr::value(phone.enc))
+        .set(C::PhoneIndex, Expr::value(phone.index))
+        .set(C::IdNumberEnc, Expr::value(id.enc))
+        .set(C::IdNumberIndex, Expr::value(id.index.clone()))
+        .set(
             C::HomeRegionCode,
             Expr::value(input.home_region_code.clone()),
         )
-        .col_expr(C::Education, Expr::value(input.education.as_str()))
-        .col_expr(C::Industries, Expr::value(industries))
-        .col_expr(C::Categories, Expr::value(categories.clone()))
-        .col_expr(C::BusinessName, Expr::value(business_name.clone()))
-        .col_expr(C::BusinessType, Expr::value(business_type.clone()))
-        .col_expr(
-            C::PoliticalStatus,
-            Expr::value(input.political_status.as_str()),
+        .set(C::Education, Expr::value(choices::code(input.education)))
+        .set(C::Industries, Expr::value(industries))
+        .set(C::Categories, Expr::value(categories.clone()))
+        .set(C::BusinessName, Expr::value(business_name.clone()))
+        .set(
+            C::BusinessType,
+            Expr::value(business_type.map(choices::code)),
         )
-        .col_expr(C::Skills, Expr::value(skills))
-        .col_expr(C::Introduction, Expr::value(input.introduction.clone()))
-        .col_expr(C::Status, Expr::value(status))
-        .col_expr(C::Version, Expr::col(C::Version).add(1))
-        .col_expr(C::UpdatedAt, Expr::value(now));
-    if back_to_review {
-        update = update
-            .col_expr(C::ReviewReason, Expr::value(Option::<String>::None))
-            .col_expr(C::ReviewedBy, Expr::value(Option::<Uuid>::None))
-            .col_expr(
+        .set(
+            C::PoliticalStatus,
+            Expr::value(choices::code(input.political_status)),
+        )
+        .set(C::Skills, Expr::value(skills))
+        .set(C::Introduction, Expr::value(input.introduction.clone()))
+        .set(C::UpdatedAt, Expr::value(now));
+    if action == ProfileAction::Save {
+        // Back to review: the last review no longer applies.
+        change = change
+            .set(C::ReviewReason, Expr::value(Option::<String>::None))
+            .set(C::ReviewedBy, Expr::value(Option::<Uuid>::None))
+            .set(
                 C::ReviewedAt,
                 Expr::value(Option::<chrono::DateTime<Utc>>::None),
             );
     }
     if new_consent {
-        update = update
-            .col_expr(C::ConsentVersion, Expr::value(CONSENT_VERSION))
-            .col_expr(C::ConsentAt, Expr::value(now));
+        change = change
+            .set(C::ConsentVersion, Expr::value(CONSENT_VERSION))
+            .set(C::ConsentAt, Expr::value(now));
     }
-    let result = update
-        .filter(C::Id.eq(old.id))
-        .filter(C::Version.eq(old.version))
-        .exec(&txn)
-        .await;
-    let written = match result {
-        Ok(r) => r.rows_affected,
+    // No payload: the body holds the ID number and phone, which stay encrypted.
+    let profile = match change.attempt(&txn).await {
+        Ok(Some((profile, _))) => profile,
+        Ok(None) => return Ok(None),
         Err(e) if is_unique_violation(&e) => return Err(id_taken()),
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(e),
     };
-    if written == 0 {
-        return Ok(None);
-    }
     if new_consent {
-        log_consent(&txn, old.user_id, "granted", CONSENT_VERSION).await?;
+        log_consent(&txn, old.user_id, ConsentAction::Granted, CONSENT_VERSION).await?;
     }
-    let profile = talent_profiles::Entity::find_by_id(old.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::not_found("人才库登记信息"))?;
     txn.commit().await?;
     Ok(Some((false, profile)))
 }
@@ -409,8 +409,9 @@ async fn update(
 /// The profile row — and with it every piece of personal data (name, ID number, phone, birth
 /// date, business, introduction) — is deleted, so the ID number can be registered again. What
 /// stays: the consent log (user id, version, times), the reveal log (who looked, when, why; no
-/// personal values) and other domains' records, which refer to the user id only. Counts of
-/// verified talents drop by one, consistently with the pool.
+/// personal values), the profile's timeline (who acted and when; reasons and the youth's own id
+/// cleared) and other domains' records, which refer to the user id only. Counts of verified
+/// talents drop by one, consistently with the pool.
 #[utoipa::path(
     tag = "talents",
     operation_id = "delete_my_talent_profile",
@@ -424,7 +425,7 @@ async fn update(
 )]
 #[delete("/me/talent-profile")]
 #[tracing::instrument(skip(state, user), fields(user_id = %user.id()))]
-pub async fn delete_my_profile(
+pub async fn delete_my_talent_profile(
     state: web::Data<AppState>,
     user: CurrentUser,
 ) -> ApiResult<HttpResponse> {
@@ -441,7 +442,21 @@ pub async fn delete_my_profile(
         // A concurrent withdrawal won; the outcome is the same.
         return Err(ApiError::not_found("人才库登记信息"));
     }
-    log_consent(&txn, user.id(), "withdrawn", &profile.consent_version).await?;
+    log_consent(
+        &txn,
+        user.id(),
+        ConsentAction::Withdrawn,
+        &profile.consent_version,
+    )
+    .await?;
+    // The profile's history keeps who reviewed it and when, without any personal text.
+    events::anonymise(
+        &txn,
+        talent_profiles::Model::EVENTS,
+        profile.id,
+        Some(user.id()),
+    )
+    .await?;
     txn.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

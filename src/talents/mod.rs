@@ -10,23 +10,24 @@ pub mod queries;
 mod reveal;
 pub mod rotation;
 pub mod rules;
+pub mod state;
 mod stats;
 
-pub use queries::{HomeRegion, home_region_of};
+pub use queries::{HomeRegion, home_region_of, profile_required};
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     // The fixed paths `/admin/talents/export` and `/stats` come before `/admin/talents/{id}`.
     cfg.service(options::get_talent_options)
-        .service(me::get_my_profile)
-        .service(me::save_my_profile)
-        .service(me::delete_my_profile)
+        .service(me::get_my_talent_profile)
+        .service(me::save_my_talent_profile)
+        .service(me::delete_my_talent_profile)
         .service(export::export_talents)
         .service(stats::get_talent_stats)
         .service(admin::list_talents)
         .service(admin::get_talent)
         .service(admin::review_talent)
         .service(reveal::reveal_talent)
-        .service(reveal::list_reveals);
+        .service(reveal::list_talent_reveals);
 }

@@ -1,11 +1,12 @@
 use actix_web::{get, web};
 
 use super::choices::{
-    BusinessType, Education, Gender, Industry, PoliticalStatus, ReviewStatus, TalentCategory,
+    BusinessType, Education, Gender, Industry, PoliticalStatus, TalentCategory, TalentStatus,
 };
 use super::dto::{ConsentView, TalentOptionsView};
 use super::rules::{CONSENT_TEXT, CONSENT_VERSION};
 use crate::app_state::AppState;
+use crate::choices::choices;
 
 /// The lists a talent profile chooses from (codes with Chinese labels), the age range served and
 /// the current consent text. Needs no login: the mini-program shows it before registration.
@@ -17,13 +18,13 @@ use crate::app_state::AppState;
 #[get("/talent-options")]
 pub async fn get_talent_options(state: web::Data<AppState>) -> web::Json<TalentOptionsView> {
     web::Json(TalentOptionsView {
-        genders: Gender::choices(),
-        educations: Education::choices(),
+        genders: choices::<Gender>(),
+        educations: choices::<Education>(),
         industries: Industry::choices(),
         categories: TalentCategory::choices(),
-        business_types: BusinessType::choices(),
-        political_statuses: PoliticalStatus::choices(),
-        statuses: ReviewStatus::choices(),
+        business_types: choices::<BusinessType>(),
+        political_statuses: choices::<PoliticalStatus>(),
+        statuses: choices::<TalentStatus>(),
         min_age: state.settings.talent_min_age,
         max_age: state.settings.talent_max_age,
         consent: ConsentView {

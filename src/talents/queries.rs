@@ -5,18 +5,26 @@ use sea_orm::sea_query::{Condition, LikeExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::choices::{Industry, ReviewStatus, TalentCategory};
-use super::dto::{BusinessView, TalentFilter, TalentView};
+use super::choices::{Industry, TalentCategory, TalentStatus};
+use super::dto::{BusinessView, MyTalentProfileView, TalentDetailView, TalentFilter, TalentView};
+use super::state::{self, ProfileAction};
 use crate::auth::identity::CadreScope;
 use crate::crypto::{DataCipher, mask_id_number, mask_phone};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::regions::code::prefix_of;
 use crate::time::to_china;
 use crate::validation::normalize_mainland_mobile;
+use crate::workflow::timeline::{Audience, timeline};
+use crate::workflow::{Subject, units};
 
-pub const STATUS_PENDING: &str = "pending";
-pub const STATUS_VERIFIED: &str = "verified";
-pub const STATUS_REJECTED: &str = "rejected";
+/// The mini-program page of the youth's own profile (notification links).
+pub const PROFILE_PAGE: &str = "pages/talent/profile";
+
+/// 409 `TALENT_PROFILE_REQUIRED`: the one answer of every domain that needs a talent profile
+/// first (conventions §13; trainings used to answer `PROFILE_REQUIRED`, now retired).
+pub fn profile_required() -> ApiError {
+    ApiError::Conflict("TALENT_PROFILE_REQUIRED", "请先登记青年人才信息".into())
+}
 
 /// Where a youth belongs, from their talent profile.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,7 +48,7 @@ pub async fn home_region_of(
         .one(db)
         .await?
         .map(|p| HomeRegion {
-            verified: p.status == STATUS_VERIFIED,
+            verified: p.status == TalentStatus::Verified,
             region_code: p.home_region_code,
             real_name: p.real_name,
         }))
@@ -90,13 +98,12 @@ pub async fn region_names(
         .collect())
 }
 
-/// A stored JSON array of codes, read back (unknown codes are dropped rather than failing a list).
-pub fn codes_of<T: serde::de::DeserializeOwned>(stored: &str) -> Vec<T> {
-    serde_json::from_str::<Vec<serde_json::Value>>(stored)
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|v| serde_json::from_value(v).ok())
-        .collect()
+/// A stored JSON array read back. A value that does not parse is an error (logged, 500), never
+/// silently dropped.
+pub fn json_list<T: serde::de::DeserializeOwned>(column: &str, stored: &str) -> ApiResult<Vec<T>> {
+    serde_json::from_str(stored).map_err(|e| {
+        ApiError::Unexpected(anyhow::Error::new(e).context(format!("talent_profiles.{column}")))
+    })
 }
 
 fn masked(cipher: &DataCipher, stored: &str, mask: fn(&str) -> String) -> String {
@@ -106,31 +113,30 @@ fn masked(cipher: &DataCipher, stored: &str, mask: fn(&str) -> String) -> String
         .unwrap_or_else(|_| "***".into())
 }
 
-pub fn to_view(cipher: &DataCipher, p: talent_profiles::Model, region_name: String) -> TalentView {
-    use super::choices::{BusinessType, Education, Gender, PoliticalStatus};
-    TalentView {
+pub fn to_view(
+    cipher: &DataCipher,
+    p: talent_profiles::Model,
+    region_name: String,
+) -> ApiResult<TalentView> {
+    Ok(TalentView {
         id: p.id,
         user_id: p.user_id,
         phone: masked(cipher, &p.phone_enc, mask_phone),
         id_number: masked(cipher, &p.id_number_enc, mask_id_number),
-        gender: Gender::parse(&p.gender).unwrap_or(Gender::Male),
+        gender: p.gender,
         date_of_birth: p.date_of_birth,
         home_region_name: region_name,
-        education: Education::parse(&p.education).unwrap_or(Education::HighSchool),
-        industries: codes_of(&p.industries),
-        categories: codes_of(&p.categories),
-        business: match (
-            p.business_name,
-            p.business_type.as_deref().and_then(BusinessType::parse),
-        ) {
+        education: p.education,
+        industries: json_list("industries", &p.industries)?,
+        categories: json_list("categories", &p.categories)?,
+        business: match (p.business_name, p.business_type) {
             (Some(name), Some(kind)) => Some(BusinessView { name, kind }),
             _ => None,
         },
-        political_status: PoliticalStatus::parse(&p.political_status)
-            .unwrap_or(PoliticalStatus::Masses),
-        skills: serde_json::from_str(&p.skills).unwrap_or_default(),
+        political_status: p.political_status,
+        skills: json_list("skills", &p.skills)?,
         introduction: p.introduction,
-        status: ReviewStatus::parse(&p.status).unwrap_or(ReviewStatus::Pending),
+        status: p.status,
         review_reason: p.review_reason,
         reviewed_at: p.reviewed_at.map(to_china),
         version: p.version,
@@ -140,7 +146,7 @@ pub fn to_view(cipher: &DataCipher, p: talent_profiles::Model, region_name: Stri
         updated_at: to_china(p.updated_at),
         real_name: p.real_name,
         home_region_code: p.home_region_code,
-    }
+    })
 }
 
 /// Views of several profiles with their region names, in the given order.
@@ -150,13 +156,66 @@ pub async fn to_views(
     profiles: Vec<talent_profiles::Model>,
 ) -> ApiResult<Vec<TalentView>> {
     let names = region_names(db, profiles.iter().map(|p| p.home_region_code.clone())).await?;
-    Ok(profiles
+    profiles
         .into_iter()
         .map(|p| {
             let name = names.get(&p.home_region_code).cloned().unwrap_or_default();
             to_view(cipher, p, name)
         })
-        .collect())
+        .collect()
+}
+
+/// One profile with its region name.
+pub async fn view_of(
+    db: &impl ConnectionTrait,
+    cipher: &DataCipher,
+    p: talent_profiles::Model,
+) -> ApiResult<TalentView> {
+    let names = region_names(db, [p.home_region_code.clone()]).await?;
+    let name = names.get(&p.home_region_code).cloned().unwrap_or_default();
+    to_view(cipher, p, name)
+}
+
+/// A profile as a cadre sees it by id: with the timeline, staff names and notes included.
+pub async fn detail(
+    db: &impl ConnectionTrait,
+    cipher: &DataCipher,
+    p: talent_profiles::Model,
+) -> ApiResult<TalentDetailView> {
+    let timeline = timeline::<ProfileAction>(
+        db,
+        talent_profiles::Model::EVENTS,
+        p.id,
+        Some(p.user_id),
+        Audience::Staff,
+    )
+    .await?;
+    Ok(TalentDetailView {
+        profile: view_of(db, cipher, p).await?,
+        timeline,
+    })
+}
+
+/// The youth's own profile: reviewers shown as their league unit, and the next step.
+pub async fn my_view(
+    db: &impl ConnectionTrait,
+    cipher: &DataCipher,
+    p: talent_profiles::Model,
+) -> ApiResult<MyTalentProfileView> {
+    let timeline = timeline::<ProfileAction>(
+        db,
+        talent_profiles::Model::EVENTS,
+        p.id,
+        Some(p.user_id),
+        Audience::Person,
+    )
+    .await?;
+    let local_unit = units::local_unit_short_name(db, &p.home_region_code).await?;
+    Ok(MyTalentProfileView {
+        next_step: state::next_step(p.status, &local_unit),
+        profile: view_of(db, cipher, p).await?,
+        timeline,
+    })
 }
 
 /// `LIKE` pattern matching `needle` literally anywhere (`%`, `_` and `\` escaped).
@@ -218,8 +277,8 @@ pub async fn scope_condition(
         }
     }
     if let Some(v) = filter.status.as_deref().filter(|v| !v.is_empty()) {
-        match ReviewStatus::parse(v) {
-            Some(s) => cond = cond.add(C::Status.eq(s.as_str())),
+        match crate::choices::parse::<TalentStatus>(v) {
+            Some(s) => cond = cond.add(C::Status.eq(s)),
             None => errors.push(FieldError::new(
                 "status",
                 "INVALID_VALUE",

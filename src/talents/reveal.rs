@@ -97,7 +97,7 @@ pub async fn reveal_talent(
 )]
 #[get("/admin/talent-reveals")]
 #[tracing::instrument(skip(state, cadre, page), fields(cadre = %cadre.user_id))]
-pub async fn list_reveals(
+pub async fn list_talent_reveals(
     state: web::Data<AppState>,
     cadre: Cadre,
     page: web::Query<PageQuery>,

@@ -194,7 +194,13 @@ pub fn parse_profile(
         ));
     }
 
-    let gender = choice(&mut errors, "gender", &req.gender, Gender::parse, "性别");
+    let gender = choice(
+        &mut errors,
+        "gender",
+        &req.gender,
+        crate::choices::parse::<Gender>,
+        "性别",
+    );
 
     let dob = match NaiveDate::parse_from_str(req.date_of_birth.trim(), "%Y-%m-%d") {
         Err(_) => {
@@ -288,7 +294,7 @@ pub fn parse_profile(
         &mut errors,
         "education",
         &req.education,
-        Education::parse,
+        crate::choices::parse::<Education>,
         "学历",
     );
     let industries = choice_list(
@@ -338,7 +344,7 @@ pub fn parse_profile(
                 &mut errors,
                 "business.type",
                 &b.kind,
-                BusinessType::parse,
+                crate::choices::parse::<BusinessType>,
                 "经营主体类型",
             )
             .map(|t| (name, t))
@@ -349,7 +355,7 @@ pub fn parse_profile(
         &mut errors,
         "politicalStatus",
         &req.political_status,
-        PoliticalStatus::parse,
+        crate::choices::parse::<PoliticalStatus>,
         "政治面貌",
     );
 
@@ -430,24 +436,15 @@ pub fn parse_profile(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyFields<'a> {
     pub real_name: &'a str,
-    pub gender: &'a str,
+    pub gender: Gender,
     pub date_of_birth: NaiveDate,
     pub id_number_index: &'a str,
     pub home_region_code: &'a str,
-    pub education: &'a str,
+    pub education: Education,
     pub categories: &'a str,
     pub business_name: Option<&'a str>,
-    pub business_type: Option<&'a str>,
-    pub political_status: &'a str,
-}
-
-/// The status after a save: a new or rejected profile goes (back) to review, a verified one only
-/// when a key field changed.
-pub fn status_after_save(current: Option<&str>, key_fields_changed: bool) -> &'static str {
-    match current {
-        Some("verified") if !key_fields_changed => "verified",
-        _ => "pending",
-    }
+    pub business_type: Option<BusinessType>,
+    pub political_status: PoliticalStatus,
 }
 
 #[cfg(test)]
@@ -498,13 +495,5 @@ mod tests {
         assert_eq!(age_on(d(2000, 6, 15), d(2026, 6, 14)), 25);
         assert_eq!(age_on(d(2000, 6, 15), d(2026, 6, 15)), 26);
         assert_eq!(age_on(d(2000, 2, 29), d(2026, 2, 28)), 25);
-    }
-
-    #[test]
-    fn only_key_changes_send_a_verified_profile_back() {
-        assert_eq!(status_after_save(None, false), "pending");
-        assert_eq!(status_after_save(Some("verified"), false), "verified");
-        assert_eq!(status_after_save(Some("verified"), true), "pending");
-        assert_eq!(status_after_save(Some("rejected"), false), "pending");
     }
 }

@@ -1,6 +1,7 @@
 //! Cadres publish, edit, list and cancel trainings in their region.
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
+use entity::notifications::NotificationKind;
 use entity::training_enrollments::{self as enrollments, Column as E};
 use entity::trainings::{self, Column as T};
 use sea_orm::sea_query::Expr;
@@ -14,17 +15,20 @@ use validator::Validate;
 use super::dto::{CancelTrainingRequest, TrainingFilter, TrainingRequest, TrainingView};
 use super::listing::apply_filter;
 use super::rules::{
-    DEFAULT_OFFER_VALID_MINUTES, EnrollmentStatus as S, TRAINING_CANCELLED, TRAINING_PUBLISHED,
-    is_organiser_level,
+    DEFAULT_OFFER_VALID_MINUTES, EnrollmentStatus as S, TrainingStatus, is_organiser_level,
 };
 use super::seats::{lock_training, offer_free_seats, training_link};
+use super::state::{EnrollmentAction, TrainingAction};
 use crate::app_state::AppState;
 use crate::auth::Cadre;
+use crate::choices;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::notifications::{deliver, notify};
 use crate::pagination::{Page, PageQuery};
 use crate::regions;
 use crate::time::to_china;
+use crate::workflow::transition::record_creation;
+use crate::workflow::{Actor, Transition, events};
 
 /// Check a training request against the rules no attribute can express.
 async fn check(
@@ -91,11 +95,13 @@ pub async fn create_training(
 ) -> ApiResult<HttpResponse> {
     let now = Utc::now();
     check(&state.db, &cadre, &body, now).await?;
+    let payload = events::payload(&*body);
     let b = body.into_inner();
+    let txn = state.db.begin().await?;
     let training = trainings::ActiveModel {
         id: Set(Uuid::now_v7()),
         title: Set(b.title.trim().to_owned()),
-        category: Set(b.category.as_str().to_owned()),
+        category: Set(b.category),
         description: Set(b.description),
         region_code: Set(b.region_code),
         venue: Set(b.venue.filter(|v| !v.trim().is_empty())),
@@ -109,14 +115,26 @@ pub async fn create_training(
         requires_verified: Set(b.requires_verified),
         waitlist_open: Set(b.waitlist_open),
         offer_valid_minutes: Set(b.offer_valid_minutes.unwrap_or(DEFAULT_OFFER_VALID_MINUTES)),
-        status: Set(TRAINING_PUBLISHED.to_owned()),
+        status: Set(TrainingStatus::Published),
         cancel_reason: Set(None),
+        version: Set(1),
         created_by: Set(cadre.user_id),
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&state.db)
+    .insert(&txn)
     .await?;
+    let actor = Actor::cadre(&cadre);
+    record_creation(
+        &txn,
+        &training,
+        TrainingAction::Create,
+        &actor,
+        payload,
+        None,
+    )
+    .await?;
+    txn.commit().await?;
     Ok(HttpResponse::Created().json(TrainingView::new(training, now)))
 }
 
@@ -149,10 +167,12 @@ pub async fn update_training(
     // 404 for trainings outside the region; the edit itself re-reads under the row lock.
     find_visible(&state.db, &cadre, id).await?;
     check(&state.db, &cadre, &body, now).await?;
+    let payload = events::payload(&*body);
     let b = body.into_inner();
+    let actor = Actor::cadre(&cadre);
     let txn = state.db.begin().await?;
     let current = lock_training(&txn, id).await?;
-    if current.status == TRAINING_CANCELLED {
+    if current.status == TrainingStatus::Cancelled {
         return Err(ApiError::Conflict(
             "TRAINING_CANCELLED",
             "培训已取消，不能再修改".into(),
@@ -165,31 +185,53 @@ pub async fn update_training(
             format!("名额不能少于已占用的{}个", current.taken),
         ));
     }
-    let new_starts = b.starts_at.with_timezone(&Utc);
-    let new_ends = b.ends_at.with_timezone(&Utc);
-    let venue = b.venue.filter(|v| !v.trim().is_empty());
-    let online_url = b.online_url.filter(|v| !v.trim().is_empty());
+    let edited = Edited {
+        title: b.title.trim().to_owned(),
+        category: b.category,
+        description: b.description,
+        region_code: b.region_code,
+        venue: b.venue.filter(|v| !v.trim().is_empty()),
+        online_url: b.online_url.filter(|v| !v.trim().is_empty()),
+        starts_at: b.starts_at.with_timezone(&Utc),
+        ends_at: b.ends_at.with_timezone(&Utc),
+        signup_deadline: b.signup_deadline.with_timezone(&Utc),
+        capacity: b.capacity,
+        requires_verified: b.requires_verified,
+        waitlist_open: b.waitlist_open,
+        offer_valid_minutes: b.offer_valid_minutes.unwrap_or(DEFAULT_OFFER_VALID_MINUTES),
+    };
+    // The same edit again (a retry) writes nothing and logs nothing.
+    if edited == Edited::of(&current) {
+        txn.commit().await?;
+        return Ok(web::Json(TrainingView::new(current, now)));
+    }
     // Participants hear about changes to when and where.
-    let moved = current.starts_at != new_starts
-        || current.ends_at != new_ends
-        || current.venue != venue
-        || current.online_url != online_url;
-    let mut model: trainings::ActiveModel = current.into();
-    model.title = Set(b.title.trim().to_owned());
-    model.category = Set(b.category.as_str().to_owned());
-    model.description = Set(b.description);
-    model.region_code = Set(b.region_code);
-    model.venue = Set(venue);
-    model.online_url = Set(online_url);
-    model.starts_at = Set(new_starts);
-    model.ends_at = Set(new_ends);
-    model.signup_deadline = Set(b.signup_deadline.with_timezone(&Utc));
-    model.capacity = Set(b.capacity);
-    model.requires_verified = Set(b.requires_verified);
-    model.waitlist_open = Set(b.waitlist_open);
-    model.offer_valid_minutes = Set(b.offer_valid_minutes.unwrap_or(DEFAULT_OFFER_VALID_MINUTES));
-    model.updated_at = Set(now);
-    let training = model.update(&txn).await?;
+    let moved = current.starts_at != edited.starts_at
+        || current.ends_at != edited.ends_at
+        || current.venue != edited.venue
+        || current.online_url != edited.online_url;
+    let training = Transition::new(&current, TrainingAction::Edit, &actor)
+        .set(T::Title, Expr::value(edited.title))
+        .set(T::Category, Expr::value(choices::code(edited.category)))
+        .set(T::Description, Expr::value(edited.description))
+        .set(T::RegionCode, Expr::value(edited.region_code))
+        .set(T::Venue, Expr::value(edited.venue))
+        .set(T::OnlineUrl, Expr::value(edited.online_url))
+        .set(T::StartsAt, Expr::value(edited.starts_at))
+        .set(T::EndsAt, Expr::value(edited.ends_at))
+        .set(T::SignupDeadline, Expr::value(edited.signup_deadline))
+        .set(T::Capacity, Expr::value(edited.capacity))
+        .set(T::RequiresVerified, Expr::value(edited.requires_verified))
+        .set(T::WaitlistOpen, Expr::value(edited.waitlist_open))
+        .set(
+            T::OfferValidMinutes,
+            Expr::value(edited.offer_valid_minutes),
+        )
+        .set(T::UpdatedAt, Expr::value(now))
+        .payload_json(payload)
+        .run(&txn)
+        .await?
+        .into_record();
     let mut sent = Vec::new();
     if moved {
         let when = to_china(training.starts_at).format("%Y-%m-%d %H:%M");
@@ -203,7 +245,7 @@ pub async fn update_training(
                 notify(
                     &txn,
                     person.user_id,
-                    "training.changed",
+                    NotificationKind::TrainingChanged,
                     "培训信息有变更",
                     &format!(
                         "「{}」的时间或地点已调整：{when}开始，地点：{place}",
@@ -220,6 +262,44 @@ pub async fn update_training(
     txn.commit().await?;
     deliver(&state, sent);
     Ok(web::Json(TrainingView::new(training, now)))
+}
+
+/// The fields an edit replaces, to tell a real change from a repeat.
+#[derive(Debug, PartialEq, Eq)]
+struct Edited {
+    title: String,
+    category: super::rules::Category,
+    description: String,
+    region_code: String,
+    venue: Option<String>,
+    online_url: Option<String>,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    signup_deadline: DateTime<Utc>,
+    capacity: i32,
+    requires_verified: bool,
+    waitlist_open: bool,
+    offer_valid_minutes: i32,
+}
+
+impl Edited {
+    fn of(t: &trainings::Model) -> Self {
+        Self {
+            title: t.title.clone(),
+            category: t.category,
+            description: t.description.clone(),
+            region_code: t.region_code.clone(),
+            venue: t.venue.clone(),
+            online_url: t.online_url.clone(),
+            starts_at: t.starts_at,
+            ends_at: t.ends_at,
+            signup_deadline: t.signup_deadline,
+            capacity: t.capacity,
+            requires_verified: t.requires_verified,
+            waitlist_open: t.waitlist_open,
+            offer_valid_minutes: t.offer_valid_minutes,
+        }
+    }
 }
 
 /// A training inside the cadre's region, or 404.
@@ -295,7 +375,8 @@ pub async fn get_admin_training(
     Ok(web::Json(TrainingView::new(training, Utc::now())))
 }
 
-/// Cancel a training. Everyone enrolled, offered or waiting is told why.
+/// Cancel a training. Everyone enrolled, offered or waiting is told why. The same cadre
+/// repeating it with the same reason gets 200.
 #[utoipa::path(
     tag = "trainings",
     operation_id = "cancel_training",
@@ -311,7 +392,7 @@ pub async fn get_admin_training(
         (status = 422, body = ErrorEnvelope)
     )
 )]
-#[post("/admin/trainings/{id}/cancel")]
+#[post("/admin/trainings/{id}/cancellations")]
 pub async fn cancel_training(
     state: web::Data<AppState>,
     cadre: Cadre,
@@ -319,47 +400,43 @@ pub async fn cancel_training(
     body: web::Json<CancelTrainingRequest>,
 ) -> ApiResult<web::Json<TrainingView>> {
     body.validate()?;
-    let reason = body.into_inner().reason.trim().to_owned();
+    let reason = body.reason.trim().to_owned();
     let now = Utc::now();
     let id = id.into_inner();
-    let training = find_visible(&state.db, &cadre, id).await?;
+    find_visible(&state.db, &cadre, id).await?;
+    let actor = Actor::cadre(&cadre);
     let txn = state.db.begin().await?;
-    lock_training(&txn, id).await?;
-    let cancelled = trainings::Entity::update_many()
-        .col_expr(T::Status, Expr::value(TRAINING_CANCELLED))
-        .col_expr(T::CancelReason, Expr::value(reason.as_str()))
-        .col_expr(T::UpdatedAt, Expr::value(now))
-        .filter(T::Id.eq(id))
-        .filter(T::Status.eq(TRAINING_PUBLISHED))
-        .exec(&txn)
-        .await?
-        .rows_affected
-        == 1;
-    if !cancelled {
-        return Err(ApiError::Conflict("INVALID_STATE", "培训已取消".into()));
-    }
-    let active = [S::Enrolled, S::Waiting, S::Offered].map(S::as_str);
-    let affected = active_participants(&txn, id).await?;
-    enrollments::Entity::update_many()
-        .col_expr(E::Status, Expr::value(S::TrainingCancelled.as_str()))
-        .col_expr(E::UpdatedAt, Expr::value(now))
-        .filter(E::TrainingId.eq(id))
-        .filter(E::Status.is_in(active))
-        .exec(&txn)
+    let current = lock_training(&txn, id).await?;
+    let applied = Transition::new(&current, TrainingAction::Cancel, &actor)
+        .set(T::CancelReason, Expr::value(reason.as_str()))
+        .set(T::UpdatedAt, Expr::value(now))
+        .reason(Some(reason.as_str()))
+        .payload(&*body)
+        .run(&txn)
         .await?;
-    let mut sent = Vec::with_capacity(affected.len());
-    for person in &affected {
-        sent.push(
-            notify(
-                &txn,
-                person.user_id,
-                "training.cancelled",
-                "培训已取消",
-                &format!("您报名的「{}」已取消。原因：{reason}", training.title),
-                Some(&training_link(id)),
-            )
-            .await?,
-        );
+    let mut sent = Vec::new();
+    if applied.is_done() {
+        for person in active_participants(&txn, id).await? {
+            let moved = Transition::new(&person, EnrollmentAction::TrainingCancel, &actor)
+                .set(E::UpdatedAt, Expr::value(now))
+                .reason(Some(reason.as_str()))
+                .attempt(&txn)
+                .await?
+                .is_some();
+            if moved {
+                sent.push(
+                    notify(
+                        &txn,
+                        person.user_id,
+                        NotificationKind::TrainingCancelled,
+                        "培训已取消",
+                        &format!("您报名的「{}」已取消。原因：{reason}", current.title),
+                        Some(&training_link(id)),
+                    )
+                    .await?,
+                );
+            }
+        }
     }
     let training = lock_training(&txn, id).await?;
     txn.commit().await?;
@@ -374,7 +451,7 @@ async fn active_participants(
 ) -> ApiResult<Vec<enrollments::Model>> {
     Ok(enrollments::Entity::find()
         .filter(E::TrainingId.eq(training_id))
-        .filter(E::Status.is_in([S::Enrolled, S::Waiting, S::Offered].map(S::as_str)))
+        .filter(E::Status.is_in([S::Enrolled, S::Waiting, S::Offered]))
         .all(db)
         .await?)
 }

@@ -6,18 +6,20 @@ use chrono::Utc;
 use entity::training_enrollments::{self as enrollments, Column as E};
 use entity::trainings;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use uuid::Uuid;
 use validator::Validate;
 
 use super::admin::find_visible;
 use super::dto::{CheckInCodeView, CheckInRequest, CheckInView};
-use super::rules::{CHECKIN_PURPOSE, EnrollmentStatus as S, TRAINING_CANCELLED, check_in_window};
+use super::rules::{CHECKIN_PURPOSE, EnrollmentStatus as S, TrainingStatus, check_in_window};
+use super::state::EnrollmentAction;
 use crate::app_state::AppState;
 use crate::auth::{Cadre, CurrentUser};
-use crate::checkin_codes::{CodeError, ROTATION_SECS};
+use crate::checkin_codes::ROTATION_SECS;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::time::to_china;
+use crate::workflow::{Actor, Transition};
 
 /// The current check-in code of a training, to show as a QR code (fetch again when it expires).
 #[utoipa::path(
@@ -98,37 +100,21 @@ pub async fn create_check_in(
     if let Some(first) = by_nonce(nonce).await? {
         return replay(&first, &user);
     }
-    if training.status == TRAINING_CANCELLED {
+    if training.status == TrainingStatus::Cancelled {
         return Err(ApiError::Conflict(
             "TRAINING_CANCELLED",
             "该培训已取消".into(),
         ));
     }
-    match state
+    state
         .checkin_codes
-        .verify(CHECKIN_PURPOSE, training.id, &body.code, now)
-    {
-        Ok(()) => {}
-        Err(CodeError::Expired) => {
-            return Err(ApiError::Gone(
-                "CODE_EXPIRED",
-                "签到码已过期，请扫描最新的签到码".into(),
-            ));
-        }
-        Err(CodeError::Invalid) => {
-            return Err(ApiError::field(
-                "code",
-                "CODE_INVALID",
-                "签到码无效（不是本培训的签到码）",
-            ));
-        }
-    }
+        .verify(CHECKIN_PURPOSE, training.id, &body.code, now)?;
     check_in_window(training.starts_at, training.ends_at, now)
         .map_err(|why| ApiError::Conflict("OUTSIDE_TIME_WINDOW", why.into()))?;
     let mine = enrollments::Entity::find()
         .filter(E::TrainingId.eq(training.id))
         .filter(E::UserId.eq(user.id()))
-        .filter(E::Status.eq(S::Enrolled.as_str()))
+        .filter(E::Status.eq(S::Enrolled))
         .one(&state.db)
         .await?
         .ok_or_else(|| {
@@ -137,34 +123,42 @@ pub async fn create_check_in(
                 "您未报名该培训（或报名未确认），不能签到".into(),
             )
         })?;
-    let done = enrollments::Entity::update_many()
-        .col_expr(E::CheckedInAt, Expr::value(now))
-        .col_expr(E::CheckInNonce, Expr::value(nonce))
-        .col_expr(E::UpdatedAt, Expr::value(now))
-        .filter(E::Id.eq(mine.id))
-        .filter(E::CheckedInAt.is_null())
-        .exec(&state.db)
+    let actor = Actor::youth(user.id());
+    let txn = state.db.begin().await?;
+    let done = Transition::new(&mine, EnrollmentAction::CheckIn, &actor)
+        .only_if(E::CheckedInAt.is_null())
+        .set(E::CheckedInAt, Expr::value(now))
+        .set(E::CheckInNonce, Expr::value(nonce))
+        .set(E::UpdatedAt, Expr::value(now))
+        .payload(&*body)
+        .or_else(|e| {
+            Some(if e.checked_in_at.is_some() {
+                ApiError::Conflict("ALREADY_CHECKED_IN", "您已签到，无需重复签到".into())
+            } else {
+                ApiError::Conflict(
+                    "NOT_ENROLLED",
+                    "您未报名该培训（或报名未确认），不能签到".into(),
+                )
+            })
+        })
+        .run(&txn)
         .await;
-    match done {
-        Ok(r) if r.rows_affected == 1 => {}
-        Ok(_) => {
-            return Err(ApiError::Conflict(
-                "ALREADY_CHECKED_IN",
-                "您已签到，无需重复签到".into(),
-            ));
+    let row = match done {
+        Ok(applied) => {
+            txn.commit().await?;
+            applied.into_record()
         }
-        // The same nonce landed concurrently (a retry racing the first attempt).
-        Err(e) => {
+        // The same nonce landed concurrently (a retry racing the first attempt); on PostgreSQL
+        // the failed insert ended the transaction, so look from outside it.
+        Err(ApiError::Conflict("DUPLICATE", m)) => {
+            txn.rollback().await?;
             return match by_nonce(nonce).await? {
                 Some(first) => replay(&first, &user),
-                None => Err(e.into()),
+                None => Err(ApiError::Conflict("DUPLICATE", m)),
             };
         }
-    }
-    let row = enrollments::Entity::find_by_id(mine.id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| ApiError::not_found("报名记录"))?;
+        Err(e) => return Err(e),
+    };
     view(&row)
         .map(web::Json)
         .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("check-in not stored")))

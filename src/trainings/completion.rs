@@ -3,6 +3,7 @@ use std::collections::BTreeMap;
 
 use actix_web::{get, post, web};
 use chrono::{Duration, Utc};
+use entity::notifications::NotificationKind;
 use entity::training_enrollments::{self as enrollments, Column as E};
 use entity::trainings::{self, Column as T};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Query};
@@ -16,14 +17,18 @@ use super::admin::find_visible;
 use super::dto::{
     CategoryCount, CompletionRequest, CompletionResult, RegionCount, StatsQuery, TrainingStats,
 };
-use super::rules::{Category, EnrollmentStatus as S, TRAINING_PUBLISHED};
+use super::rules::{Category, EnrollmentStatus as S, TrainingStatus};
 use super::seats::training_link;
+use super::state::EnrollmentAction;
 use crate::app_state::AppState;
 use crate::auth::Cadre;
+use crate::choices::Labelled;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::notifications::{deliver, notify};
 use crate::regions::{self, RegionLevel};
 use crate::time::start_of_day;
+use crate::workflow::{Actor, Transition};
+use sea_orm::Iterable;
 
 /// Mark participants as having completed the training: the listed enrollments, and/or everyone
 /// enrolled who checked in. Marking someone twice changes nothing.
@@ -52,7 +57,7 @@ pub async fn create_completions(
     body.validate()?;
     let now = Utc::now();
     let training = find_visible(&state.db, &cadre, id.into_inner()).await?;
-    if training.status != TRAINING_PUBLISHED {
+    if training.status != TrainingStatus::Published {
         return Err(ApiError::Conflict(
             "TRAINING_CANCELLED",
             "培训已取消".into(),
@@ -73,7 +78,7 @@ pub async fn create_completions(
     }
     let enrolled = enrollments::Entity::find()
         .filter(E::TrainingId.eq(training.id))
-        .filter(E::Status.eq(S::Enrolled.as_str()))
+        .filter(E::Status.eq(S::Enrolled))
         .all(&state.db)
         .await?;
     let by_id: BTreeMap<Uuid, &enrollments::Model> = enrolled.iter().map(|e| (e.id, e)).collect();
@@ -96,26 +101,24 @@ pub async fn create_completions(
                     || (body.from_attendance && e.checked_in_at.is_some()))
         })
         .collect();
+    let actor = Actor::cadre(&cadre);
     let txn = state.db.begin().await?;
     let mut sent = Vec::new();
     for e in chosen {
-        let marked = enrollments::Entity::update_many()
-            .col_expr(E::CompletedAt, Expr::value(now))
-            .col_expr(E::CompletedBy, Expr::value(cadre.user_id))
-            .col_expr(E::UpdatedAt, Expr::value(now))
-            .filter(E::Id.eq(e.id))
-            .filter(E::Status.eq(S::Enrolled.as_str()))
-            .filter(E::CompletedAt.is_null())
-            .exec(&txn)
+        let marked = Transition::new(e, EnrollmentAction::Complete, &actor)
+            .only_if(E::CompletedAt.is_null())
+            .set(E::CompletedAt, Expr::value(now))
+            .set(E::CompletedBy, Expr::value(cadre.user_id))
+            .set(E::UpdatedAt, Expr::value(now))
+            .attempt(&txn)
             .await?
-            .rows_affected
-            == 1;
+            .is_some();
         if marked {
             sent.push(
                 notify(
                     &txn,
                     e.user_id,
-                    "training.completed",
+                    NotificationKind::TrainingCompleted,
                     "培训已结业",
                     &format!(
                         "您已完成「{}」，结业记录已存入您的培训档案。",
@@ -178,26 +181,26 @@ pub async fn get_training_stats(
     let db = &state.db;
     let counts = completion_counts(db, &prefix, child_digits, &query).await?;
 
-    let mut by_category: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut by_category: BTreeMap<String, u64> = BTreeMap::new();
     let mut by_child: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    let ecommerce = crate::choices::code(Category::EcommerceLivestream);
     for (child, category, n) in &counts {
-        *by_category.entry(category.as_str()).or_default() += n;
+        *by_category.entry(category.clone()).or_default() += n;
         let entry = by_child.entry(child.clone()).or_default();
         entry.0 += n;
-        if category == Category::EcommerceLivestream.as_str() {
+        if *category == ecommerce {
             entry.1 += n;
         }
     }
     let organised = trainings::Entity::find()
         .filter(T::RegionCode.starts_with(&prefix))
-        .filter(T::Status.eq(TRAINING_PUBLISHED))
+        .filter(T::Status.eq(TrainingStatus::Published))
         .all(db)
         .await?;
-    let mut trainings_by_category: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut trainings_by_category: std::collections::HashMap<Category, u64> =
+        std::collections::HashMap::new();
     for t in &organised {
-        *trainings_by_category
-            .entry(t.category.as_str())
-            .or_default() += 1;
+        *trainings_by_category.entry(t.category).or_default() += 1;
     }
     let mut by_region = Vec::new();
     for (code, (completions, ecommerce)) in by_child {
@@ -220,13 +223,15 @@ pub async fn get_training_stats(
     }
     Ok(web::Json(TrainingStats {
         total_completions: by_category.values().sum(),
-        by_category: Category::ALL
-            .into_iter()
+        by_category: Category::iter()
             .map(|c| CategoryCount {
                 category: c,
                 label: c.label().to_owned(),
-                trainings: trainings_by_category.get(c.as_str()).copied().unwrap_or(0),
-                completions: by_category.get(c.as_str()).copied().unwrap_or(0),
+                trainings: trainings_by_category.get(&c).copied().unwrap_or(0),
+                completions: by_category
+                    .get(&crate::choices::code(c))
+                    .copied()
+                    .unwrap_or(0),
             })
             .collect(),
         by_region,

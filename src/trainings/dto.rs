@@ -5,11 +5,14 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use super::rules::{Category, EnrollmentStatus, TRAINING_CANCELLED};
+use super::rules::{Category, EnrollmentStatus, TrainingStatus};
+use super::state::{self, EnrollmentFacts};
+use crate::choices::Labelled;
 use crate::time::to_china;
+use crate::workflow::NextStep;
 
 /// A training as a cadre publishes or edits it (PUT replaces every field).
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(example = json!({
     "title": "农村青年电商直播带货培训班", "category": "ecommerce_livestream",
@@ -62,7 +65,7 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CancelTrainingRequest {
     /// Why, shown to every participant.
@@ -92,24 +95,23 @@ pub struct TrainingView {
     pub requires_verified: bool,
     pub waitlist_open: bool,
     pub offer_valid_minutes: i32,
-    /// `published` or `cancelled`.
-    #[schema(example = "published")]
-    pub status: String,
+    pub status: TrainingStatus,
     /// Why it was cancelled (shown to participants).
     pub cancel_reason: Option<String>,
     /// Published and the sign-up deadline has not passed.
     pub signup_open: bool,
+    /// Revision: every edit and the cancellation add one.
+    pub version: i32,
     pub created_at: DateTime<FixedOffset>,
 }
 
 impl TrainingView {
     pub fn new(t: trainings::Model, now: chrono::DateTime<chrono::Utc>) -> Self {
-        let category = Category::parse(&t.category).unwrap_or(Category::Other);
         Self {
             id: t.id,
-            category,
-            category_label: category.label().to_owned(),
-            signup_open: t.status != TRAINING_CANCELLED && now <= t.signup_deadline,
+            category: t.category,
+            category_label: t.category.label().to_owned(),
+            signup_open: t.status == TrainingStatus::Published && now <= t.signup_deadline,
             seats_left: (t.capacity - t.taken).max(0),
             title: t.title,
             description: t.description,
@@ -125,6 +127,7 @@ impl TrainingView {
             offer_valid_minutes: t.offer_valid_minutes,
             status: t.status,
             cancel_reason: t.cancel_reason,
+            version: t.version,
             created_at: to_china(t.created_at),
         }
     }
@@ -171,8 +174,7 @@ pub struct EnrollmentView {
     pub training_category: Category,
     pub training_starts_at: DateTime<FixedOffset>,
     pub training_ends_at: DateTime<FixedOffset>,
-    /// `published` or `cancelled`.
-    pub training_status: String,
+    pub training_status: TrainingStatus,
     /// Why the training was cancelled.
     pub training_cancel_reason: Option<String>,
     pub status: EnrollmentStatus,
@@ -185,6 +187,8 @@ pub struct EnrollmentView {
     pub checked_in_at: Option<DateTime<FixedOffset>>,
     pub completed_at: Option<DateTime<FixedOffset>>,
     pub created_at: DateTime<FixedOffset>,
+    /// What the youth does or waits for next; null when nothing is left to do.
+    pub next_step: Option<NextStep>,
 }
 
 impl EnrollmentView {
@@ -192,16 +196,29 @@ impl EnrollmentView {
         e: training_enrollments::Model,
         t: &trainings::Model,
         waitlist_position: Option<u64>,
+        now: chrono::DateTime<chrono::Utc>,
     ) -> Self {
-        let status = EnrollmentStatus::parse(&e.status).unwrap_or(EnrollmentStatus::Cancelled);
+        let status = e.status;
+        let next_step = state::next_step(
+            &EnrollmentFacts {
+                status,
+                offer_expires_at: e.offer_expires_at,
+                checked_in: e.checked_in_at.is_some(),
+                completed: e.completed_at.is_some(),
+                training_status: t.status,
+                training_ends_at: t.ends_at,
+                organiser: state::organiser_level(t),
+            },
+            now,
+        );
         Self {
             id: e.id,
             training_id: t.id,
             training_title: t.title.clone(),
-            training_category: Category::parse(&t.category).unwrap_or(Category::Other),
+            training_category: t.category,
             training_starts_at: to_china(t.starts_at),
             training_ends_at: to_china(t.ends_at),
-            training_status: t.status.clone(),
+            training_status: t.status,
             training_cancel_reason: t.cancel_reason.clone(),
             status,
             status_label: status.label().to_owned(),
@@ -210,6 +227,7 @@ impl EnrollmentView {
             checked_in_at: e.checked_in_at.map(to_china),
             completed_at: e.completed_at.map(to_china),
             created_at: to_china(e.created_at),
+            next_step,
         }
     }
 }
@@ -233,7 +251,7 @@ pub struct CheckInCodeView {
     pub rotation_seconds: i64,
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckInRequest {
     /// The code scanned from the organiser's screen.

@@ -1,6 +1,7 @@
 //! Youth sign up, see, cancel and accept their places.
 use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
+use entity::notifications::NotificationKind;
 use entity::training_enrollments::{self as enrollments, Column as E};
 use entity::trainings;
 use sea_orm::sea_query::Expr;
@@ -11,25 +12,27 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::dto::{EnrollmentView, MyEnrollmentFilter};
-use super::rules::{EnrollmentStatus as S, TRAINING_CANCELLED, organiser_regions_above};
+use super::rules::{EnrollmentStatus as S, TrainingStatus, organiser_regions_above};
 use super::seats::{lock_training, release_seat, sign_up, training_link, waitlist_position};
+use super::state::{EnrollmentAction, holds_seat};
 use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::notifications::{deliver, notify};
 use crate::pagination::{Page, PageQuery};
-use crate::talents::home_region_of;
+use crate::talents::{home_region_of, profile_required};
+use crate::workflow::{Actor, Transition};
 
 async fn view_of(
     db: &impl ConnectionTrait,
     e: enrollments::Model,
     training: &trainings::Model,
 ) -> ApiResult<EnrollmentView> {
-    let position = match (e.status.as_str(), e.waitlist_seq) {
-        ("waiting", Some(seq)) => Some(waitlist_position(db, training.id, seq).await?),
+    let position = match (e.status, e.waitlist_seq) {
+        (S::Waiting, Some(seq)) => Some(waitlist_position(db, training.id, seq).await?),
         _ => None,
     };
-    Ok(EnrollmentView::new(e, training, position))
+    Ok(EnrollmentView::new(e, training, position, Utc::now()))
 }
 
 /// Sign up for a training: a seat when one is free, else a place on the waiting list (with the
@@ -44,7 +47,7 @@ async fn view_of(
         (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "YOUTH_ONLY, OUTSIDE_TRAINING_REGION, VERIFICATION_REQUIRED"),
         (status = 404, body = ErrorEnvelope),
-        (status = 409, body = ErrorEnvelope, description = "ALREADY_ENROLLED, SIGNUP_CLOSED, TRAINING_FULL, TRAINING_CANCELLED, PROFILE_REQUIRED")
+        (status = 409, body = ErrorEnvelope, description = "ALREADY_ENROLLED, SIGNUP_CLOSED, TRAINING_FULL, TRAINING_CANCELLED, TALENT_PROFILE_REQUIRED")
     )
 )]
 #[post("/trainings/{id}/enrollments")]
@@ -59,18 +62,15 @@ pub async fn create_enrollment(
         .one(&state.db)
         .await?
         .ok_or_else(|| ApiError::not_found("培训"))?;
-    if training.status == TRAINING_CANCELLED {
+    if training.status == TrainingStatus::Cancelled {
         return Err(ApiError::Conflict(
             "TRAINING_CANCELLED",
             "该培训已取消".into(),
         ));
     }
-    let home = home_region_of(&state.db, user.id()).await?.ok_or_else(|| {
-        ApiError::Conflict(
-            "PROFILE_REQUIRED",
-            "请先填写人才信息（家乡所在地）再报名".into(),
-        )
-    })?;
+    let home = home_region_of(&state.db, user.id())
+        .await?
+        .ok_or_else(profile_required)?;
     if !organiser_regions_above(&home.region_code).contains(&training.region_code) {
         return Err(ApiError::Forbidden(
             "OUTSIDE_TRAINING_REGION",
@@ -92,12 +92,12 @@ pub async fn create_enrollment(
     let link = training_link(training.id);
     let (kind, title, body) = match position {
         None => (
-            "training.enrolled",
+            NotificationKind::TrainingEnrolled,
             "培训报名成功",
             format!("您已成功报名「{}」。", training.title),
         ),
         Some(p) => (
-            "training.waiting",
+            NotificationKind::TrainingWaiting,
             "已进入候补名单",
             format!(
                 "「{}」名额已满，您在候补名单第{p}位；有名额空出时将通知您确认。",
@@ -108,7 +108,7 @@ pub async fn create_enrollment(
     let note = notify(&txn, user.id(), kind, title, &body, Some(&link)).await?;
     txn.commit().await?;
     deliver(&state, vec![note]);
-    Ok(HttpResponse::Created().json(EnrollmentView::new(enrollment, &training, position)))
+    Ok(HttpResponse::Created().json(EnrollmentView::new(enrollment, &training, position, now)))
 }
 
 /// The caller's enrollments, newest first (`completed=true`: their training record).
@@ -162,7 +162,8 @@ async fn mine(
         .ok_or_else(|| ApiError::not_found("报名记录"))
 }
 
-/// Leave a training (enrolled, waiting or offered). A freed seat goes to the next person waiting.
+/// Leave a training (enrolled, waiting or offered). A freed seat goes to the next person
+/// waiting. Repeating it is a 200 with the enrollment as it is.
 #[utoipa::path(
     tag = "trainings",
     operation_id = "cancel_enrollment",
@@ -172,10 +173,10 @@ async fn mine(
         (status = 200, body = EnrollmentView),
         (status = 401, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope),
-        (status = 409, body = ErrorEnvelope, description = "INVALID_STATE: not active any more")
+        (status = 409, body = ErrorEnvelope, description = "INVALID_STATE: not active any more, or checked in")
     )
 )]
-#[post("/me/enrollments/{id}/cancel")]
+#[post("/me/enrollments/{id}/cancellations")]
 pub async fn cancel_enrollment(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -183,38 +184,38 @@ pub async fn cancel_enrollment(
 ) -> ApiResult<web::Json<EnrollmentView>> {
     let now = Utc::now();
     let current = mine(&state.db, &user, id.into_inner()).await?;
+    let actor = Actor::youth(user.id());
     let txn = state.db.begin().await?;
     let training = lock_training(&txn, current.training_id).await?;
     let current = mine(&txn, &user, current.id).await?;
-    let status = S::parse(&current.status)
-        .filter(|s| s.is_active())
-        .ok_or_else(|| ApiError::Conflict("INVALID_STATE", "该报名已不在有效状态".into()))?;
-    if current.checked_in_at.is_some() || current.completed_at.is_some() {
-        return Err(ApiError::Conflict(
-            "INVALID_STATE",
-            "已签到的报名不能取消".into(),
-        ));
-    }
-    enrollments::Entity::update_many()
-        .col_expr(E::Status, Expr::value(S::Cancelled.as_str()))
-        .col_expr(E::CancelledAt, Expr::value(now))
-        .col_expr(E::UpdatedAt, Expr::value(now))
-        .filter(E::Id.eq(current.id))
-        .filter(E::Status.eq(status.as_str()))
-        .exec(&txn)
+    let applied = Transition::new(&current, EnrollmentAction::Cancel, &actor)
+        .only_if(E::CheckedInAt.is_null())
+        .only_if(E::CompletedAt.is_null())
+        .set(E::CancelledAt, Expr::value(now))
+        .set(E::UpdatedAt, Expr::value(now))
+        .or_else(|e| {
+            (e.checked_in_at.is_some() || e.completed_at.is_some())
+                .then(|| ApiError::Conflict("INVALID_STATE", "已签到的报名不能取消".into()))
+        })
+        .run(&txn)
         .await?;
-    let sent = if status.holds_seat() {
+    let sent = if applied.is_done() && holds_seat(current.status) {
         release_seat(&txn, training.id, now).await?
     } else {
         Vec::new()
     };
-    let current = mine(&txn, &user, current.id).await?;
+    let training = lock_training(&txn, training.id).await?;
     txn.commit().await?;
     deliver(&state, sent);
-    Ok(web::Json(EnrollmentView::new(current, &training, None)))
+    Ok(web::Json(EnrollmentView::new(
+        applied.into_record(),
+        &training,
+        None,
+        now,
+    )))
 }
 
-/// Accept a seat offered from the waiting list, before the offer expires.
+/// Accept a seat offered from the waiting list, before the offer expires. Repeating it is a 200.
 #[utoipa::path(
     tag = "trainings",
     operation_id = "accept_offer",
@@ -224,42 +225,43 @@ pub async fn cancel_enrollment(
         (status = 200, body = EnrollmentView),
         (status = 401, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope),
-        (status = 409, body = ErrorEnvelope, description = "NO_OFFER: nothing to accept (a repeat after accepting is a 200)"),
+        (status = 409, body = ErrorEnvelope, description = "NO_OFFER: nothing to accept"),
         (status = 410, body = ErrorEnvelope, description = "OFFER_LAPSED")
     )
 )]
-#[post("/me/enrollments/{id}/accept")]
+#[post("/me/enrollments/{id}/acceptances")]
 pub async fn accept_offer(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<EnrollmentView>> {
     let now = Utc::now();
-    let current = mine(&state.db, &user, id.into_inner()).await?;
-    let accepted = enrollments::Entity::update_many()
-        .col_expr(E::Status, Expr::value(S::Enrolled.as_str()))
-        .col_expr(E::UpdatedAt, Expr::value(now))
-        .filter(E::Id.eq(current.id))
-        .filter(E::Status.eq(S::Offered.as_str()))
-        .filter(E::OfferExpiresAt.gt(now))
-        .exec(&state.db)
-        .await?
-        .rows_affected
-        == 1;
-    let current = mine(&state.db, &user, current.id).await?;
-    // A repeated accept (a retry on a weak network) gets the same answer.
-    if !accepted && current.status != S::Enrolled.as_str() {
-        return Err(match current.status.as_str() {
-            "offered" | "lapsed" => ApiError::Gone(
-                "OFFER_LAPSED",
-                "候补名额已过确认时限，已顺延给下一位".into(),
-            ),
-            _ => ApiError::Conflict("NO_OFFER", "没有待确认的候补名额".into()),
-        });
-    }
+    let actor = Actor::youth(user.id());
+    let txn = state.db.begin().await?;
+    let current = mine(&txn, &user, id.into_inner()).await?;
+    let applied = Transition::new(&current, EnrollmentAction::Accept, &actor)
+        .only_if(E::OfferExpiresAt.gt(now))
+        .set(E::UpdatedAt, Expr::value(now))
+        .or_else(|e| {
+            Some(match e.status {
+                S::Offered | S::Lapsed => ApiError::Gone(
+                    "OFFER_LAPSED",
+                    "候补名额已过确认时限，已顺延给下一位".into(),
+                ),
+                _ => ApiError::Conflict("NO_OFFER", "没有待确认的候补名额".into()),
+            })
+        })
+        .run(&txn)
+        .await?;
+    txn.commit().await?;
     let training = trainings::Entity::find_by_id(current.training_id)
         .one(&state.db)
         .await?
         .ok_or_else(|| ApiError::not_found("培训"))?;
-    Ok(web::Json(EnrollmentView::new(current, &training, None)))
+    Ok(web::Json(EnrollmentView::new(
+        applied.into_record(),
+        &training,
+        None,
+        now,
+    )))
 }

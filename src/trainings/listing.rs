@@ -6,13 +6,15 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 use uuid::Uuid;
 
 use super::dto::{CategoryView, TrainingFilter, TrainingPhase, TrainingView};
-use super::rules::{Category, TRAINING_CANCELLED, TRAINING_PUBLISHED, organiser_regions_above};
+use super::rules::{Category, TrainingStatus, organiser_regions_above};
 use crate::app_state::AppState;
 use crate::auth::CurrentUser;
+use crate::choices::Labelled;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::pagination::{Page, PageQuery};
 use crate::talents::home_region_of;
 use crate::time::start_of_day;
+use sea_orm::Iterable;
 
 /// The category, phase and date filters shared by the youth and cadre lists.
 pub fn apply_filter(
@@ -21,17 +23,17 @@ pub fn apply_filter(
     now: DateTime<Utc>,
 ) -> Select<trainings::Entity> {
     if let Some(c) = filter.category {
-        query = query.filter(T::Category.eq(c.as_str()));
+        query = query.filter(T::Category.eq(c));
     }
     query = match filter.status {
-        None => query.filter(T::Status.eq(TRAINING_PUBLISHED)),
+        None => query.filter(T::Status.eq(TrainingStatus::Published)),
         Some(TrainingPhase::Open) => query
-            .filter(T::Status.eq(TRAINING_PUBLISHED))
+            .filter(T::Status.eq(TrainingStatus::Published))
             .filter(T::SignupDeadline.gte(now)),
         Some(TrainingPhase::Closed) => query
-            .filter(T::Status.eq(TRAINING_PUBLISHED))
+            .filter(T::Status.eq(TrainingStatus::Published))
             .filter(T::SignupDeadline.lt(now)),
-        Some(TrainingPhase::Cancelled) => query.filter(T::Status.eq(TRAINING_CANCELLED)),
+        Some(TrainingPhase::Cancelled) => query.filter(T::Status.eq(TrainingStatus::Cancelled)),
     };
     if let Some(from) = filter.from {
         query = query.filter(T::StartsAt.gte(start_of_day(from)));
@@ -113,8 +115,7 @@ pub async fn get_training(
 #[get("/training-categories")]
 pub async fn list_training_categories() -> web::Json<Vec<CategoryView>> {
     web::Json(
-        Category::ALL
-            .into_iter()
+        Category::iter()
             .map(|c| CategoryView {
                 code: c,
                 label: c.label().to_owned(),

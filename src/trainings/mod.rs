@@ -9,6 +9,7 @@ mod listing;
 mod participants;
 pub mod rules;
 pub mod seats;
+pub mod state;
 mod sweep;
 
 pub use sweep::sweep_lapsed_offers;

@@ -14,6 +14,7 @@ use super::dto::{ParticipantFilter, ParticipantStatus, ParticipantView};
 use super::rules::EnrollmentStatus as S;
 use crate::app_state::AppState;
 use crate::auth::Cadre;
+use crate::choices::Labelled;
 use crate::crypto::{mask_name, mask_phone};
 use crate::error::{ApiResult, ErrorEnvelope};
 use crate::pagination::{Page, PageQuery};
@@ -30,10 +31,10 @@ async fn participants(
     let training = find_visible(&state.db, cadre, id).await?;
     let mut query = enrollments::Entity::find().filter(E::TrainingId.eq(training.id));
     query = match status {
-        None => query.filter(E::Status.is_in([S::Enrolled, S::Offered, S::Waiting].map(S::as_str))),
-        Some(ParticipantStatus::Enrolled) => query.filter(E::Status.eq(S::Enrolled.as_str())),
-        Some(ParticipantStatus::Waiting) => query.filter(E::Status.eq(S::Waiting.as_str())),
-        Some(ParticipantStatus::Offered) => query.filter(E::Status.eq(S::Offered.as_str())),
+        None => query.filter(E::Status.is_in([S::Enrolled, S::Offered, S::Waiting])),
+        Some(ParticipantStatus::Enrolled) => query.filter(E::Status.eq(S::Enrolled)),
+        Some(ParticipantStatus::Waiting) => query.filter(E::Status.eq(S::Waiting)),
+        Some(ParticipantStatus::Offered) => query.filter(E::Status.eq(S::Offered)),
         Some(ParticipantStatus::CheckedIn) => query.filter(E::CheckedInAt.is_not_null()),
         Some(ParticipantStatus::Completed) => query.filter(E::CompletedAt.is_not_null()),
     };
@@ -47,7 +48,7 @@ async fn participants(
     // Positions count only the people still waiting, in number order.
     let waiting = enrollments::Entity::find()
         .filter(E::TrainingId.eq(training.id))
-        .filter(E::Status.eq(S::Waiting.as_str()))
+        .filter(E::Status.eq(S::Waiting))
         .order_by_asc(E::WaitlistSeq)
         .all(&state.db)
         .await?;
@@ -74,7 +75,7 @@ async fn participants(
                 name: profile.map(|p| mask_name(&p.real_name)).unwrap_or_default(),
                 phone,
                 waitlist_position: positions.get(&e.id).copied(),
-                status: S::parse(&e.status).unwrap_or(S::Cancelled),
+                status: e.status,
                 home_region_code: e.home_region_code,
                 offer_expires_at: e.offer_expires_at.map(to_china),
                 checked_in_at: e.checked_in_at.map(to_china),

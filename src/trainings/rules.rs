@@ -1,12 +1,10 @@
-//! Pure rules of trainings: categories, enrollment states, who may join, when check-in is open.
+//! Pure rules of trainings: category and status labels, who may join, when check-in is open.
+//! The lifecycles of trainings and enrollments are in `state.rs`.
 use chrono::{DateTime, Duration, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+pub use entity::training_enrollments::EnrollmentStatus;
+pub use entity::trainings::{TrainingCategory as Category, TrainingStatus};
 
 use crate::regions::{self, RegionLevel};
-
-pub const TRAINING_PUBLISHED: &str = "published";
-pub const TRAINING_CANCELLED: &str = "cancelled";
 
 /// Purpose string of the rotating check-in codes for trainings.
 pub const CHECKIN_PURPOSE: &str = "training";
@@ -15,128 +13,29 @@ pub const CHECKIN_OPENS_BEFORE_MINUTES: i64 = 60;
 /// pretix's default: a freed seat is held for the next person for 48 hours.
 pub const DEFAULT_OFFER_VALID_MINUTES: i32 = 48 * 60;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Category {
-    /// 电商直播
-    EcommerceLivestream,
-    /// 致富带头人
-    WealthLeader,
-    /// 高素质农民
-    YoungFarmer,
-    /// 青马工程
-    Qingma,
-    /// 创业培训
-    Entrepreneurship,
-    /// 职业技能
-    VocationalSkills,
-    /// 其他
-    Other,
-}
+crate::labels!(Category {
+    EcommerceLivestream: "电商直播",
+    WealthLeader: "致富带头人",
+    YoungFarmer: "高素质农民",
+    Qingma: "青马工程",
+    Entrepreneurship: "创业培训",
+    VocationalSkills: "职业技能",
+    Other: "其他",
+});
 
-impl Category {
-    pub const ALL: [Category; 7] = [
-        Self::EcommerceLivestream,
-        Self::WealthLeader,
-        Self::YoungFarmer,
-        Self::Qingma,
-        Self::Entrepreneurship,
-        Self::VocationalSkills,
-        Self::Other,
-    ];
+crate::labels!(TrainingStatus {
+    Published: "已发布",
+    Cancelled: "已取消",
+});
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::EcommerceLivestream => "ecommerce_livestream",
-            Self::WealthLeader => "wealth_leader",
-            Self::YoungFarmer => "young_farmer",
-            Self::Qingma => "qingma",
-            Self::Entrepreneurship => "entrepreneurship",
-            Self::VocationalSkills => "vocational_skills",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::EcommerceLivestream => "电商直播",
-            Self::WealthLeader => "致富带头人",
-            Self::YoungFarmer => "高素质农民",
-            Self::Qingma => "青马工程",
-            Self::Entrepreneurship => "创业培训",
-            Self::VocationalSkills => "职业技能",
-            Self::Other => "其他",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.as_str() == s)
-    }
-}
-
-/// Where one person stands in one training.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum EnrollmentStatus {
-    /// Holds a seat.
-    Enrolled,
-    /// On the waiting list.
-    Waiting,
-    /// Offered a freed seat; must accept before `offerExpiresAt`.
-    Offered,
-    /// Left by the person.
-    Cancelled,
-    /// Let an offer expire.
-    Lapsed,
-    /// The training itself was cancelled.
-    TrainingCancelled,
-}
-
-impl EnrollmentStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Enrolled => "enrolled",
-            Self::Waiting => "waiting",
-            Self::Offered => "offered",
-            Self::Cancelled => "cancelled",
-            Self::Lapsed => "lapsed",
-            Self::TrainingCancelled => "training_cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "enrolled" => Self::Enrolled,
-            "waiting" => Self::Waiting,
-            "offered" => Self::Offered,
-            "cancelled" => Self::Cancelled,
-            "lapsed" => Self::Lapsed,
-            "training_cancelled" => Self::TrainingCancelled,
-            _ => return None,
-        })
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Enrolled => "已报名",
-            Self::Waiting => "候补中",
-            Self::Offered => "候补待确认",
-            Self::Cancelled => "已取消",
-            Self::Lapsed => "候补已过期",
-            Self::TrainingCancelled => "培训已取消",
-        }
-    }
-
-    /// Still in the training (a repeat sign-up is a conflict).
-    pub fn is_active(self) -> bool {
-        matches!(self, Self::Enrolled | Self::Waiting | Self::Offered)
-    }
-
-    /// Holds one of the `capacity` seats.
-    pub fn holds_seat(self) -> bool {
-        matches!(self, Self::Enrolled | Self::Offered)
-    }
-}
+crate::labels!(EnrollmentStatus {
+    Enrolled: "已报名",
+    Waiting: "候补中",
+    Offered: "候补待确认",
+    Cancelled: "已取消",
+    Lapsed: "候补已过期",
+    TrainingCancelled: "培训已取消",
+});
 
 /// An organiser region must be a province, city or county.
 pub fn is_organiser_level(code: &str) -> bool {
@@ -228,25 +127,5 @@ mod tests {
         assert_eq!(offer_deadline(now, 60, far), now + Duration::hours(1));
         let soon = now + Duration::minutes(30);
         assert_eq!(offer_deadline(now, 60, soon), soon);
-    }
-
-    #[test]
-    fn only_enrolled_and_offered_hold_seats() {
-        for s in [
-            EnrollmentStatus::Enrolled,
-            EnrollmentStatus::Waiting,
-            EnrollmentStatus::Offered,
-            EnrollmentStatus::Cancelled,
-            EnrollmentStatus::Lapsed,
-            EnrollmentStatus::TrainingCancelled,
-        ] {
-            assert_eq!(EnrollmentStatus::parse(s.as_str()), Some(s));
-            assert_eq!(
-                s.holds_seat(),
-                matches!(s, EnrollmentStatus::Enrolled | EnrollmentStatus::Offered)
-            );
-        }
-        assert_eq!(Category::parse("qingma"), Some(Category::Qingma));
-        assert_eq!(Category::parse("x"), None);
     }
 }

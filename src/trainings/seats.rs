@@ -9,20 +9,23 @@
 //! computed when read (1 + people still waiting with a smaller number), so it has no gaps and
 //! moves up as people ahead leave.
 use chrono::{DateTime, Utc};
-use entity::notifications as notes;
+use entity::notifications::{self as notes, NotificationKind};
 use entity::training_enrollments::{self as enrollments, Column as E};
 use entity::trainings::{self, Column as T};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set, SqlErr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, ExprTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
-use super::rules::{EnrollmentStatus as S, TRAINING_PUBLISHED, offer_deadline};
+use super::rules::{EnrollmentStatus as S, TrainingStatus, offer_deadline};
+use super::state::{EnrollmentAction, is_active, on_sign_up};
 use crate::error::{ApiError, ApiResult};
 use crate::notifications::notify;
 use crate::time::to_china;
+use crate::workflow::transition::record_creation;
+use crate::workflow::{Actor, Transition};
 
 pub fn training_link(id: Uuid) -> String {
     format!("pages/training/detail?id={id}")
@@ -49,7 +52,7 @@ pub async fn waitlist_position(
 ) -> ApiResult<u64> {
     let ahead = enrollments::Entity::find()
         .filter(E::TrainingId.eq(training_id))
-        .filter(E::Status.eq(S::Waiting.as_str()))
+        .filter(E::Status.eq(S::Waiting))
         .filter(E::WaitlistSeq.lt(seq))
         .count(db)
         .await?;
@@ -64,7 +67,7 @@ fn already_enrolled() -> ApiError {
 /// statement), else the next waiting-list number. Returns the enrollment and, when waiting, the
 /// position.
 pub async fn sign_up(
-    db: &impl ConnectionTrait,
+    db: &DatabaseTransaction,
     training: &trainings::Model,
     user_id: Uuid,
     home_region_code: &str,
@@ -75,29 +78,26 @@ pub async fn sign_up(
         .filter(E::UserId.eq(user_id))
         .one(db)
         .await?;
-    if existing
-        .as_ref()
-        .and_then(|e| S::parse(&e.status))
-        .is_some_and(S::is_active)
-    {
+    if existing.as_ref().is_some_and(|e| is_active(e.status)) {
         return Err(already_enrolled());
     }
     let took_seat = trainings::Entity::update_many()
         .col_expr(T::Taken, Expr::col(T::Taken).add(1))
         .filter(T::Id.eq(training.id))
-        .filter(T::Status.eq(TRAINING_PUBLISHED))
+        .filter(T::Status.eq(TrainingStatus::Published))
         .filter(Expr::col(T::Taken).lt(Expr::col(T::Capacity)))
         .exec(db)
         .await?
         .rows_affected
         == 1;
-    let (status, seq) = if took_seat {
-        (S::Enrolled, None)
+    let (status, action) = on_sign_up(took_seat);
+    let seq = if took_seat {
+        None
     } else {
         let numbered = trainings::Entity::update_many()
             .col_expr(T::WaitlistSeq, Expr::col(T::WaitlistSeq).add(1))
             .filter(T::Id.eq(training.id))
-            .filter(T::Status.eq(TRAINING_PUBLISHED))
+            .filter(T::Status.eq(TrainingStatus::Published))
             .filter(T::WaitlistOpen.eq(true))
             .exec(db)
             .await?
@@ -117,53 +117,51 @@ pub async fn sign_up(
             .await?
             .ok_or_else(|| ApiError::not_found("培训"))?
             .waitlist_seq;
-        (S::Waiting, Some(seq))
+        Some(seq)
     };
+    let actor = Actor::youth(user_id);
     let model = match existing {
         // Coming back after cancelling or letting an offer lapse: the same row, re-queued.
         Some(old) => {
-            let changed = enrollments::Entity::update_many()
-                .col_expr(E::Status, Expr::value(status.as_str()))
-                .col_expr(E::WaitlistSeq, Expr::value(seq))
-                .col_expr(E::OfferExpiresAt, Expr::value(None::<DateTime<Utc>>))
-                .col_expr(E::CancelledAt, Expr::value(None::<DateTime<Utc>>))
-                .col_expr(E::HomeRegionCode, Expr::value(home_region_code))
-                .col_expr(E::CreatedAt, Expr::value(now))
-                .col_expr(E::UpdatedAt, Expr::value(now))
-                .filter(E::Id.eq(old.id))
-                .filter(E::Status.eq(old.status.as_str()))
-                .exec(db)
-                .await?;
-            if changed.rows_affected != 1 {
-                return Err(already_enrolled());
-            }
-            enrollments::Entity::find_by_id(old.id)
-                .one(db)
+            Transition::new(&old, action, &actor)
+                .set(E::WaitlistSeq, Expr::value(seq))
+                .set(E::OfferExpiresAt, Expr::value(None::<DateTime<Utc>>))
+                .set(E::CancelledAt, Expr::value(None::<DateTime<Utc>>))
+                .set(E::HomeRegionCode, Expr::value(home_region_code))
+                .set(E::CreatedAt, Expr::value(now))
+                .set(E::UpdatedAt, Expr::value(now))
+                .attempt(db)
                 .await?
-                .ok_or_else(|| ApiError::not_found("报名记录"))?
+                .ok_or_else(already_enrolled)?
+                .0
         }
-        None => enrollments::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            training_id: Set(training.id),
-            user_id: Set(user_id),
-            home_region_code: Set(home_region_code.to_owned()),
-            status: Set(status.as_str().to_owned()),
-            waitlist_seq: Set(seq),
-            offer_expires_at: Set(None),
-            checked_in_at: Set(None),
-            check_in_nonce: Set(None),
-            completed_at: Set(None),
-            completed_by: Set(None),
-            cancelled_at: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
+        None => {
+            let model = enrollments::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                training_id: Set(training.id),
+                user_id: Set(user_id),
+                home_region_code: Set(home_region_code.to_owned()),
+                status: Set(status),
+                waitlist_seq: Set(seq),
+                offer_expires_at: Set(None),
+                checked_in_at: Set(None),
+                check_in_nonce: Set(None),
+                completed_at: Set(None),
+                completed_by: Set(None),
+                cancelled_at: Set(None),
+                version: Set(1),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(db)
+            .await
+            .map_err(|e| match ApiError::from(e) {
+                ApiError::Conflict("DUPLICATE", _) => already_enrolled(),
+                other => other,
+            })?;
+            record_creation(db, &model, action, &actor, None, None).await?;
+            model
         }
-        .insert(db)
-        .await
-        .map_err(|e: DbErr| match e.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => already_enrolled(),
-            _ => e.into(),
-        })?,
     };
     let position = match seq {
         Some(seq) => Some(waitlist_position(db, training.id, seq).await?),
@@ -175,7 +173,7 @@ pub async fn sign_up(
 /// Offer every free seat to the people waiting longest. The caller holds the training's row
 /// lock (`lock_training`). Returns the notifications to deliver after the commit.
 pub async fn offer_free_seats(
-    db: &impl ConnectionTrait,
+    db: &DatabaseTransaction,
     training_id: Uuid,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<notes::Model>> {
@@ -184,7 +182,7 @@ pub async fn offer_free_seats(
         .await?
         .ok_or_else(|| ApiError::not_found("培训"))?;
     let mut sent = Vec::new();
-    if training.status != TRAINING_PUBLISHED || now >= training.starts_at {
+    if training.status != TrainingStatus::Published || now >= training.starts_at {
         return Ok(sent);
     }
     let free = u64::try_from(training.capacity - training.taken).unwrap_or(0);
@@ -193,24 +191,21 @@ pub async fn offer_free_seats(
     }
     let next = enrollments::Entity::find()
         .filter(E::TrainingId.eq(training_id))
-        .filter(E::Status.eq(S::Waiting.as_str()))
+        .filter(E::Status.eq(S::Waiting))
         .order_by_asc(E::WaitlistSeq)
         .order_by_asc(E::Id)
         .paginate(db, free)
         .fetch_page(0)
         .await?;
     let expires = offer_deadline(now, training.offer_valid_minutes, training.starts_at);
+    let system = Actor::system();
     for person in next {
-        let offered = enrollments::Entity::update_many()
-            .col_expr(E::Status, Expr::value(S::Offered.as_str()))
-            .col_expr(E::OfferExpiresAt, Expr::value(expires))
-            .col_expr(E::UpdatedAt, Expr::value(now))
-            .filter(E::Id.eq(person.id))
-            .filter(E::Status.eq(S::Waiting.as_str()))
-            .exec(db)
+        let offered = Transition::new(&person, EnrollmentAction::Offer, &system)
+            .set(E::OfferExpiresAt, Expr::value(expires))
+            .set(E::UpdatedAt, Expr::value(now))
+            .attempt(db)
             .await?
-            .rows_affected
-            == 1;
+            .is_some();
         if !offered {
             continue;
         }
@@ -232,7 +227,7 @@ pub async fn offer_free_seats(
             notify(
                 db,
                 person.user_id,
-                "training.offered",
+                NotificationKind::TrainingOffered,
                 "候补名额已为您保留",
                 &format!(
                     "「{}」有名额空出，请在{deadline}前确认参加，逾期名额将顺延给下一位候补。",
@@ -248,7 +243,7 @@ pub async fn offer_free_seats(
 
 /// Give back one seat held by an enrollment that just stopped holding it, and offer it on.
 pub async fn release_seat(
-    db: &impl ConnectionTrait,
+    db: &DatabaseTransaction,
     training_id: Uuid,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<notes::Model>> {
@@ -264,21 +259,17 @@ pub async fn release_seat(
 /// Move one lapsed offer on, exactly once however many instances try: only the transaction
 /// whose `offered → lapsed` update hits the row releases the seat. Returns the notifications.
 pub async fn lapse_offer(
-    db: &impl ConnectionTrait,
+    db: &DatabaseTransaction,
     offer: &enrollments::Model,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<notes::Model>> {
     let training = lock_training(db, offer.training_id).await?;
-    let lapsed = enrollments::Entity::update_many()
-        .col_expr(E::Status, Expr::value(S::Lapsed.as_str()))
-        .col_expr(E::UpdatedAt, Expr::value(now))
-        .filter(E::Id.eq(offer.id))
-        .filter(E::Status.eq(S::Offered.as_str()))
-        .filter(E::OfferExpiresAt.lte(now))
-        .exec(db)
+    let lapsed = Transition::new(offer, EnrollmentAction::Lapse, &Actor::system())
+        .only_if(E::OfferExpiresAt.lte(now))
+        .set(E::UpdatedAt, Expr::value(now))
+        .attempt(db)
         .await?
-        .rows_affected
-        == 1;
+        .is_some();
     if !lapsed {
         return Ok(Vec::new());
     }
@@ -286,7 +277,7 @@ pub async fn lapse_offer(
         notify(
             db,
             offer.user_id,
-            "training.offer_lapsed",
+            NotificationKind::TrainingOfferLapsed,
             "候补名额已过期",
             &format!(
                 "您未在时限内确认参加「{}」，名额已顺延给下一位候补。",

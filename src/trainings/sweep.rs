@@ -16,7 +16,7 @@ use crate::notifications::deliver;
 pub async fn sweep_lapsed_offers(state: AppState) -> anyhow::Result<()> {
     let now = Utc::now();
     let due = enrollments::Entity::find()
-        .filter(E::Status.eq(S::Offered.as_str()))
+        .filter(E::Status.eq(S::Offered))
         .filter(E::OfferExpiresAt.lte(now))
         .order_by_asc(E::OfferExpiresAt)
         .paginate(&state.db, 200)

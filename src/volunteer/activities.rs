@@ -15,6 +15,7 @@ use crate::auth::{Cadre, CurrentUser};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::pagination::{Page, PageQuery};
 use crate::{regions, talents};
+use sea_orm::Iterable;
 
 /// The volunteer categories with their Chinese labels.
 #[utoipa::path(
@@ -23,10 +24,10 @@ use crate::{regions, talents};
     responses((status = 200, body = [CategoryView]))
 )]
 #[get("/volunteer/categories")]
-pub async fn list_categories() -> web::Json<Vec<CategoryView>> {
+pub async fn list_volunteer_categories() -> web::Json<Vec<CategoryView>> {
+    use crate::choices::Labelled;
     web::Json(
-        Category::ALL
-            .into_iter()
+        Category::iter()
             .map(|c| CategoryView {
                 value: c,
                 label: c.label().into(),
@@ -49,7 +50,7 @@ pub async fn list_categories() -> web::Json<Vec<CategoryView>> {
     )
 )]
 #[post("/admin/volunteer/activities")]
-pub async fn create_activity(
+pub async fn create_volunteer_activity(
     state: web::Data<AppState>,
     cadre: Cadre,
     body: web::Json<CreateActivityRequest>,
@@ -92,7 +93,7 @@ pub async fn create_activity(
     let activity = activities::ActiveModel {
         id: Set(Uuid::now_v7()),
         region_code: Set(region),
-        category: Set(body.category.as_str().into()),
+        category: Set(body.category),
         title: Set(body.title.trim().into()),
         description: Set(body.description.trim().into()),
         place: Set(body.place.trim().into()),
@@ -124,7 +125,7 @@ pub async fn create_activity(
     )
 )]
 #[get("/volunteer/activities")]
-pub async fn list_activities(
+pub async fn list_volunteer_activities(
     state: web::Data<AppState>,
     _user: CurrentUser,
     filter: web::Query<ActivityFilter>,
@@ -164,7 +165,7 @@ pub async fn list_activities(
     )
 )]
 #[get("/volunteer/activities/{id}")]
-pub async fn get_activity(
+pub async fn get_volunteer_activity(
     state: web::Data<AppState>,
     _user: CurrentUser,
     id: web::Path<Uuid>,
@@ -191,7 +192,7 @@ pub async fn get_activity(
     )
 )]
 #[post("/volunteer/activities/{id}/signups")]
-pub async fn sign_up(
+pub async fn create_volunteer_signup(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<Uuid>,
@@ -199,7 +200,7 @@ pub async fn sign_up(
     user.require_youth()?;
     let home = talents::home_region_of(&state.db, user.id())
         .await?
-        .ok_or_else(profile_required)?;
+        .ok_or_else(talents::profile_required)?;
     let activity = activities::Entity::find_by_id(*id)
         .one(&state.db)
         .await?
@@ -256,10 +257,6 @@ fn already_signed_up() -> ApiError {
     ApiError::Conflict("ALREADY_SIGNED_UP", "您已报名该活动".into())
 }
 
-pub fn profile_required() -> ApiError {
-    ApiError::Conflict("TALENT_PROFILE_REQUIRED", "请先登记青年人才信息".into())
-}
-
 /// The caller's sign-ups, newest first, with check-in state.
 #[utoipa::path(
     tag = "volunteer",
@@ -268,7 +265,7 @@ pub fn profile_required() -> ApiError {
     responses((status = 200, body = [SignupView]), (status = 401, body = ErrorEnvelope))
 )]
 #[get("/me/volunteer/signups")]
-pub async fn list_my_signups(
+pub async fn list_my_volunteer_signups(
     state: web::Data<AppState>,
     user: CurrentUser,
 ) -> ApiResult<web::Json<Vec<SignupView>>> {
@@ -293,7 +290,7 @@ pub async fn list_my_signups(
     )
 )]
 #[delete("/volunteer/activities/{id}/signups/me")]
-pub async fn withdraw(
+pub async fn delete_my_volunteer_signup(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<Uuid>,

@@ -10,10 +10,9 @@ use super::dto::{
     CodeKind, CodeQuery, CodeView, MakeupRequest, RosterLine, ScanRequest, SignupView,
 };
 use super::ledger::{self, NewEntry};
-use super::rules::{Point, activity_minutes, served_minutes, source, within_radius};
+use super::rules::{EntrySource, Point, activity_minutes, served_minutes, within_radius};
 use crate::app_state::AppState;
 use crate::auth::{Cadre, CurrentUser};
-use crate::checkin_codes::CodeError;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::leaderboards::sync;
 use crate::talents;
@@ -41,7 +40,7 @@ async fn activity(state: &AppState, id: Uuid) -> ApiResult<activities::Model> {
 /// The organiser's rotating check-in or check-out code, to show as a QR code.
 #[utoipa::path(
     tag = "volunteer",
-    operation_id = "get_volunteer_checkin_code",
+    operation_id = "get_volunteer_check_in_code",
     security(("bearer" = [])),
     params(CodeQuery),
     responses(
@@ -51,8 +50,8 @@ async fn activity(state: &AppState, id: Uuid) -> ApiResult<activities::Model> {
         (status = 404, body = ErrorEnvelope)
     )
 )]
-#[get("/admin/volunteer/activities/{id}/checkin-code")]
-pub async fn checkin_code(
+#[get("/admin/volunteer/activities/{id}/check-in-code")]
+pub async fn get_volunteer_check_in_code(
     state: web::Data<AppState>,
     cadre: Cadre,
     id: web::Path<Uuid>,
@@ -74,22 +73,9 @@ fn check_scan(
     body: &ScanRequest,
 ) -> ApiResult<()> {
     body.validate()?;
-    match state
+    state
         .checkin_codes
-        .verify(purpose(kind), a.id, &body.code, Utc::now())
-    {
-        Ok(()) => {}
-        Err(CodeError::Expired) => {
-            return Err(ApiError::field(
-                "code",
-                "CODE_EXPIRED",
-                "签到码已过期，请重新扫码",
-            ));
-        }
-        Err(CodeError::Invalid) => {
-            return Err(ApiError::field("code", "CODE_INVALID", "签到码无效"));
-        }
-    }
+        .verify(purpose(kind), a.id, &body.code, Utc::now())?;
     if let (Some(lat), Some(lng), Some(radius)) = (a.lat_e6, a.lng_e6, a.radius_m) {
         let centre = Point {
             lat_e6: lat,
@@ -137,11 +123,12 @@ async fn my_signup(state: &AppState, activity: Uuid, user: Uuid) -> ApiResult<si
         (status = 401, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope),
         (status = 409, body = ErrorEnvelope, description = "NOT_SIGNED_UP / ALREADY_CHECKED_IN / OUTSIDE_TIME_WINDOW"),
-        (status = 422, body = ErrorEnvelope, description = "CODE_EXPIRED / CODE_INVALID / LOCATION_REQUIRED / OUTSIDE_AREA")
+        (status = 410, body = ErrorEnvelope, description = "CODE_EXPIRED: scan the current code"),
+        (status = 422, body = ErrorEnvelope, description = "code: CODE_INVALID; latitude: LOCATION_REQUIRED / OUTSIDE_AREA")
     )
 )]
 #[post("/volunteer/activities/{id}/check-ins")]
-pub async fn check_in(
+pub async fn create_volunteer_check_in(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<Uuid>,
@@ -180,7 +167,7 @@ async fn close(
     a: &activities::Model,
     signup: &signups::Model,
     out_at: chrono::DateTime<Utc>,
-    source_kind: &'static str,
+    source_kind: EntrySource,
     actor: Uuid,
     reason: Option<String>,
 ) -> ApiResult<signups::Model> {
@@ -222,7 +209,7 @@ async fn close(
                 region_code: region,
                 served_at: in_at,
                 source: source_kind,
-                category: a.category.clone(),
+                category: a.category,
                 content: a.title.clone(),
                 activity_id: Some(a.id),
                 report_id: None,
@@ -258,11 +245,12 @@ async fn close(
         (status = 401, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope),
         (status = 409, body = ErrorEnvelope, description = "NOT_SIGNED_UP / NOT_CHECKED_IN / ALREADY_CHECKED_OUT / CHECKOUT_CLOSED"),
+        (status = 410, body = ErrorEnvelope, description = "CODE_EXPIRED: scan the current code"),
         (status = 422, body = ErrorEnvelope)
     )
 )]
 #[post("/volunteer/activities/{id}/check-outs")]
-pub async fn check_out(
+pub async fn create_volunteer_check_out(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<Uuid>,
@@ -278,7 +266,16 @@ pub async fn check_out(
             "签退已截止，请联系活动组织者补录".into(),
         ));
     }
-    let done = close(&state, &a, &signup, now, source::CHECKIN, user.id(), None).await?;
+    let done = close(
+        &state,
+        &a,
+        &signup,
+        now,
+        EntrySource::Checkin,
+        user.id(),
+        None,
+    )
+    .await?;
     Ok(web::Json(done.into()))
 }
 
@@ -299,7 +296,7 @@ pub async fn check_out(
     )
 )]
 #[post("/admin/volunteer/activities/{id}/makeups")]
-pub async fn make_up(
+pub async fn create_volunteer_makeup(
     state: web::Data<AppState>,
     cadre: Cadre,
     id: web::Path<Uuid>,
@@ -322,7 +319,7 @@ pub async fn make_up(
         &a,
         &signup,
         out_at,
-        source::MANUAL_MAKEUP,
+        EntrySource::ManualMakeup,
         cadre.user_id,
         Some(body.reason.trim().to_owned()),
     )
@@ -344,7 +341,7 @@ pub async fn make_up(
     )
 )]
 #[get("/admin/volunteer/activities/{id}/signups")]
-pub async fn roster(
+pub async fn list_volunteer_signups(
     state: web::Data<AppState>,
     cadre: Cadre,
     id: web::Path<Uuid>,

@@ -1,9 +1,10 @@
+//! Corrections (the volunteer asks, the organiser decides; approval appends the difference) and
+//! revocations of ledger entries.
 use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
-use entity::{
-    volunteer_activities as activities, volunteer_corrections as corrections,
-    volunteer_hour_entries as entries,
-};
+use entity::notifications::NotificationKind;
+use entity::volunteer_corrections::{self as corrections, CorrectionStatus};
+use entity::{volunteer_activities as activities, volunteer_hour_entries as entries};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -12,18 +13,21 @@ use sea_orm::{
 use uuid::Uuid;
 use validator::Validate;
 
-use super::dto::{
-    CorrectionRequest, CorrectionView, Decision, DecisionRequest, EntryView, RevocationRequest,
-    StatusFilter,
-};
+use super::dto::{CorrectionRequest, CorrectionView, EntryView, RevocationRequest, StatusFilter};
 use super::ledger;
-use super::reports::{APPROVED, PENDING, REJECTED};
-use super::rules::{MAX_ENTRY_MINUTES, activity_minutes, source};
+use super::rules::{EntrySource, MAX_ENTRY_MINUTES, activity_minutes};
+use super::state::CorrectionAction;
 use crate::app_state::AppState;
 use crate::auth::{Cadre, CurrentUser};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::leaderboards::sync;
+use crate::notifications::{deliver, notify};
 use crate::pagination::{Page, PageQuery};
+use crate::workflow::transition::record_creation;
+use crate::workflow::{Actor, ReviewDecision, ReviewRequest, Subject, Transition, events};
+
+/// The mini-program page of the youth's volunteer records (notification links).
+const RECORDS_PAGE: &str = "pages/volunteer/records";
 
 /// An entry that records service (not itself a reversal), with the region whose cadres
 /// organise it and the most it may count.
@@ -70,7 +74,7 @@ async fn original(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<Original> {
     )
 )]
 #[post("/me/volunteer/corrections")]
-pub async fn request_correction(
+pub async fn create_volunteer_correction(
     state: web::Data<AppState>,
     user: CurrentUser,
     body: web::Json<CorrectionRequest>,
@@ -95,7 +99,7 @@ pub async fn request_correction(
     }
     let pending = corrections::Entity::find()
         .filter(corrections::Column::EntryId.eq(o.entry.id))
-        .filter(corrections::Column::Status.eq(PENDING))
+        .filter(corrections::Column::Status.eq(CorrectionStatus::Pending))
         .count(&state.db)
         .await?;
     if pending > 0 {
@@ -104,6 +108,8 @@ pub async fn request_correction(
             "该记录已有待处理的更正申请".into(),
         ));
     }
+    let actor = Actor::youth(user.id());
+    let txn = state.db.begin().await?;
     let c = corrections::ActiveModel {
         id: Set(Uuid::now_v7()),
         entry_id: Set(o.entry.id),
@@ -111,15 +117,19 @@ pub async fn request_correction(
         region_code: Set(o.organiser_region),
         requested_minutes: Set(body.minutes),
         reason: Set(body.reason.trim().into()),
-        status: Set(PENDING.into()),
+        status: Set(CorrectionStatus::Pending),
         decision_reason: Set(None),
         decided_by: Set(None),
         decided_at: Set(None),
         result_entry_id: Set(None),
+        version: Set(1),
         created_at: Set(Utc::now()),
     }
-    .insert(&state.db)
+    .insert(&txn)
     .await?;
+    let payload = events::payload(&*body);
+    record_creation(&txn, &c, CorrectionAction::Create, &actor, payload, None).await?;
+    txn.commit().await?;
     Ok(HttpResponse::Created().json(CorrectionView::from(c)))
 }
 
@@ -137,14 +147,14 @@ pub async fn request_correction(
     )
 )]
 #[get("/admin/volunteer/corrections")]
-pub async fn list_corrections(
+pub async fn list_volunteer_corrections(
     state: web::Data<AppState>,
     cadre: Cadre,
     filter: web::Query<StatusFilter>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<CorrectionView>>> {
     let parts = page.parts()?;
-    let status = filter.status()?;
+    let status = filter.status(CorrectionStatus::Pending)?;
     let prefix = cadre.region_prefix();
     Ok(web::Json(
         crate::pagination::fetch_page(
@@ -160,104 +170,118 @@ pub async fn list_corrections(
     ))
 }
 
-/// Decide a correction. Approving appends a correction entry with the difference; the original
-/// stays as it was, so the history shows who changed what and why.
+/// Review a correction (approve, or reject with a reason). Approving appends a correction entry
+/// with the difference; the original stays as it was, so the history shows who changed what and
+/// why. The same cadre repeating the same decision gets 200. The volunteer is notified.
 #[utoipa::path(
     tag = "volunteer",
-    operation_id = "decide_volunteer_correction",
+    operation_id = "review_volunteer_correction",
     security(("bearer" = [])),
-    request_body = DecisionRequest,
+    params(("id" = Uuid, Path, description = "Correction request id")),
+    request_body = ReviewRequest,
     responses(
         (status = 200, body = CorrectionView),
         (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope),
-        (status = 409, body = ErrorEnvelope, description = "INVALID_STATE: already decided"),
-        (status = 422, body = ErrorEnvelope)
+        (status = 409, body = ErrorEnvelope, description = "INVALID_STATE: already decided; CORRECTION_CHANGED: `version` is not current"),
+        (status = 422, body = ErrorEnvelope, description = "reason REQUIRED when rejecting, LENGTH")
     )
 )]
-#[post("/admin/volunteer/corrections/{id}/decisions")]
-pub async fn decide_correction(
+#[post("/admin/volunteer/corrections/{id}/reviews")]
+pub async fn review_volunteer_correction(
     state: web::Data<AppState>,
     cadre: Cadre,
     id: web::Path<Uuid>,
-    body: web::Json<DecisionRequest>,
+    body: web::Json<ReviewRequest>,
 ) -> ApiResult<web::Json<CorrectionView>> {
-    body.validate()?;
-    let reason = body
-        .reason
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty());
-    if body.decision == Decision::Reject && reason.is_none() {
-        return Err(ApiError::field("reason", "REQUIRED", "驳回时须说明理由"));
-    }
-    let c = corrections::Entity::find_by_id(*id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| ApiError::not_found("更正申请"))?;
-    cadre.ensure_visible(&c.region_code, "更正申请")?;
-    let status = if body.decision == Decision::Approve {
-        APPROVED
-    } else {
-        REJECTED
-    };
+    use corrections::Column as C;
+    let decision = body.decision()?;
+    let reason = decision.reason().map(str::to_owned);
+    let actor = Actor::cadre(&cadre);
     let txn = state.db.begin().await?;
-    let res = corrections::Entity::update_many()
-        .col_expr(corrections::Column::Status, Expr::value(status))
-        .col_expr(
-            corrections::Column::DecisionReason,
-            Expr::value(reason.map(str::to_owned)),
-        )
-        .col_expr(corrections::Column::DecidedBy, Expr::value(cadre.user_id))
-        .col_expr(corrections::Column::DecidedAt, Expr::value(Utc::now()))
-        .filter(corrections::Column::Id.eq(c.id))
-        .filter(corrections::Column::Status.eq(PENDING))
-        .exec(&txn)
+    let c = corrections::Entity::find_by_id(*id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found(corrections::Model::NAME))?;
+    cadre.ensure_visible(&c.region_code, corrections::Model::NAME)?;
+    let action = if decision.approved() {
+        CorrectionAction::Approve
+    } else {
+        CorrectionAction::Reject
+    };
+    let applied = Transition::new(&c, action, &actor)
+        .seen(body.version)
+        .set(C::DecisionReason, Expr::value(reason.clone()))
+        .set(C::DecidedBy, Expr::value(cadre.user_id))
+        .set(C::DecidedAt, Expr::value(Utc::now()))
+        .reason(reason.clone())
+        .payload(&*body)
+        .run(&txn)
         .await?;
-    if res.rows_affected == 0 {
-        return Err(ApiError::Conflict("INVALID_STATE", "该申请已处理".into()));
-    }
     let mut written = Vec::new();
-    if body.decision == Decision::Approve {
-        // The sequence lock first: it serialises ledger decisions, so the net read below is current.
-        let seq = ledger::lock_next_seq(&txn).await?;
-        let o = original(&txn, c.entry_id).await?;
-        let delta = i64::from(c.requested_minutes) - ledger::net_minutes(&txn, &o.entry).await?;
-        if delta != 0 {
-            let why = format!(
-                "更正：{}{}",
-                c.reason,
-                reason
-                    .map(|r| format!("（审核意见：{r}）"))
-                    .unwrap_or_default()
-            );
-            let entry = ledger::append(
-                &txn,
-                seq,
-                ledger::reversal_of(
-                    &o.entry,
-                    delta as i32,
-                    source::CORRECTION,
-                    cadre.user_id,
-                    why,
-                ),
-            )
-            .await?;
-            corrections::Entity::update_many()
-                .col_expr(corrections::Column::ResultEntryId, Expr::value(entry.id))
-                .filter(corrections::Column::Id.eq(c.id))
-                .exec(&txn)
-                .await?;
-            written.push(entry);
-        }
+    let mut sent = Vec::new();
+    if applied.is_done() {
+        let (kind, title, text) = match &decision {
+            ReviewDecision::Approve(_) => {
+                // The sequence lock first: it serialises ledger decisions, so the net read below
+                // is current.
+                let seq = ledger::lock_next_seq(&txn).await?;
+                let o = original(&txn, c.entry_id).await?;
+                let delta =
+                    i64::from(c.requested_minutes) - ledger::net_minutes(&txn, &o.entry).await?;
+                if delta != 0 {
+                    let why = format!(
+                        "更正：{}{}",
+                        c.reason,
+                        reason
+                            .as_deref()
+                            .map(|r| format!("（审核意见：{r}）"))
+                            .unwrap_or_default()
+                    );
+                    let entry = ledger::append(
+                        &txn,
+                        seq,
+                        ledger::reversal_of(
+                            &o.entry,
+                            delta as i32,
+                            EntrySource::Correction,
+                            cadre.user_id,
+                            why,
+                        ),
+                    )
+                    .await?;
+                    corrections::Entity::update_many()
+                        .col_expr(C::ResultEntryId, Expr::value(entry.id))
+                        .filter(C::Id.eq(c.id))
+                        .exec(&txn)
+                        .await?;
+                    written.push(entry);
+                }
+                (
+                    NotificationKind::VolunteerCorrectionApproved,
+                    "志愿服务时长已更正",
+                    format!(
+                        "「{}」的时长已更正为{}分钟。",
+                        o.entry.content, c.requested_minutes
+                    ),
+                )
+            }
+            ReviewDecision::Reject(r) => (
+                NotificationKind::VolunteerCorrectionRejected,
+                "更正申请未通过",
+                format!("您的志愿服务时长更正申请未通过。理由：{r}"),
+            ),
+        };
+        sent.push(notify(&txn, c.user_id, kind, title, &text, Some(RECORDS_PAGE)).await?);
     }
     txn.commit().await?;
     sync::deliver(&state, &written).await;
+    deliver(&state, sent);
     let fresh = corrections::Entity::find_by_id(c.id)
         .one(&state.db)
         .await?
-        .ok_or_else(|| ApiError::not_found("更正申请"))?;
+        .ok_or_else(|| ApiError::not_found(corrections::Model::NAME))?;
     Ok(web::Json(fresh.into()))
 }
 
@@ -277,7 +301,7 @@ pub async fn decide_correction(
     )
 )]
 #[post("/admin/volunteer/entries/{id}/revocations")]
-pub async fn revoke_entry(
+pub async fn create_volunteer_revocation(
     state: web::Data<AppState>,
     cadre: Cadre,
     id: web::Path<Uuid>,
@@ -298,7 +322,7 @@ pub async fn revoke_entry(
         ledger::reversal_of(
             &o.entry,
             -(net as i32),
-            source::REVOCATION,
+            EntrySource::Revocation,
             cadre.user_id,
             body.reason.trim().to_owned(),
         ),

@@ -9,9 +9,14 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use super::rules::Category;
+use super::rules::{Category, EntrySource};
+use crate::choices::Labelled;
 use crate::crypto::{mask_id_number, mask_name};
+use crate::error::{ApiError, ApiResult};
 use crate::time::to_china;
+use crate::workflow::{NextStep, TimelineEntry};
+use entity::volunteer_corrections::CorrectionStatus;
+use entity::volunteer_reports::ReportStatus;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -51,7 +56,7 @@ pub struct CreateActivityRequest {
 pub struct ActivityView {
     pub id: Uuid,
     pub region_code: String,
-    pub category: String,
+    pub category: Category,
     pub category_label: String,
     pub title: String,
     pub description: String,
@@ -69,9 +74,7 @@ impl From<activities::Model> for ActivityView {
     fn from(a: activities::Model) -> Self {
         Self {
             id: a.id,
-            category_label: Category::parse(&a.category)
-                .map(|c| c.label().to_owned())
-                .unwrap_or_default(),
+            category_label: a.category.label().to_owned(),
             category: a.category,
             region_code: a.region_code,
             title: a.title,
@@ -168,7 +171,7 @@ pub struct MakeupRequest {
     pub reason: String,
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(example = json!({"category": "rural_teaching", "content": "村小暑期支教", "place": "九台区其塔木镇中心小学", "servedAt": "2026-11-20T08:30:00+08:00", "minutes": 240, "description": "为三年级学生上数学课", "photos": ["media/2026/11/abc.jpg"]}))]
 pub struct CreateReportRequest {
@@ -196,40 +199,46 @@ pub struct CreateReportRequest {
     pub photos: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    Approve,
-    Reject,
-}
-
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct DecisionRequest {
-    pub decision: Decision,
-    /// Required when rejecting.
-    #[validate(length(max = 200, message = "理由不能超过200字"))]
-    #[schema(max_length = 200)]
-    pub reason: Option<String>,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ReportView {
     pub id: Uuid,
     pub region_code: String,
-    pub category: String,
+    pub category: Category,
     pub content: String,
     pub place: String,
     pub served_at: DateTime<FixedOffset>,
     pub minutes: i32,
     pub description: String,
     pub photos: Vec<String>,
-    /// pending | approved | rejected
-    pub status: String,
+    pub status: ReportStatus,
     pub review_reason: Option<String>,
     pub entry_id: Option<Uuid>,
+    /// Revision; a reviewer may send it back with the decision.
+    pub version: i32,
     pub created_at: DateTime<FixedOffset>,
+}
+
+/// A report as a cadre sees it by id, with its history.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportDetailView {
+    #[serde(flatten)]
+    pub report: ReportView,
+    /// Oldest first (reviewers named).
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// The youth's own report, with its history and what happens next.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MyReportView {
+    #[serde(flatten)]
+    pub report: ReportView,
+    /// Oldest first; a reviewing cadre appears as their league unit, the youth as 「本人」.
+    pub timeline: Vec<TimelineEntry>,
+    /// Null once decided.
+    pub next_step: Option<NextStep>,
 }
 
 impl From<reports::Model> for ReportView {
@@ -247,6 +256,7 @@ impl From<reports::Model> for ReportView {
             status: r.status,
             review_reason: r.review_reason,
             entry_id: r.entry_id,
+            version: r.version,
             created_at: to_china(r.created_at),
         }
     }
@@ -261,23 +271,22 @@ pub struct StatusFilter {
 }
 
 impl StatusFilter {
-    /// The requested review status, `pending` when none is given.
-    pub fn status(&self) -> crate::error::ApiResult<&str> {
-        use super::reports::{APPROVED, PENDING, REJECTED};
-        let status = self.status.as_deref().unwrap_or(PENDING);
-        if [PENDING, APPROVED, REJECTED].contains(&status) {
-            Ok(status)
-        } else {
-            Err(crate::error::ApiError::field(
-                "status",
-                "INVALID_VALUE",
-                "状态只能是pending、approved或rejected",
-            ))
+    /// The requested status, `default` when none is given.
+    pub fn status<T: sea_orm::ActiveEnum<Value = String>>(&self, default: T) -> ApiResult<T> {
+        match self.status.as_deref() {
+            None => Ok(default),
+            Some(code) => crate::choices::parse(code).ok_or_else(|| {
+                ApiError::field(
+                    "status",
+                    "INVALID_VALUE",
+                    "状态只能是pending、approved或rejected",
+                )
+            }),
         }
     }
 }
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CorrectionRequest {
     pub entry_id: Uuid,
@@ -297,9 +306,11 @@ pub struct CorrectionView {
     pub entry_id: Uuid,
     pub requested_minutes: i32,
     pub reason: String,
-    pub status: String,
+    pub status: CorrectionStatus,
     pub decision_reason: Option<String>,
     pub result_entry_id: Option<Uuid>,
+    /// Revision; a reviewer may send it back with the decision.
+    pub version: i32,
     pub created_at: DateTime<FixedOffset>,
 }
 
@@ -313,6 +324,7 @@ impl From<corrections::Model> for CorrectionView {
             status: c.status,
             decision_reason: c.decision_reason,
             result_entry_id: c.result_entry_id,
+            version: c.version,
             created_at: to_china(c.created_at),
         }
     }
@@ -332,9 +344,8 @@ pub struct EntryView {
     pub id: Uuid,
     /// Signed: reversing entries are negative.
     pub minutes: i32,
-    /// checkin | manual_makeup | self_report | correction | revocation
-    pub source: String,
-    pub category: String,
+    pub source: EntrySource,
+    pub category: Category,
     pub content: String,
     pub region_code: String,
     pub served_at: DateTime<FixedOffset>,

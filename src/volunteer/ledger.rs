@@ -8,6 +8,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::rules::{Category, EntrySource};
 use crate::error::{ApiError, ApiResult};
 
 /// An entry to append; `seq`, `id` and `created_at` are assigned by [`append`].
@@ -16,8 +17,8 @@ pub struct NewEntry {
     pub minutes: i32,
     pub region_code: String,
     pub served_at: DateTime<Utc>,
-    pub source: &'static str,
-    pub category: String,
+    pub source: EntrySource,
+    pub category: Category,
     pub content: String,
     pub activity_id: Option<Uuid>,
     pub report_id: Option<Uuid>,
@@ -72,7 +73,7 @@ pub async fn append(
         minutes: Set(e.minutes),
         region_code: Set(e.region_code),
         served_at: Set(e.served_at),
-        source: Set(e.source.into()),
+        source: Set(e.source),
         category: Set(e.category),
         content: Set(e.content),
         activity_id: Set(e.activity_id),
@@ -105,7 +106,7 @@ pub async fn net_minutes(db: &impl ConnectionTrait, original: &entries::Model) -
 pub fn reversal_of(
     original: &entries::Model,
     minutes: i32,
-    source: &'static str,
+    source: EntrySource,
     actor_id: Uuid,
     reason: String,
 ) -> NewEntry {
@@ -115,7 +116,7 @@ pub fn reversal_of(
         region_code: original.region_code.clone(),
         served_at: original.served_at,
         source,
-        category: original.category.clone(),
+        category: original.category,
         content: original.content.clone(),
         activity_id: original.activity_id,
         report_id: original.report_id,

@@ -8,32 +8,35 @@ pub mod dto;
 pub mod ledger;
 mod reports;
 pub mod rules;
+pub mod state;
 mod summary;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(activities::list_categories)
-        .service(activities::create_activity)
-        .service(activities::list_activities)
-        .service(activities::get_activity)
-        .service(activities::sign_up)
-        .service(activities::list_my_signups)
-        .service(activities::withdraw)
-        .service(attendance::checkin_code)
-        .service(attendance::check_in)
-        .service(attendance::check_out)
-        .service(attendance::make_up)
-        .service(attendance::roster)
-        .service(reports::create_report)
-        .service(reports::list_my_reports)
-        .service(reports::list_reports)
-        .service(reports::review_report)
-        .service(corrections::request_correction)
-        .service(corrections::list_corrections)
-        .service(corrections::decide_correction)
-        .service(corrections::revoke_entry)
-        .service(summary::my_summary)
-        .service(summary::issue_certificate)
-        .service(summary::check_certificate);
+    cfg.service(activities::list_volunteer_categories)
+        .service(activities::create_volunteer_activity)
+        .service(activities::list_volunteer_activities)
+        .service(activities::get_volunteer_activity)
+        .service(activities::create_volunteer_signup)
+        .service(activities::list_my_volunteer_signups)
+        .service(activities::delete_my_volunteer_signup)
+        .service(attendance::get_volunteer_check_in_code)
+        .service(attendance::create_volunteer_check_in)
+        .service(attendance::create_volunteer_check_out)
+        .service(attendance::create_volunteer_makeup)
+        .service(attendance::list_volunteer_signups)
+        .service(reports::create_volunteer_report)
+        .service(reports::list_my_volunteer_reports)
+        .service(reports::get_my_volunteer_report)
+        .service(reports::list_volunteer_reports)
+        .service(reports::get_volunteer_report)
+        .service(reports::review_volunteer_report)
+        .service(corrections::create_volunteer_correction)
+        .service(corrections::list_volunteer_corrections)
+        .service(corrections::review_volunteer_correction)
+        .service(corrections::create_volunteer_revocation)
+        .service(summary::get_my_volunteer_summary)
+        .service(summary::create_volunteer_certificate)
+        .service(summary::get_certificate);
 }

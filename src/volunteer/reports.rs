@@ -1,27 +1,34 @@
+//! Self-reported service: the youth reports, a cadre of the youth's home region approves (the
+//! hours enter the ledger) or rejects it; both see its timeline.
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
-use entity::volunteer_reports as reports;
+use entity::notifications::NotificationKind;
+use entity::volunteer_reports::{self as reports, ReportStatus};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
 };
 use uuid::Uuid;
 use validator::Validate;
 
-use super::activities::profile_required;
-use super::dto::{CreateReportRequest, Decision, DecisionRequest, ReportView, StatusFilter};
+use super::dto::{CreateReportRequest, MyReportView, ReportDetailView, ReportView, StatusFilter};
 use super::ledger::{self, NewEntry};
-use super::rules::source;
+use super::rules::EntrySource;
+use super::state::{self, ReportAction};
 use crate::app_state::AppState;
 use crate::auth::{Cadre, CurrentUser};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::leaderboards::sync;
+use crate::notifications::{deliver, notify};
 use crate::pagination::{Page, PageQuery};
 use crate::talents;
+use crate::workflow::timeline::{Audience, timeline};
+use crate::workflow::transition::record_creation;
+use crate::workflow::{Actor, ReviewDecision, ReviewRequest, Subject, Transition, events, units};
 
-pub const PENDING: &str = "pending";
-pub const APPROVED: &str = "approved";
-pub const REJECTED: &str = "rejected";
+/// The mini-program page of the youth's volunteer records (notification links).
+const REPORTS_PAGE: &str = "pages/volunteer/reports";
 
 fn idempotency_key(req: &HttpRequest) -> ApiResult<Option<String>> {
     match req.headers().get("idempotency-key") {
@@ -63,7 +70,7 @@ async fn by_key(state: &AppState, user: Uuid, key: &str) -> ApiResult<Option<rep
     )
 )]
 #[post("/me/volunteer/reports")]
-pub async fn create_report(
+pub async fn create_volunteer_report(
     req: HttpRequest,
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -102,39 +109,49 @@ pub async fn create_report(
     }
     let home = talents::home_region_of(&state.db, user.id())
         .await?
-        .ok_or_else(profile_required)?;
+        .ok_or_else(talents::profile_required)?;
+    let actor = Actor::youth(user.id());
+    let txn = state.db.begin().await?;
     let inserted = reports::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user.id()),
         region_code: Set(home.region_code),
-        category: Set(body.category.as_str().into()),
+        category: Set(body.category),
         content: Set(body.content.trim().into()),
         place: Set(body.place.trim().into()),
         served_at: Set(served_at),
         minutes: Set(body.minutes),
         description: Set(body.description.trim().into()),
         photos: Set(serde_json::to_string(&body.photos).unwrap_or_else(|_| "[]".into())),
-        status: Set(PENDING.into()),
+        status: Set(ReportStatus::Pending),
         review_reason: Set(None),
         reviewed_by: Set(None),
         reviewed_at: Set(None),
         entry_id: Set(None),
         idempotency_key: Set(key.clone()),
+        version: Set(1),
         created_at: Set(now),
     }
-    .insert(&state.db)
+    .insert(&txn)
     .await;
     match inserted {
-        Ok(r) => Ok(HttpResponse::Created().json(ReportView::from(r))),
-        // A concurrent repeat with the same key won the race: answer with its report.
-        Err(e) => match (ApiError::from(e), &key) {
-            (ApiError::Conflict("DUPLICATE", _), Some(k)) => {
+        Ok(r) => {
+            let payload = events::payload(&*body);
+            record_creation(&txn, &r, ReportAction::Create, &actor, payload, key).await?;
+            txn.commit().await?;
+            Ok(HttpResponse::Created().json(ReportView::from(r)))
+        }
+        // A concurrent repeat with the same key won the race: answer with its report (the
+        // failed insert ended the transaction on PostgreSQL, so read from outside it).
+        Err(e) => match (ApiError::from(e), &key, txn.rollback().await) {
+            (_, _, Err(e)) => Err(e.into()),
+            (ApiError::Conflict("DUPLICATE", _), Some(k), Ok(())) => {
                 let first = by_key(&state, user.id(), k)
                     .await?
                     .ok_or_else(|| ApiError::not_found("志愿服务申报"))?;
                 Ok(HttpResponse::Ok().json(ReportView::from(first)))
             }
-            (other, _) => Err(other),
+            (other, _, Ok(())) => Err(other),
         },
     }
 }
@@ -148,7 +165,7 @@ pub async fn create_report(
     responses((status = 200, body = Page<ReportView>), (status = 401, body = ErrorEnvelope))
 )]
 #[get("/me/volunteer/reports")]
-pub async fn list_my_reports(
+pub async fn list_my_volunteer_reports(
     state: web::Data<AppState>,
     user: CurrentUser,
     page: web::Query<PageQuery>,
@@ -181,14 +198,14 @@ pub async fn list_my_reports(
     )
 )]
 #[get("/admin/volunteer/reports")]
-pub async fn list_reports(
+pub async fn list_volunteer_reports(
     state: web::Data<AppState>,
     cadre: Cadre,
     filter: web::Query<StatusFilter>,
     page: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<ReportView>>> {
     let parts = page.parts()?;
-    let status = filter.status()?;
+    let status = filter.status(ReportStatus::Pending)?;
     let prefix = cadre.region_prefix();
     Ok(web::Json(
         crate::pagination::fetch_page(
@@ -204,97 +221,193 @@ pub async fn list_reports(
     ))
 }
 
+/// One of the caller's reports, with its timeline and the next step.
+#[utoipa::path(
+    tag = "volunteer",
+    operation_id = "get_my_volunteer_report",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Report id")),
+    responses(
+        (status = 200, body = MyReportView),
+        (status = 401, body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope, description = "No such report of the caller")
+    )
+)]
+#[get("/me/volunteer/reports/{id}")]
+pub async fn get_my_volunteer_report(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<MyReportView>> {
+    let report = reports::Entity::find_by_id(*id)
+        .filter(reports::Column::UserId.eq(user.id()))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::not_found(reports::Model::NAME))?;
+    let timeline = timeline::<ReportAction>(
+        &state.db,
+        reports::Model::EVENTS,
+        report.id,
+        Some(report.user_id),
+        Audience::Person,
+    )
+    .await?;
+    let local_unit = units::local_unit_short_name(&state.db, &report.region_code).await?;
+    Ok(web::Json(MyReportView {
+        next_step: state::report_next_step(report.status, &local_unit),
+        report: report.into(),
+        timeline,
+    }))
+}
+
+async fn visible_report(
+    db: &impl ConnectionTrait,
+    cadre: &Cadre,
+    id: Uuid,
+) -> ApiResult<reports::Model> {
+    let report = reports::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found(reports::Model::NAME))?;
+    cadre.ensure_visible(&report.region_code, reports::Model::NAME)?;
+    Ok(report)
+}
+
+async fn detail(db: &impl ConnectionTrait, report: reports::Model) -> ApiResult<ReportDetailView> {
+    let timeline = timeline::<ReportAction>(
+        db,
+        reports::Model::EVENTS,
+        report.id,
+        Some(report.user_id),
+        Audience::Staff,
+    )
+    .await?;
+    Ok(ReportDetailView {
+        report: report.into(),
+        timeline,
+    })
+}
+
+/// One report from a youth of the cadre's region, with its timeline.
+#[utoipa::path(
+    tag = "volunteer",
+    operation_id = "get_volunteer_report",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Report id")),
+    responses(
+        (status = 200, body = ReportDetailView),
+        (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope, description = "ROLE_REQUIRED"),
+        (status = 404, body = ErrorEnvelope, description = "No such report in the cadre's region")
+    )
+)]
+#[get("/admin/volunteer/reports/{id}")]
+pub async fn get_volunteer_report(
+    state: web::Data<AppState>,
+    cadre: Cadre,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<ReportDetailView>> {
+    let report = visible_report(&state.db, &cadre, *id).await?;
+    Ok(web::Json(detail(&state.db, report).await?))
+}
+
 /// Approve (the hours enter the ledger and the leaderboards) or reject (with a reason) a report.
+/// The same cadre repeating the same decision gets 200; another decision on a decided report is
+/// 409 `INVALID_STATE`. The youth is notified.
 #[utoipa::path(
     tag = "volunteer",
     operation_id = "review_volunteer_report",
     security(("bearer" = [])),
-    request_body = DecisionRequest,
+    params(("id" = Uuid, Path, description = "Report id")),
+    request_body = ReviewRequest,
     responses(
-        (status = 200, body = ReportView),
+        (status = 200, body = ReportDetailView),
         (status = 401, body = ErrorEnvelope),
-        (status = 403, body = ErrorEnvelope, description = "OUTSIDE_REGION"),
+        (status = 403, body = ErrorEnvelope, description = "ROLE_REQUIRED"),
         (status = 404, body = ErrorEnvelope),
-        (status = 409, body = ErrorEnvelope, description = "INVALID_STATE: already reviewed"),
-        (status = 422, body = ErrorEnvelope)
+        (status = 409, body = ErrorEnvelope, description = "INVALID_STATE: already reviewed; REPORT_CHANGED: `version` is not current"),
+        (status = 422, body = ErrorEnvelope, description = "reason REQUIRED when rejecting, LENGTH")
     )
 )]
 #[post("/admin/volunteer/reports/{id}/reviews")]
-pub async fn review_report(
+pub async fn review_volunteer_report(
     state: web::Data<AppState>,
     cadre: Cadre,
     id: web::Path<Uuid>,
-    body: web::Json<DecisionRequest>,
-) -> ApiResult<web::Json<ReportView>> {
-    body.validate()?;
-    let reason = body
-        .reason
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty());
-    if body.decision == Decision::Reject && reason.is_none() {
-        return Err(ApiError::field("reason", "REQUIRED", "驳回时须说明理由"));
-    }
-    let report = reports::Entity::find_by_id(*id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| ApiError::not_found("志愿服务申报"))?;
-    cadre.ensure_visible(&report.region_code, "志愿服务申报")?;
-    let status = match body.decision {
-        Decision::Approve => APPROVED,
-        Decision::Reject => REJECTED,
-    };
+    body: web::Json<ReviewRequest>,
+) -> ApiResult<web::Json<ReportDetailView>> {
+    use reports::Column as C;
+    let decision = body.decision()?;
+    let reason = decision.reason().map(str::to_owned);
+    let actor = Actor::cadre(&cadre);
     let now = Utc::now();
     let txn = state.db.begin().await?;
-    let res = reports::Entity::update_many()
-        .col_expr(reports::Column::Status, Expr::value(status))
-        .col_expr(
-            reports::Column::ReviewReason,
-            Expr::value(reason.map(str::to_owned)),
-        )
-        .col_expr(reports::Column::ReviewedBy, Expr::value(cadre.user_id))
-        .col_expr(reports::Column::ReviewedAt, Expr::value(now))
-        .filter(reports::Column::Id.eq(report.id))
-        .filter(reports::Column::Status.eq(PENDING))
-        .exec(&txn)
+    let report = visible_report(&txn, &cadre, *id).await?;
+    let action = if decision.approved() {
+        ReportAction::Approve
+    } else {
+        ReportAction::Reject
+    };
+    let applied = Transition::new(&report, action, &actor)
+        .seen(body.version)
+        .set(C::ReviewReason, Expr::value(reason.clone()))
+        .set(C::ReviewedBy, Expr::value(cadre.user_id))
+        .set(C::ReviewedAt, Expr::value(now))
+        .reason(reason.clone())
+        .payload(&*body)
+        .run(&txn)
         .await?;
-    if res.rows_affected == 0 {
-        return Err(ApiError::Conflict("INVALID_STATE", "该申报已审核".into()));
-    }
     let mut written = Vec::new();
-    if body.decision == Decision::Approve {
-        let seq = ledger::lock_next_seq(&txn).await?;
-        let entry = ledger::append(
-            &txn,
-            seq,
-            NewEntry {
-                user_id: report.user_id,
-                minutes: report.minutes,
-                region_code: report.region_code.clone(),
-                served_at: report.served_at,
-                source: source::SELF_REPORT,
-                category: report.category.clone(),
-                content: report.content.clone(),
-                activity_id: None,
-                report_id: Some(report.id),
-                reverses_entry_id: None,
-                actor_id: cadre.user_id,
-                reason: reason.map(str::to_owned),
-            },
-        )
-        .await?;
-        reports::Entity::update_many()
-            .col_expr(reports::Column::EntryId, Expr::value(entry.id))
-            .filter(reports::Column::Id.eq(report.id))
-            .exec(&txn)
-            .await?;
-        written.push(entry);
+    let mut sent = Vec::new();
+    if applied.is_done() {
+        let (kind, title, text) = match &decision {
+            ReviewDecision::Approve(_) => {
+                let seq = ledger::lock_next_seq(&txn).await?;
+                let entry = ledger::append(
+                    &txn,
+                    seq,
+                    NewEntry {
+                        user_id: report.user_id,
+                        minutes: report.minutes,
+                        region_code: report.region_code.clone(),
+                        served_at: report.served_at,
+                        source: EntrySource::SelfReport,
+                        category: report.category,
+                        content: report.content.clone(),
+                        activity_id: None,
+                        report_id: Some(report.id),
+                        reverses_entry_id: None,
+                        actor_id: cadre.user_id,
+                        reason: reason.clone(),
+                    },
+                )
+                .await?;
+                reports::Entity::update_many()
+                    .col_expr(C::EntryId, Expr::value(entry.id))
+                    .filter(C::Id.eq(report.id))
+                    .exec(&txn)
+                    .await?;
+                written.push(entry);
+                (
+                    NotificationKind::VolunteerReportApproved,
+                    "志愿服务申报已通过",
+                    format!(
+                        "「{}」{}分钟已计入您的志愿服务时长。",
+                        report.content, report.minutes
+                    ),
+                )
+            }
+            ReviewDecision::Reject(r) => (
+                NotificationKind::VolunteerReportRejected,
+                "志愿服务申报未通过",
+                format!("「{}」未通过审核。理由：{r}", report.content),
+            ),
+        };
+        sent.push(notify(&txn, report.user_id, kind, title, &text, Some(REPORTS_PAGE)).await?);
     }
     txn.commit().await?;
     sync::deliver(&state, &written).await;
-    let fresh = reports::Entity::find_by_id(report.id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| ApiError::not_found("志愿服务申报"))?;
-    Ok(web::Json(fresh.into()))
+    deliver(&state, sent);
+    let fresh = visible_report(&state.db, &cadre, report.id).await?;
+    Ok(web::Json(detail(&state.db, fresh).await?))
 }

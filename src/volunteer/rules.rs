@@ -1,81 +1,27 @@
-//! Pure rules of volunteer hours: categories, minute caps, star levels, distance to a point.
+//! Pure rules of volunteer hours: category and source labels, minute caps, star levels, distance
+//! to a point. The lifecycles of reports and corrections are in `state.rs`.
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+pub use entity::volunteer_activities::VolunteerCategory as Category;
+pub use entity::volunteer_hour_entries::EntrySource;
 
-/// The programme's volunteer work (志愿服务类别).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Category {
-    /// 河小青巡河护河
-    RiverPatrol,
-    /// 三减一节
-    ThreeReductions,
-    /// 政策宣讲
-    PolicyLecture,
-    /// 医疗卫生
-    Medical,
-    /// 支教
-    RuralTeaching,
-    /// 学伴+
-    OnlineTutoring,
-    /// 童心港湾
-    ChildrensHarbour,
-    /// 其他
-    Other,
-}
+crate::labels!(Category {
+    RiverPatrol: "河小青巡河护河",
+    ThreeReductions: "三减一节",
+    PolicyLecture: "政策宣讲",
+    Medical: "医疗卫生",
+    RuralTeaching: "支教",
+    OnlineTutoring: "学伴+",
+    ChildrensHarbour: "童心港湾",
+    Other: "其他",
+});
 
-impl Category {
-    pub const ALL: [Category; 8] = [
-        Self::RiverPatrol,
-        Self::ThreeReductions,
-        Self::PolicyLecture,
-        Self::Medical,
-        Self::RuralTeaching,
-        Self::OnlineTutoring,
-        Self::ChildrensHarbour,
-        Self::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::RiverPatrol => "river_patrol",
-            Self::ThreeReductions => "three_reductions",
-            Self::PolicyLecture => "policy_lecture",
-            Self::Medical => "medical",
-            Self::RuralTeaching => "rural_teaching",
-            Self::OnlineTutoring => "online_tutoring",
-            Self::ChildrensHarbour => "childrens_harbour",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::RiverPatrol => "河小青巡河护河",
-            Self::ThreeReductions => "三减一节",
-            Self::PolicyLecture => "政策宣讲",
-            Self::Medical => "医疗卫生",
-            Self::RuralTeaching => "支教",
-            Self::OnlineTutoring => "学伴+",
-            Self::ChildrensHarbour => "童心港湾",
-            Self::Other => "其他",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.as_str() == s)
-    }
-}
-
-/// Where a ledger entry came from.
-pub mod source {
-    pub const CHECKIN: &str = "checkin";
-    pub const MANUAL_MAKEUP: &str = "manual_makeup";
-    pub const SELF_REPORT: &str = "self_report";
-    pub const CORRECTION: &str = "correction";
-    pub const REVOCATION: &str = "revocation";
-}
+crate::labels!(EntrySource {
+    Checkin: "签到签退",
+    ManualMakeup: "组织者补录",
+    SelfReport: "个人申报",
+    Correction: "更正",
+    Revocation: "撤销",
+});
 
 /// Longest single service record accepted (a self-report or a corrected entry): one day.
 pub const MAX_ENTRY_MINUTES: i32 = 24 * 60;
@@ -198,14 +144,5 @@ mod tests {
         assert_eq!(distance_m(changchun, changchun), 0.0);
         assert!(Point::from_degrees(91.0, 0.0).is_none());
         assert!(Point::from_degrees(f64::NAN, 0.0).is_none());
-    }
-
-    #[test]
-    fn categories_round_trip_with_labels() {
-        for c in Category::ALL {
-            assert_eq!(Category::parse(c.as_str()), Some(c));
-            assert!(!c.label().is_empty());
-        }
-        assert_eq!(Category::parse("nope"), None);
     }
 }

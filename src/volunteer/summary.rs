@@ -12,14 +12,13 @@ use sea_orm::{
 use uuid::Uuid;
 use validator::Validate;
 
-use super::activities::profile_required;
 use super::dto::{
     CertificateRequest, CertificateView, EntryView, SummaryView, YearMinutes, masked_id,
 };
-use super::reports::PENDING;
-use super::rules::{Category, minutes_to_next_star, star_level};
+use super::rules::{minutes_to_next_star, star_level};
 use crate::app_state::AppState;
 use crate::auth::CurrentUser;
+use crate::choices::Labelled;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::regions;
 use crate::time::{start_of_day, to_china, today_in_china};
@@ -32,7 +31,7 @@ use crate::time::{start_of_day, to_china, today_in_china};
     responses((status = 200, body = SummaryView), (status = 401, body = ErrorEnvelope))
 )]
 #[get("/me/volunteer/summary")]
-pub async fn my_summary(
+pub async fn get_my_volunteer_summary(
     state: web::Data<AppState>,
     user: CurrentUser,
 ) -> ApiResult<web::Json<SummaryView>> {
@@ -48,7 +47,7 @@ pub async fn my_summary(
     }
     let pending_reports = reports::Entity::find()
         .filter(reports::Column::UserId.eq(user.id()))
-        .filter(reports::Column::Status.eq(PENDING))
+        .filter(reports::Column::Status.eq(entity::volunteer_reports::ReportStatus::Pending))
         .count(&state.db)
         .await?;
     let thresholds = state.settings.volunteer_star_hours.clone();
@@ -94,7 +93,7 @@ fn certificate_number(year: i32) -> String {
     )
 )]
 #[post("/me/volunteer/certificates")]
-pub async fn issue_certificate(
+pub async fn create_volunteer_certificate(
     state: web::Data<AppState>,
     user: CurrentUser,
     body: web::Json<CertificateRequest>,
@@ -111,7 +110,7 @@ pub async fn issue_certificate(
         .filter(talent_profiles::Column::UserId.eq(user.id()))
         .one(&state.db)
         .await?
-        .ok_or_else(profile_required)?;
+        .ok_or_else(crate::talents::profile_required)?;
     let rows = entries::Entity::find()
         .filter(entries::Column::UserId.eq(user.id()))
         .filter(entries::Column::ServedAt.gte(start_of_day(body.from)))
@@ -128,19 +127,17 @@ pub async fn issue_certificate(
         ));
     }
     // What was done: each kind of service with its verified minutes.
-    let mut by_kind: BTreeMap<(String, String), i64> = BTreeMap::new();
+    let mut by_kind: BTreeMap<(String, String), (&'static str, i64)> = BTreeMap::new();
     for e in &rows {
-        *by_kind
-            .entry((e.category.clone(), e.content.clone()))
-            .or_insert(0) += i64::from(e.minutes);
+        by_kind
+            .entry((crate::choices::code(e.category), e.content.clone()))
+            .or_insert((e.category.label(), 0))
+            .1 += i64::from(e.minutes);
     }
     let content = by_kind
         .into_iter()
-        .filter(|(_, m)| *m > 0)
-        .map(|((cat, what), m)| {
-            let label = Category::parse(&cat).map(|c| c.label()).unwrap_or("其他");
-            format!("{label}·{what}（{}小时{}分钟）", m / 60, m % 60)
-        })
+        .filter(|(_, (_, m))| *m > 0)
+        .map(|((_, what), (label, m))| format!("{label}·{what}（{}小时{}分钟）", m / 60, m % 60))
         .collect::<Vec<_>>()
         .join("；");
     let county = regions::queries::find(&state.db, profile.home_region_code.get(..6).unwrap_or(""))
@@ -188,7 +185,7 @@ pub async fn issue_certificate(
     )
 )]
 #[get("/certificates/{number}")]
-pub async fn check_certificate(
+pub async fn get_certificate(
     state: web::Data<AppState>,
     number: web::Path<String>,
 ) -> ApiResult<web::Json<CertificateView>> {

@@ -230,7 +230,7 @@ async fn every_leaderboard_equals_the_sql_ranking_after_random_approvals_reversa
                 json_of(
                     app.post(
                         &format!(
-                            "/api/v1/admin/volunteer/corrections/{}/decisions",
+                            "/api/v1/admin/volunteer/corrections/{}/reviews",
                             c["id"].as_str().unwrap()
                         ),
                         Some(&cadre.token),
@@ -394,8 +394,8 @@ async fn an_entry_whose_cache_update_was_lost_is_replayed_onto_the_boards() {
             minutes: 45,
             region_code: "220102001001".into(),
             served_at: Utc::now() - Duration::hours(1),
-            source: "self_report",
-            category: "other".into(),
+            source: entity::volunteer_hour_entries::EntrySource::SelfReport,
+            category: entity::volunteer_hour_entries::VolunteerCategory::Other,
             content: "补记".into(),
             activity_id: None,
             report_id: None,

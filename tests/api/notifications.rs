@@ -20,7 +20,7 @@ async fn notifications_are_listed_newest_first_with_the_unread_count_and_can_be_
         jiqing::notifications::notify(
             app.db(),
             user,
-            "test.event",
+            entity::notifications::NotificationKind::TrainingChanged,
             &format!("第{i}条"),
             "内容",
             None,

@@ -1,4 +1,6 @@
 use chrono::{Datelike, Utc};
+use entity::talent_consents::ConsentAction;
+use entity::talent_profiles::{Education, Gender, PoliticalStatus, TalentStatus};
 use entity::{talent_consents, talent_profiles, talent_reveals, users};
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
@@ -464,7 +466,7 @@ async fn consent_is_required_kept_and_withdrawal_deletes_the_data_and_frees_the_
     let county = app.admin_of("220102").await;
     let (youth, view) = register(&app, "leaver", "钱多多", 7, "220102001001").await;
     json_of(
-        review(&app, &county.token, &view, "verify").await,
+        review(&app, &county.token, &view, "approve").await,
         StatusCode::OK,
     )
     .await;
@@ -561,13 +563,13 @@ async fn consent_is_required_kept_and_withdrawal_deletes_the_data_and_frees_the_
         .all(app.db())
         .await
         .unwrap();
-    let actions: Vec<_> = log
-        .iter()
-        .map(|c| (c.action.as_str(), c.version.as_str()))
-        .collect();
+    let actions: Vec<_> = log.iter().map(|c| (c.action, c.version.as_str())).collect();
     assert_eq!(
         actions,
-        vec![("granted", "2026-11"), ("withdrawn", "2026-11")]
+        vec![
+            (ConsentAction::Granted, "2026-11"),
+            (ConsentAction::Withdrawn, "2026-11")
+        ]
     );
     // The ID number is free again.
     let other = app.login_as_youth("newcomer").await;
@@ -627,7 +629,7 @@ async fn a_cadre_reviews_inside_their_region_and_key_edits_send_a_profile_back()
         app.post(
             &url,
             Some(&county.token),
-            &json!({"decision": "verify", "version": 2}),
+            &json!({"decision": "approve", "version": 2}),
         )
         .await,
         StatusCode::CONFLICT,
@@ -652,7 +654,7 @@ async fn a_cadre_reviews_inside_their_region_and_key_edits_send_a_profile_back()
         app.post(
             &url,
             Some(&county.token),
-            &json!({"decision": "verify", "version": 2}),
+            &json!({"decision": "approve", "version": 2}),
         )
         .await,
         StatusCode::CONFLICT,
@@ -660,7 +662,7 @@ async fn a_cadre_reviews_inside_their_region_and_key_edits_send_a_profile_back()
     )
     .await;
     let verified = json_of(
-        review(&app, &county.token, &resubmitted, "verify").await,
+        review(&app, &county.token, &resubmitted, "approve").await,
         StatusCode::OK,
     )
     .await;
@@ -683,12 +685,12 @@ async fn a_cadre_reviews_inside_their_region_and_key_edits_send_a_profile_back()
     // A city cadre above the county may review too; a youth may not.
     let city = app.admin_of("220100").await;
     json_of(
-        review(&app, &city.token, &again, "verify").await,
+        review(&app, &city.token, &again, "approve").await,
         StatusCode::OK,
     )
     .await;
     assert_error(
-        review(&app, &youth.token, &again, "verify").await,
+        review(&app, &youth.token, &again, "approve").await,
         StatusCode::FORBIDDEN,
         "ROLE_REQUIRED",
     )
@@ -711,7 +713,7 @@ async fn cadres_search_their_region_by_filters_with_paging_and_masked_output() {
     )
     .await;
     json_of(
-        review(&app, &county.token, &a, "verify").await,
+        review(&app, &county.token, &a, "approve").await,
         StatusCode::OK,
     )
     .await;
@@ -819,7 +821,7 @@ async fn nothing_outside_a_cadres_region_is_visible_through_any_admin_endpoint()
     )
     .await;
     assert_error(
-        review(&app, &jilin_city.token, &view, "verify").await,
+        review(&app, &jilin_city.token, &view, "approve").await,
         StatusCode::NOT_FOUND,
         "NOT_FOUND",
     )
@@ -872,7 +874,7 @@ async fn nothing_outside_a_cadres_region_is_visible_through_any_admin_endpoint()
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(profile.status, "pending");
+    assert_eq!(profile.status, TalentStatus::Pending);
     assert_eq!(
         talent_reveals::Entity::find()
             .all(app.db())
@@ -960,7 +962,7 @@ async fn a_reveal_needs_a_reason_gives_full_values_and_is_logged_for_the_provinc
 }
 
 /// Insert `n` youths with profiles in `region` straight into the database (fast, for volume).
-pub async fn seed_talents(app: &TestApp, n: usize, region: &str, status: &str) {
+pub async fn seed_talents(app: &TestApp, n: usize, region: &str, status: TalentStatus) {
     let now = Utc::now();
     let cipher = &app.state.cipher;
     let mut done = 0;
@@ -995,22 +997,22 @@ pub async fn seed_talents(app: &TestApp, n: usize, region: &str, status: &str) {
                 id: Set(Uuid::now_v7()),
                 user_id: Set(uid),
                 real_name: Set(format!("青年{}", done + i)),
-                gender: Set("female".into()),
+                gender: Set(Gender::Female),
                 date_of_birth: Set(chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap()),
                 phone_enc: Set(cipher.encrypt("13700001111")),
                 phone_index: Set(cipher.blind_index("phone", "13700001111")),
                 id_number_enc: Set(cipher.encrypt(&fake_id)),
                 id_number_index: Set(cipher.blind_index("id_number", &fake_id)),
                 home_region_code: Set(region.into()),
-                education: Set("bachelor".into()),
+                education: Set(Education::Bachelor),
                 industries: Set("[\"planting\"]".into()),
                 categories: Set("[\"qualified_farmer\"]".into()),
                 business_name: Set(None),
                 business_type: Set(None),
-                political_status: Set("masses".into()),
+                political_status: Set(PoliticalStatus::Masses),
                 skills: Set("[]".into()),
                 introduction: Set(String::new()),
-                status: Set(status.into()),
+                status: Set(status),
                 version: Set(1),
                 review_reason: Set(None),
                 reviewed_by: Set(None),
@@ -1042,8 +1044,8 @@ async fn the_export_is_a_bom_prefixed_masked_csv_of_the_region_streamed_in_chunk
     )
     .await;
     // More than two chunks of 500, so the keyset pagination is crossed twice.
-    seed_talents(&app, 1_203, "220102001002", "verified").await;
-    seed_talents(&app, 7, "220202001001", "verified").await;
+    seed_talents(&app, 1_203, "220102001002", TalentStatus::Verified).await;
+    seed_talents(&app, 7, "220202001001", TalentStatus::Verified).await;
     let county = app.admin_of("220102").await;
     let resp = app
         .get("/api/v1/admin/talents/export", Some(&county.token))
@@ -1115,7 +1117,7 @@ async fn stats_count_verified_talents_per_child_region_and_category_and_village_
         let (_, view) = register(&app, who, "统计", seq, region).await;
         if verify {
             json_of(
-                review(&app, &county.token, &view, "verify").await,
+                review(&app, &county.token, &view, "approve").await,
                 StatusCode::OK,
             )
             .await;
@@ -1261,7 +1263,7 @@ fn rss_kib(field: &str) -> u64 {
 #[ignore = "measurement: seeds 100,000 profiles"]
 async fn exporting_100k_talents_streams_with_flat_memory() {
     let app = spawn_app().await;
-    seed_talents(&app, 100_000, "220102001001", "verified").await;
+    seed_talents(&app, 100_000, "220102001001", TalentStatus::Verified).await;
     let county = app.admin_of("220102").await;
     // Reset the peak-RSS mark (Linux), so VmHWM shows the peak during the export only.
     let _ = std::fs::write("/proc/self/clear_refs", "5");

@@ -55,7 +55,7 @@ async fn enroll(app: &TestApp, youth: &Login, training: &str) -> Value {
     json_of(sign_up(app, youth, training).await, StatusCode::CREATED).await
 }
 
-/// `POST /api/v1/me/enrollments/{id}/{action}` (cancel, accept) as `youth`.
+/// `POST /api/v1/me/enrollments/{id}/{action}` (cancellations, acceptances) as `youth`.
 async fn enrollment_action(
     app: &TestApp,
     youth: &Login,
@@ -376,7 +376,7 @@ async fn sign_up_enrols_then_waitlists_and_refuses_repeats_late_comers_and_outsi
     assert_error(
         sign_up(&app, &no_profile, &training).await,
         StatusCode::CONFLICT,
-        "PROFILE_REQUIRED",
+        "TALENT_PROFILE_REQUIRED",
     )
     .await;
     assert_error(
@@ -508,7 +508,12 @@ async fn two_hundred_concurrent_sign_ups_for_fifty_seats_never_oversell() {
         .await
         .unwrap();
     assert_eq!(rows.len(), YOUTHS);
-    assert_eq!(rows.iter().filter(|r| r.status == "enrolled").count(), 50);
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.status == entity::training_enrollments::EnrollmentStatus::Enrolled)
+            .count(),
+        50
+    );
     let users: HashSet<Uuid> = rows.iter().map(|r| r.user_id).collect();
     assert_eq!(users.len(), YOUTHS, "no duplicates");
     let seqs: HashSet<i32> = rows.iter().filter_map(|r| r.waitlist_seq).collect();
@@ -552,23 +557,24 @@ async fn a_freed_seat_is_offered_to_the_first_person_waiting_who_can_accept_it()
 
     // B cannot accept before anything is offered.
     assert_error(
-        enrollment_action(&app, &b, &b_enrollment, "accept").await,
+        enrollment_action(&app, &b, &b_enrollment, "acceptances").await,
         StatusCode::CONFLICT,
         "NO_OFFER",
     )
     .await;
     let cancelled = json_of(
-        enrollment_action(&app, &a, &a_enrollment, "cancel").await,
+        enrollment_action(&app, &a, &a_enrollment, "cancellations").await,
         StatusCode::OK,
     )
     .await;
     assert_eq!(cancelled["status"], "cancelled");
-    assert_error(
-        enrollment_action(&app, &a, &a_enrollment, "cancel").await,
-        StatusCode::CONFLICT,
-        "INVALID_STATE",
+    // A retry of the same cancellation gets the same answer and changes nothing (conventions §2).
+    let repeated = json_of(
+        enrollment_action(&app, &a, &a_enrollment, "cancellations").await,
+        StatusCode::OK,
     )
     .await;
+    assert_eq!(repeated, cancelled);
 
     let offered = my_enrollment(&app, &b, &training).await;
     assert_eq!(offered["status"], "offered");
@@ -580,8 +586,12 @@ async fn a_freed_seat_is_offered_to_the_first_person_waiting_who_can_accept_it()
         "48 hours to accept, got {hours} min"
     );
     assert_eq!(
-        kinds(&notifications_of(&app, &b).await)[0],
-        "training.offered"
+        kinds(&notifications_of(&app, &b).await)
+            .iter()
+            .filter(|k| *k == "training.offered")
+            .count(),
+        1,
+        "the repeated cancellation freed no second seat"
     );
     assert_eq!(
         my_enrollment(&app, &c, &training).await["waitlistPosition"],
@@ -589,20 +599,20 @@ async fn a_freed_seat_is_offered_to_the_first_person_waiting_who_can_accept_it()
     );
     // Someone else cannot accept B's offer.
     assert_error(
-        enrollment_action(&app, &c, &b_enrollment, "accept").await,
+        enrollment_action(&app, &c, &b_enrollment, "acceptances").await,
         StatusCode::NOT_FOUND,
         "NOT_FOUND",
     )
     .await;
     let accepted = json_of(
-        enrollment_action(&app, &b, &b_enrollment, "accept").await,
+        enrollment_action(&app, &b, &b_enrollment, "acceptances").await,
         StatusCode::OK,
     )
     .await;
     assert_eq!(accepted["status"], "enrolled");
     // A retry gets the same answer.
     let again = json_of(
-        enrollment_action(&app, &b, &b_enrollment, "accept").await,
+        enrollment_action(&app, &b, &b_enrollment, "acceptances").await,
         StatusCode::OK,
     )
     .await;
@@ -659,7 +669,7 @@ async fn a_lapsed_offer_passes_on_by_itself_exactly_once_with_two_instances_runn
     enroll(&app, &b, &training).await;
     enroll(&app, &c, &training).await;
     json_of(
-        enrollment_action(&app, &a, &a_enrollment, "cancel").await,
+        enrollment_action(&app, &a, &a_enrollment, "cancellations").await,
         StatusCode::OK,
     )
     .await;
@@ -712,7 +722,10 @@ async fn a_lapsed_offer_passes_on_by_itself_exactly_once_with_two_instances_runn
     // B cannot accept any more.
     assert_error(
         app.post(
-            &format!("/api/v1/me/enrollments/{}/accept", id_of(&b_enrollment)),
+            &format!(
+                "/api/v1/me/enrollments/{}/acceptances",
+                id_of(&b_enrollment)
+            ),
             Some(&b.token),
             &json!({}),
         )
@@ -734,7 +747,7 @@ async fn cancelling_a_training_tells_every_participant_why() {
     enroll(&app, &b, &training).await;
     assert_error(
         app.post(
-            &format!("/api/v1/admin/trainings/{training}/cancel"),
+            &format!("/api/v1/admin/trainings/{training}/cancellations"),
             Some(&cadre.token),
             &json!({"reason": ""}),
         )
@@ -746,7 +759,7 @@ async fn cancelling_a_training_tells_every_participant_why() {
     let other_cadre = app.admin_of("220202").await;
     assert_error(
         app.post(
-            &format!("/api/v1/admin/trainings/{training}/cancel"),
+            &format!("/api/v1/admin/trainings/{training}/cancellations"),
             Some(&other_cadre.token),
             &json!({"reason": "因天气原因延期举办"}),
         )
@@ -757,7 +770,7 @@ async fn cancelling_a_training_tells_every_participant_why() {
     .await;
     let done = json_of(
         app.post(
-            &format!("/api/v1/admin/trainings/{training}/cancel"),
+            &format!("/api/v1/admin/trainings/{training}/cancellations"),
             Some(&cadre.token),
             &json!({"reason": "因天气原因延期举办"}),
         )
@@ -768,7 +781,7 @@ async fn cancelling_a_training_tells_every_participant_why() {
     assert_eq!(done["status"], "cancelled");
     assert_error(
         app.post(
-            &format!("/api/v1/admin/trainings/{training}/cancel"),
+            &format!("/api/v1/admin/trainings/{training}/cancellations"),
             Some(&cadre.token),
             &json!({"reason": "再取消一次"}),
         )

@@ -34,7 +34,7 @@ fn activity_body(starts_in_min: i64, length_min: i64, wanted: i32) -> Value {
 async fn code(app: &TestApp, cadre: &Login, activity: &str, kind: &str) -> String {
     let v = json_of(
         app.get(
-            &format!("/api/v1/admin/volunteer/activities/{activity}/checkin-code?kind={kind}"),
+            &format!("/api/v1/admin/volunteer/activities/{activity}/check-in-code?kind={kind}"),
             Some(&cadre.token),
         )
         .await,
@@ -645,7 +645,7 @@ async fn corrections_and_revocations_append_reversing_entries_and_keep_the_histo
     let decided = json_of(
         app.post(
             &format!(
-                "/api/v1/admin/volunteer/corrections/{}/decisions",
+                "/api/v1/admin/volunteer/corrections/{}/reviews",
                 c["id"].as_str().unwrap()
             ),
             Some(&cadre.token),

@@ -1,0 +1,225 @@
+//! The lifecycles of self-reported service and of correction requests: both are decided once by
+//! a cadre (approve, or reject with a reason).
+//!
+//! | subject | from | action | to | who |
+//! |---|---|---|---|---|
+//! | report | — | create | pending | youth |
+//! | report | pending | approve | approved (the hours enter the ledger) | cadre covering the youth's home region |
+//! | report | pending | reject(reason) | rejected | same |
+//! | correction | — | create | pending | youth (owner of the entry) |
+//! | correction | pending | approve | approved (the difference enters the ledger) | cadre covering the activity |
+//! | correction | pending | reject(reason) | rejected | same |
+use entity::volunteer_corrections::{self, CorrectionStatus};
+use entity::volunteer_reports::{self, ReportStatus};
+use entity::workflow_events::ActorKind;
+use uuid::Uuid;
+
+use crate::workflow::{EventLog, NextActor, NextStep, Refusal, Subject};
+
+crate::labels!(ReportStatus {
+    Pending: "待审核",
+    Approved: "已通过",
+    Rejected: "未通过",
+});
+
+crate::labels!(CorrectionStatus {
+    Pending: "待处理",
+    Approved: "已更正",
+    Rejected: "未通过",
+});
+
+crate::actions! {
+    /// What happens to a self-report.
+    pub enum ReportAction {
+        Create = "create", "本人提交申报", "提交";
+        Approve = "approve", "团组织审核通过", "审核通过";
+        Reject = "reject", "团组织退回", "退回";
+    }
+}
+
+crate::actions! {
+    /// What happens to a correction request.
+    pub enum CorrectionAction {
+        Create = "create", "本人申请更正", "申请更正";
+        Approve = "approve", "组织者同意更正", "同意更正";
+        Reject = "reject", "组织者驳回更正", "驳回";
+    }
+}
+
+/// Self-reports: the table above.
+pub fn next_report(
+    from: ReportStatus,
+    action: ReportAction,
+    actor: ActorKind,
+) -> Result<ReportStatus, Refusal> {
+    use ReportAction as A;
+    use ReportStatus as S;
+    match action {
+        A::Create => Err(Refusal::WrongState),
+        A::Approve | A::Reject if actor != ActorKind::Cadre => Err(Refusal::WrongActor),
+        A::Approve if from == S::Pending => Ok(S::Approved),
+        A::Reject if from == S::Pending => Ok(S::Rejected),
+        A::Approve | A::Reject => Err(Refusal::WrongState),
+    }
+}
+
+/// Correction requests: the table above.
+pub fn next_correction(
+    from: CorrectionStatus,
+    action: CorrectionAction,
+    actor: ActorKind,
+) -> Result<CorrectionStatus, Refusal> {
+    use CorrectionAction as A;
+    use CorrectionStatus as S;
+    match action {
+        A::Create => Err(Refusal::WrongState),
+        A::Approve | A::Reject if actor != ActorKind::Cadre => Err(Refusal::WrongActor),
+        A::Approve if from == S::Pending => Ok(S::Approved),
+        A::Reject if from == S::Pending => Ok(S::Rejected),
+        A::Approve | A::Reject => Err(Refusal::WrongState),
+    }
+}
+
+/// What the youth waits for on a report; `local_unit` is the short name of their local unit.
+pub fn report_next_step(status: ReportStatus, local_unit: &str) -> Option<NextStep> {
+    match status {
+        ReportStatus::Pending => Some(NextStep::new(
+            NextActor::CountyLeague,
+            format!("等待{local_unit}审核"),
+        )),
+        ReportStatus::Approved | ReportStatus::Rejected => None,
+    }
+}
+
+impl Subject for volunteer_reports::Model {
+    type Entity = volunteer_reports::Entity;
+    type Status = ReportStatus;
+    type Action = ReportAction;
+    const EVENTS: EventLog = EventLog::kind("volunteer_events", "report");
+    const NAME: &'static str = "志愿服务申报";
+    const CHANGED: (&'static str, &'static str) =
+        ("REPORT_CHANGED", "该申报已有变化，请刷新后重试");
+
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn status(&self) -> ReportStatus {
+        self.status
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+    fn next(
+        from: ReportStatus,
+        action: ReportAction,
+        actor: ActorKind,
+    ) -> Result<ReportStatus, Refusal> {
+        next_report(from, action, actor)
+    }
+}
+
+impl Subject for volunteer_corrections::Model {
+    type Entity = volunteer_corrections::Entity;
+    type Status = CorrectionStatus;
+    type Action = CorrectionAction;
+    const EVENTS: EventLog = EventLog::kind("volunteer_events", "correction");
+    const NAME: &'static str = "更正申请";
+    const CHANGED: (&'static str, &'static str) =
+        ("CORRECTION_CHANGED", "该更正申请已有变化，请刷新后重试");
+
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn status(&self) -> CorrectionStatus {
+        self.status
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+    fn next(
+        from: CorrectionStatus,
+        action: CorrectionAction,
+        actor: ActorKind,
+    ) -> Result<CorrectionStatus, Refusal> {
+        next_correction(from, action, actor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CADRE: ActorKind = ActorKind::Cadre;
+
+    #[test]
+    fn every_allowed_cell() {
+        use ReportStatus as R;
+        assert_eq!(
+            next_report(R::Pending, ReportAction::Approve, CADRE),
+            Ok(R::Approved)
+        );
+        assert_eq!(
+            next_report(R::Pending, ReportAction::Reject, CADRE),
+            Ok(R::Rejected)
+        );
+        use CorrectionStatus as C;
+        assert_eq!(
+            next_correction(C::Pending, CorrectionAction::Approve, CADRE),
+            Ok(C::Approved)
+        );
+        assert_eq!(
+            next_correction(C::Pending, CorrectionAction::Reject, CADRE),
+            Ok(C::Rejected)
+        );
+    }
+
+    #[test]
+    fn a_decided_report_or_correction_is_not_decided_again() {
+        use ReportStatus as R;
+        for from in [R::Approved, R::Rejected] {
+            for action in [ReportAction::Approve, ReportAction::Reject] {
+                assert_eq!(next_report(from, action, CADRE), Err(Refusal::WrongState));
+            }
+        }
+        use CorrectionStatus as C;
+        for from in [C::Approved, C::Rejected] {
+            for action in [CorrectionAction::Approve, CorrectionAction::Reject] {
+                assert_eq!(
+                    next_correction(from, action, CADRE),
+                    Err(Refusal::WrongState)
+                );
+            }
+        }
+        assert_eq!(
+            next_report(R::Pending, ReportAction::Create, ActorKind::Youth),
+            Err(Refusal::WrongState)
+        );
+    }
+
+    #[test]
+    fn only_cadres_decide() {
+        for actor in [ActorKind::Youth, ActorKind::System, ActorKind::BankOfficer] {
+            for action in [ReportAction::Approve, ReportAction::Reject] {
+                assert_eq!(
+                    next_report(ReportStatus::Pending, action, actor),
+                    Err(Refusal::WrongActor)
+                );
+            }
+            for action in [CorrectionAction::Approve, CorrectionAction::Reject] {
+                assert_eq!(
+                    next_correction(CorrectionStatus::Pending, action, actor),
+                    Err(Refusal::WrongActor)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_next_step_per_report_status() {
+        let pending = report_next_step(ReportStatus::Pending, "九台区团委").unwrap();
+        assert_eq!(pending.actor, NextActor::CountyLeague);
+        assert_eq!(pending.action_label, "等待九台区团委审核");
+        assert_eq!(report_next_step(ReportStatus::Approved, "九台区团委"), None);
+        assert_eq!(report_next_step(ReportStatus::Rejected, "九台区团委"), None);
+    }
+}

@@ -1,0 +1,128 @@
+//! What a state machine is made of: statuses (the entity's string-backed enum, labelled),
+//! actions (declared with [`actions!`](crate::actions)), the pure `next` function a domain writes
+//! in its `state.rs`, and [`Subject`], which tells the transition helper where a record keeps
+//! its status, version and events.
+use std::fmt::Debug;
+
+use entity::workflow_events::ActorKind;
+use sea_orm::{ActiveEnum, EntityTrait};
+use uuid::Uuid;
+
+use super::events::EventLog;
+use crate::choices::Labelled;
+use crate::error::ApiError;
+
+/// A status column: a stored enum with a Chinese label (「已推荐」).
+pub trait Status:
+    ActiveEnum<Value = String> + Labelled + Copy + Eq + Debug + Send + Sync + 'static
+{
+}
+
+impl<T> Status for T where
+    T: ActiveEnum<Value = String> + Labelled + Copy + Eq + Debug + Send + Sync + 'static
+{
+}
+
+/// An action of a transition table. Declare them with [`actions!`](crate::actions).
+pub trait Action: Copy + Eq + Debug + Send + Sync + 'static {
+    /// The snake_case verb stored in `<domain>_events.action` (`recommend`).
+    fn as_str(self) -> &'static str;
+    /// How a timeline shows it (`actionLabel`: 「县团委推荐」).
+    fn label(self) -> &'static str;
+    /// The bare verb for refusals (「当前状态为“已推荐”，无法退回」).
+    fn verb(self) -> &'static str;
+    fn parse(s: &str) -> Option<Self>;
+}
+
+/// Why `next` refuses an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// This kind of actor may never take the action (403 `ROLE_REQUIRED`).
+    WrongActor,
+    /// Not from the current status (409 `INVALID_STATE`, unless the transition helper finds a
+    /// better answer first: a repeat, a domain code, a stale version).
+    WrongState,
+}
+
+/// 409 `INVALID_STATE` naming the current status: 「当前状态为“已推荐”，无法退回」.
+pub fn invalid_state<S: Status, A: Action>(current: S, action: A) -> ApiError {
+    ApiError::Conflict(
+        "INVALID_STATE",
+        format!("当前状态为“{}”，无法{}", current.label(), action.verb()),
+    )
+}
+
+/// 403 for an actor who may never take the action.
+pub fn wrong_actor<A: Action>(action: A) -> ApiError {
+    ApiError::Forbidden("ROLE_REQUIRED", format!("无权{}", action.verb()))
+}
+
+/// A record with a lifecycle: implemented by the entity model in the domain's `state.rs`.
+///
+/// The table has `id` (uuid), `status` and `version` (integer, starts at 1) columns; every
+/// event-writing action adds one to `version`, and the event's `seq` is the version after it.
+pub trait Subject: Clone + Send + Sync + Sized + 'static {
+    type Entity: EntityTrait<Model = Self>;
+    type Status: Status;
+    type Action: Action;
+    /// Where its events go (`talent_events`, or `volunteer_events` with kind `report`, …).
+    const EVENTS: EventLog;
+    /// What people call it, for 404s (「志愿服务申报」).
+    const NAME: &'static str;
+    /// The 409 for staff who acted on an older version: `("PROFILE_CHANGED", "…请刷新后重试")`.
+    const CHANGED: (&'static str, &'static str);
+
+    fn id(&self) -> Uuid;
+    fn status(&self) -> Self::Status;
+    fn version(&self) -> i32;
+    /// The domain's transition table (`state::next`).
+    fn next(
+        from: Self::Status,
+        action: Self::Action,
+        actor: ActorKind,
+    ) -> Result<Self::Status, Refusal>;
+}
+
+/// Declare the actions of a transition table with their stored verb, timeline label and bare
+/// verb for refusals:
+///
+/// ```ignore
+/// jiqing::actions! {
+///     /// What happens to a loan application.
+///     pub enum LoanAction {
+///         Recommend = "recommend", "县团委推荐", "推荐";
+///         Return = "return", "县团委退回修改", "退回";
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! actions {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident {
+        $($(#[$vmeta:meta])* $variant:ident = $code:literal, $label:literal, $verb:literal;)+
+    }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        $vis enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+        }
+
+        impl $crate::workflow::Action for $name {
+            fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+            fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+            fn verb(self) -> &'static str {
+                match self { $($name::$variant => $verb),+ }
+            }
+            fn parse(s: &str) -> Option<Self> {
+                match s { $($code => Some($name::$variant),)+ _ => None }
+            }
+        }
+    };
+}
