@@ -22,7 +22,7 @@ pub struct ReadyStatus {
 /// The process is alive.
 #[utoipa::path(tag = "health", operation_id = "get_health", responses((status = 200, body = HealthStatus)))]
 #[get("/health")]
-pub async fn live() -> HttpResponse {
+pub async fn get_health() -> HttpResponse {
     HttpResponse::Ok().json(HealthStatus {
         status: "ok".into(),
     })
@@ -35,7 +35,7 @@ pub async fn live() -> HttpResponse {
     responses((status = 200, body = ReadyStatus), (status = 503, body = ErrorEnvelope))
 )]
 #[get("/health/ready")]
-pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn get_readiness(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let timeout = std::time::Duration::from_secs(3);
     let db_ok = matches!(
         tokio::time::timeout(timeout, state.db.ping()).await,

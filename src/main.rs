@@ -105,10 +105,8 @@ async fn main() -> anyhow::Result<()> {
             display_name,
             password,
         } => {
-            let role = match role.as_str() {
-                "cadre" => StaffRole::Cadre,
-                "bank_officer" => StaffRole::BankOfficer,
-                other => anyhow::bail!("--role must be cadre or bank_officer, not {other:?}"),
+            let Some(role) = jiqing::choices::parse::<StaffRole>(&role) else {
+                anyhow::bail!("--role must be cadre or bank_officer, not {role:?}");
             };
             let conn = db::connect(&settings.database_url).await?;
             db::migrate(&conn).await?;

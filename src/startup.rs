@@ -35,8 +35,8 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
             .configure(volunteer::routes)
             .configure(leaderboards::routes),
     )
-    .service(health::live)
-    .service(health::ready);
+    .service(health::get_health)
+    .service(health::get_readiness);
 }
 
 /// The OpenAPI document of [`api_routes`], built without a database.

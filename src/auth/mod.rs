@@ -19,9 +19,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(login_wechat::login_wechat)
-        .service(phone::bind_phone)
+        .service(phone::bind_wechat_phone)
         .service(login_staff::login_staff)
-        .service(tokens::refresh)
+        .service(tokens::refresh_token)
         .service(tokens::logout)
         .service(me::get_me);
 }

@@ -27,7 +27,7 @@ use crate::validation::normalize_mainland_mobile;
     )
 )]
 #[post("/auth/wechat-phone")]
-pub async fn bind_phone(
+pub async fn bind_wechat_phone(
     state: web::Data<AppState>,
     me: CurrentUser,
     body: web::Json<PhoneBindRequest>,

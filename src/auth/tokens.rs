@@ -21,7 +21,7 @@ use crate::error::{ApiResult, ErrorEnvelope};
     )
 )]
 #[post("/auth/refresh")]
-pub async fn refresh(
+pub async fn refresh_token(
     state: web::Data<AppState>,
     body: web::Json<RefreshRequest>,
 ) -> ApiResult<web::Json<TokenResponse>> {

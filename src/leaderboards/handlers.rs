@@ -67,7 +67,7 @@ fn board_region(code: &str, field: &str, allow_township: bool) -> ApiResult<Regi
     )
 )]
 #[get("/leaderboards/volunteer-hours")]
-pub async fn volunteer_hours_board(
+pub async fn get_volunteer_hours_leaderboard(
     req: HttpRequest,
     state: web::Data<AppState>,
     q: web::Query<VolunteerBoardQuery>,
@@ -193,7 +193,7 @@ pub async fn volunteer_hours_board(
     )
 )]
 #[get("/leaderboards/regions")]
-pub async fn region_board_handler(
+pub async fn get_region_leaderboard(
     state: web::Data<AppState>,
     q: web::Query<RegionBoardQuery>,
 ) -> ApiResult<web::Json<RegionBoard>> {

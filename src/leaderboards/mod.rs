@@ -11,6 +11,6 @@ pub mod sync;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(handlers::volunteer_hours_board)
-        .service(handlers::region_board_handler);
+    cfg.service(handlers::get_volunteer_hours_leaderboard)
+        .service(handlers::get_region_leaderboard);
 }

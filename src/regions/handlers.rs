@@ -37,7 +37,7 @@ pub async fn get_region(
     )
 )]
 #[get("/regions/{code}/children")]
-pub async fn list_children(
+pub async fn list_region_children(
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> ApiResult<web::Json<Vec<RegionView>>> {

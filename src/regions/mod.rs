@@ -11,5 +11,5 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(handlers::get_region)
-        .service(handlers::list_children);
+        .service(handlers::list_region_children);
 }

@@ -12,3 +12,4 @@ mod staff;
 mod talents;
 mod trainings;
 mod volunteer;
+mod workflow;

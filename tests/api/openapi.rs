@@ -55,3 +55,78 @@ async fn the_document_and_swagger_ui_are_served_offline() {
     let redirect = app.get("/swagger-ui", None).await;
     assert!(redirect.status().is_redirection());
 }
+
+/// Conventions §14: an action that is not plain CRUD is `POST` to a plural noun naming the act;
+/// path segments are kebab-case.
+#[test]
+fn paths_are_kebab_case_and_actions_are_plural_nouns() {
+    const NOT_PLURAL_NOUNS: [&str; 15] = [
+        "cancel",
+        "accept",
+        "decide",
+        "approve",
+        "reject",
+        "withdraw",
+        "withdrawal",
+        "confirmation",
+        "completion",
+        "ending",
+        "extension",
+        "publication",
+        "opening",
+        "closing",
+        "submission",
+    ];
+    let doc = serde_json::to_value(jiqing::openapi::document()).unwrap();
+    for path in doc["paths"].as_object().unwrap().keys() {
+        for segment in path.split('/').filter(|s| !s.is_empty()) {
+            if segment.starts_with('{') {
+                continue;
+            }
+            assert!(
+                segment.split('-').all(|w| !w.is_empty()
+                    && w.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())),
+                "{path}: `{segment}` is not kebab-case"
+            );
+            assert!(
+                !NOT_PLURAL_NOUNS.contains(&segment),
+                "{path}: `{segment}` is a verb or a singular noun"
+            );
+            assert_ne!(segment, "checkin-code", "{path}: the word is check-in-code");
+        }
+    }
+}
+
+/// A handler's function name is its operation id, so a search for either finds the other.
+#[test]
+fn handler_functions_are_named_after_their_operation_ids() {
+    fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    sources(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
+        &mut files,
+    );
+    let mut checked = 0;
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (i, _) in text.match_indices("operation_id = \"") {
+            let rest = &text[i + "operation_id = \"".len()..];
+            let id = &rest[..rest.find('"').unwrap()];
+            let after = &rest[rest.find("pub async fn ").unwrap() + "pub async fn ".len()..];
+            let name = &after[..after.find('(').unwrap()];
+            assert_eq!(id, name, "{}", file.display());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 70, "found only {checked} handlers");
+}

@@ -23,7 +23,7 @@ pub fn id_number(birth: &str, seq: u32) -> String {
 }
 
 /// A complete, valid submission for a man born 1998-05-01.
-fn profile(name: &str, id: &str, region: &str) -> Value {
+pub fn profile(name: &str, id: &str, region: &str) -> Value {
     json!({
         "realName": name, "gender": "male", "dateOfBirth": "1998-05-01",
         "phone": "13812345678", "idNumber": id, "homeRegionCode": region,
@@ -36,9 +36,15 @@ fn profile(name: &str, id: &str, region: &str) -> Value {
     })
 }
 
-const ME: &str = "/api/v1/me/talent-profile";
+pub const ME: &str = "/api/v1/me/talent-profile";
 
-async fn register(app: &TestApp, who: &str, name: &str, seq: u32, region: &str) -> (Login, Value) {
+pub async fn register(
+    app: &TestApp,
+    who: &str,
+    name: &str,
+    seq: u32,
+    region: &str,
+) -> (Login, Value) {
     let login = app.login_as_youth(who).await;
     let body = profile(name, &id_number("19980501", seq), region);
     let view = json_of(
