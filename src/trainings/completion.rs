@@ -18,7 +18,7 @@ use super::dto::{
     CategoryCount, CompletionRequest, CompletionResult, RegionCount, StatsQuery, TrainingStats,
 };
 use super::rules::{Category, EnrollmentStatus as S, TrainingStatus};
-use super::seats::training_link;
+use super::seats::{lock_training, training_link};
 use super::state::EnrollmentAction;
 use crate::app_state::AppState;
 use crate::auth::Cadre;
@@ -103,6 +103,8 @@ pub async fn create_completions(
         .collect();
     let actor = Actor::cadre(&cadre);
     let txn = state.db.begin().await?;
+    // The training's row first, as every transaction that changes several enrollments does.
+    lock_training(&txn, training.id).await?;
     let mut sent = Vec::new();
     for e in chosen {
         let marked = Transition::new(e, EnrollmentAction::Complete, &actor)

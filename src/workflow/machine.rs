@@ -126,3 +126,20 @@ macro_rules! actions {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::talents::state::ProfileAction;
+    use entity::talent_profiles::TalentStatus;
+
+    #[test]
+    fn refusals_name_the_current_status_and_the_action() {
+        let e = invalid_state(TalentStatus::Verified, ProfileAction::Reject);
+        assert_eq!(e.code(), "INVALID_STATE");
+        assert_eq!(e.envelope().error.message, "当前状态为“已认定”，无法退回");
+        let e = wrong_actor(ProfileAction::Verify);
+        assert_eq!(e.code(), "ROLE_REQUIRED");
+        assert_eq!(e.envelope().error.message, "无权认定");
+    }
+}
