@@ -14,6 +14,7 @@ use crate::checkin_codes::CheckinCodes;
 use crate::config::Settings;
 use crate::crypto::DataCipher;
 use crate::db;
+use crate::media::MediaStore;
 
 /// Everything a handler needs, shared by all workers (cheap to clone: handles and `Arc`s).
 #[derive(Clone)]
@@ -25,6 +26,8 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub wechat: WechatClient,
     pub checkin_codes: Arc<CheckinCodes>,
+    /// Uploaded files and their signed URLs.
+    pub media: Arc<MediaStore>,
 }
 
 impl AppState {
@@ -44,8 +47,14 @@ impl AppState {
         let checkin_codes = Arc::new(CheckinCodes::new(
             settings.jwt_secret.expose_secret().as_bytes(),
         ));
+        let media = Arc::new(MediaStore::open(
+            &settings.media_store,
+            settings.jwt_secret.expose_secret().as_bytes(),
+            settings.media_url_ttl,
+        )?);
         Ok(Self {
             checkin_codes,
+            media,
             db,
             cache,
             settings: Arc::new(settings),

@@ -59,6 +59,25 @@ pub struct Settings {
     /// Volunteer star levels: cumulative hours for 1★…5★ (national default 100/300/600/1000/1500;
     /// `JIQING_VOLUNTEER_STAR_HOURS=100,300,600,1000,1500`).
     pub volunteer_star_hours: Vec<u32>,
+    /// Where uploaded files live (`JIQING_MEDIA_STORE`): `fs:<dir>`, `memory:` (tests) or an
+    /// S3-compatible URL such as `s3://bucket/prefix` (credentials and endpoint from the usual
+    /// `AWS_*` variables). Several instances need a shared store (S3, or one shared directory).
+    pub media_store: String,
+    /// How long a signed media URL works (`JIQING_MEDIA_URL_TTL_SECS`, default 600).
+    pub media_url_ttl: Duration,
+    /// Uploads allowed per user per hour (`JIQING_MEDIA_UPLOADS_PER_HOUR`, default 60).
+    pub media_uploads_per_hour: u32,
+    /// An upload no record took is deleted after this long (`JIQING_MEDIA_UNATTACHED_SECS`,
+    /// default 24 h).
+    pub media_unattached_ttl: Duration,
+    /// How often each instance runs `media-cleanup` (`JIQING_MEDIA_CLEANUP_MS`, default 1 h).
+    pub media_cleanup_interval: Duration,
+    /// A review waiting longer than this many days counts as overdue in the staff to-dos
+    /// (`JIQING_REVIEW_DUE_DAYS`, default 7).
+    pub review_due_days: u32,
+    /// How often each instance checks whether a daily job is due (`JIQING_DAILY_JOB_POLL_MS`,
+    /// default 60 s).
+    pub daily_job_poll_interval: Duration,
 }
 
 /// Domains whose notifications may also go out as WeChat subscription messages.
@@ -104,6 +123,29 @@ fn parse_u32(
             .parse()
             .map_err(|_| ConfigError::Invalid(format!("{name} must be a whole number, got {v:?}"))),
     }
+}
+
+/// A duration given in milliseconds, at least `min_ms`.
+fn parse_millis(
+    var: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default_ms: u64,
+    min_ms: u64,
+) -> Result<Duration, ConfigError> {
+    let ms = match var(name) {
+        None => default_ms,
+        Some(v) => v
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|ms| *ms >= min_ms)
+            .ok_or_else(|| {
+                ConfigError::Invalid(format!(
+                    "{name} must be a number of milliseconds ≥ {min_ms}, got {v:?}"
+                ))
+            })?,
+    };
+    Ok(Duration::from_millis(ms))
 }
 
 /// Ascending positive hours, e.g. `100,300,600,1000,1500`.
@@ -198,18 +240,7 @@ impl Settings {
             login_window: Duration::from_secs(15 * 60),
             talent_min_age: parse_u32(&var, "JIQING_TALENT_MIN_AGE", 16)?,
             talent_max_age: parse_u32(&var, "JIQING_TALENT_MAX_AGE", 45)?,
-            offer_sweep_interval: Duration::from_millis(match var("JIQING_OFFER_SWEEP_MS") {
-                None => 30_000,
-                Some(v) => v
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|ms| *ms >= 10)
-                    .ok_or_else(|| {
-                        ConfigError::Invalid(format!(
-                            "JIQING_OFFER_SWEEP_MS must be a number of milliseconds ≥ 10, got {v:?}"
-                        ))
-                    })?,
-            }),
+            offer_sweep_interval: parse_millis(&var, "JIQING_OFFER_SWEEP_MS", 30_000, 10)?,
             subscribe_templates: TEMPLATE_DOMAINS
                 .iter()
                 .filter_map(|d| {
@@ -221,6 +252,17 @@ impl Settings {
                 None => vec![100, 300, 600, 1000, 1500],
                 Some(v) => parse_thresholds(&v)?,
             },
+            media_store: var("JIQING_MEDIA_STORE").unwrap_or_else(|| "fs:./media".into()),
+            media_url_ttl: Duration::from_secs(
+                parse_u32(&var, "JIQING_MEDIA_URL_TTL_SECS", 600)?.into(),
+            ),
+            media_uploads_per_hour: parse_u32(&var, "JIQING_MEDIA_UPLOADS_PER_HOUR", 60)?,
+            media_unattached_ttl: Duration::from_secs(
+                parse_u32(&var, "JIQING_MEDIA_UNATTACHED_SECS", 24 * 3600)?.into(),
+            ),
+            media_cleanup_interval: parse_millis(&var, "JIQING_MEDIA_CLEANUP_MS", 3_600_000, 10)?,
+            review_due_days: parse_u32(&var, "JIQING_REVIEW_DUE_DAYS", 7)?,
+            daily_job_poll_interval: parse_millis(&var, "JIQING_DAILY_JOB_POLL_MS", 60_000, 10)?,
         };
         settings.check()?;
         Ok(settings)
@@ -234,6 +276,12 @@ impl Settings {
         if self.talent_min_age > self.talent_max_age || self.talent_max_age > 120 {
             return Err(ConfigError::Invalid(
                 "JIQING_TALENT_MIN_AGE must not exceed JIQING_TALENT_MAX_AGE (at most 120)".into(),
+            ));
+        }
+        if self.media_url_ttl.is_zero() || self.media_uploads_per_hour == 0 {
+            return Err(ConfigError::Invalid(
+                "JIQING_MEDIA_URL_TTL_SECS and JIQING_MEDIA_UPLOADS_PER_HOUR must be at least 1"
+                    .into(),
             ));
         }
         if self.environment != Environment::Production {

@@ -57,6 +57,13 @@ pub struct ErrorDetail {
 pub enum ApiError {
     #[error("validation failed: {0:?}")]
     Validation(Vec<FieldError>),
+    /// A 422 with its own top-level code (e.g. `IDEMPOTENCY_KEY_REUSED`) and the fields at fault.
+    #[error("{code}: {fields:?}")]
+    Unprocessable {
+        code: &'static str,
+        message: String,
+        fields: Vec<FieldError>,
+    },
     #[error("{0}: {1}")]
     BadRequest(&'static str, String),
     #[error("{0}: {1}")]
@@ -110,6 +117,7 @@ impl ApiError {
     pub fn code(&self) -> &str {
         match self {
             Self::Validation(_) => "VALIDATION_FAILED",
+            Self::Unprocessable { code, .. } => code,
             Self::BadRequest(c, _)
             | Self::Unauthorized(c, _)
             | Self::Forbidden(c, _)
@@ -128,6 +136,7 @@ impl ApiError {
     fn message(&self) -> String {
         match self {
             Self::Validation(_) => "提交的内容有误，请检查后重试".into(),
+            Self::Unprocessable { message, .. } => message.clone(),
             Self::BadRequest(_, m)
             | Self::Unauthorized(_, m)
             | Self::Forbidden(_, m)
@@ -150,7 +159,7 @@ impl ApiError {
                 code: self.code().to_owned(),
                 message: self.message(),
                 fields: match self {
-                    Self::Validation(f) => f.clone(),
+                    Self::Validation(f) | Self::Unprocessable { fields: f, .. } => f.clone(),
                     _ => Vec::new(),
                 },
                 retryable: matches!(self, Self::Unavailable(..) | Self::RateLimited { .. }),
@@ -162,7 +171,7 @@ impl ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Validation(_) | Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BadRequest(..) => StatusCode::BAD_REQUEST,
             Self::Unauthorized(..) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(..) => StatusCode::FORBIDDEN,

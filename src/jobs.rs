@@ -6,8 +6,26 @@ use std::time::Duration;
 
 use crate::app_state::AppState;
 
+pub mod daily;
+
+pub use daily::{China, DailyJob};
+
+/// Jobs done once a day at a fixed China time (see [`daily`]); domains add theirs here.
+pub const DAILY_JOBS: &[DailyJob] = &[];
+
 /// Start every periodic job. Domains add theirs here.
 pub fn spawn_all(state: &AppState) {
+    for job in DAILY_JOBS {
+        daily::spawn(state, *job);
+    }
+    // Uploads no record took, and files whose record is gone (conditional deletes: safe to
+    // overlap across instances).
+    spawn_periodic(
+        "media-cleanup",
+        state.settings.media_cleanup_interval,
+        state.clone(),
+        crate::media::cleanup::run,
+    );
     // After a data-key rotation, rewrite talent data with the current key (idempotent,
     // conditional per row, so several instances may run it together).
     spawn_periodic(

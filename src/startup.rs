@@ -18,7 +18,8 @@ use crate::error::{ApiError, FieldError, camel_case};
 use crate::fallback::RouteTable;
 use crate::openapi::ApiDoc;
 use crate::{
-    auth, health, jobs, leaderboards, notifications, regions, staff, talents, trainings, volunteer,
+    auth, consents, health, jobs, leaderboards, media, notifications, regions, staff, talents,
+    todos, trainings, volunteer,
 };
 
 /// Every API route. Handlers are registered with `.service(..)` only, so each one is in the
@@ -33,7 +34,10 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
             .configure(trainings::routes)
             .configure(notifications::routes)
             .configure(volunteer::routes)
-            .configure(leaderboards::routes),
+            .configure(leaderboards::routes)
+            .configure(media::routes)
+            .configure(consents::routes)
+            .configure(todos::routes),
     )
     .service(health::get_health)
     .service(health::get_readiness);

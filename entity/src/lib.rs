@@ -5,9 +5,12 @@
 //! value that is not one of them fails the read (a 500 with the cause logged), never a default.
 pub mod auth_sessions;
 pub mod banks;
+pub mod job_runs;
+pub mod media;
 pub mod notifications;
 pub mod refresh_tokens;
 pub mod regions;
+pub mod sharing_consents;
 pub mod talent_consents;
 pub mod talent_profiles;
 pub mod talent_reveals;

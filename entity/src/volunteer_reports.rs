@@ -18,7 +18,7 @@ pub struct Model {
     pub served_at: DateTimeUtc,
     pub minutes: i32,
     pub description: String,
-    /// JSON array of photo references.
+    /// JSON array of media keys (purpose `volunteer_report`).
     pub photos: String,
     pub status: ReportStatus,
     /// Revision: every change that writes a `volunteer_events` row adds one.
@@ -28,6 +28,8 @@ pub struct Model {
     pub reviewed_at: Option<DateTimeUtc>,
     pub entry_id: Option<Uuid>,
     pub idempotency_key: Option<String>,
+    /// SHA-256 of the request that created the report (see `crate::idempotency`).
+    pub request_hash: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -12,6 +12,10 @@ mod m20261129_000201_create_trainings;
 mod m20261129_000300_create_volunteer;
 mod m20261130_000200_add_lifecycle_versions;
 mod m20261130_000201_create_event_tables;
+mod m20261130_000300_create_media;
+mod m20261130_000301_create_sharing_consents;
+mod m20261130_000302_create_job_runs;
+mod m20261130_000303_add_request_hash_and_todo_indexes;
 
 pub struct Migrator;
 
@@ -28,6 +32,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000300_create_volunteer::Migration),
             Box::new(m20261130_000200_add_lifecycle_versions::Migration),
             Box::new(m20261130_000201_create_event_tables::Migration),
+            Box::new(m20261130_000300_create_media::Migration),
+            Box::new(m20261130_000301_create_sharing_consents::Migration),
+            Box::new(m20261130_000302_create_job_runs::Migration),
+            Box::new(m20261130_000303_add_request_hash_and_todo_indexes::Migration),
         ]
     }
 }

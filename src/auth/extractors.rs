@@ -156,3 +156,22 @@ impl RoleExtractor for BankOfficer {
     }
 }
 role_extractor!(BankOfficer);
+
+/// A logged-in staff member of either kind, for the endpoints both use (the to-do counts).
+#[derive(Debug, Clone)]
+pub enum Staff {
+    Cadre(Cadre),
+    BankOfficer(BankOfficer),
+}
+
+impl RoleExtractor for Staff {
+    fn narrow(user: CurrentUser) -> Result<Self, ApiError> {
+        if let Some(scope) = CadreScope::from_user(&user.user) {
+            return Ok(Staff::Cadre(Cadre { scope, user }));
+        }
+        BankOfficer::narrow(user)
+            .map(Staff::BankOfficer)
+            .map_err(|_| not_staff("团干部或合作银行工作人员"))
+    }
+}
+role_extractor!(Staff);

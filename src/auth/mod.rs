@@ -11,7 +11,7 @@ pub mod sessions;
 mod tokens;
 pub mod wechat;
 
-pub use extractors::{BankOfficer, Cadre, CurrentUser};
+pub use extractors::{BankOfficer, Cadre, CurrentUser, Staff};
 pub use identity::{CadreLevel, CadreScope, Role, StaffRole};
 pub use jwt::JwtKeys;
 

@@ -146,74 +146,11 @@ impl MemoryStore {
         }
     }
 
-    pub fn zincrby(&self, key: &str, member: &str, delta: f64) -> f64 {
-        self.with_key(key, |m| {
-            let z = Self::zset(m, key);
-            let s = z.entry(member.to_owned()).or_insert(0.0);
-            *s += delta;
-            *s
-        })
-    }
-
-    pub fn zreplace(&self, key: &str, members: &[(String, f64)]) {
-        self.with_key(key, |m| {
-            m.remove(key);
-            if !members.is_empty() {
-                let z = Self::zset(m, key);
-                z.extend(members.iter().cloned());
-            }
-        })
-    }
-
     /// Ordered as Redis orders ZREVRANGE: score descending, ties by member descending.
     fn sorted(z: &HashMap<String, f64>) -> Vec<(String, f64)> {
         let mut v: Vec<(String, f64)> = z.iter().map(|(k, s)| (k.clone(), *s)).collect();
         v.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| b.0.cmp(&a.0)));
         v
-    }
-
-    pub fn zrevrange(&self, key: &str, start: usize, stop: usize) -> Vec<(String, f64)> {
-        self.with_key(key, |m| match m.get(key) {
-            Some(Entry {
-                value: Value::ZSet(z),
-                ..
-            }) => Self::sorted(z)
-                .into_iter()
-                .skip(start)
-                .take(stop.saturating_sub(start) + 1)
-                .collect(),
-            _ => Vec::new(),
-        })
-    }
-
-    pub fn zrevrank(&self, key: &str, member: &str) -> Option<usize> {
-        self.with_key(key, |m| match m.get(key) {
-            Some(Entry {
-                value: Value::ZSet(z),
-                ..
-            }) if z.contains_key(member) => Self::sorted(z).iter().position(|(k, _)| k == member),
-            _ => None,
-        })
-    }
-
-    pub fn zscore(&self, key: &str, member: &str) -> Option<f64> {
-        self.with_key(key, |m| match m.get(key) {
-            Some(Entry {
-                value: Value::ZSet(z),
-                ..
-            }) => z.get(member).copied(),
-            _ => None,
-        })
-    }
-
-    pub fn zcard(&self, key: &str) -> usize {
-        self.with_key(key, |m| match m.get(key) {
-            Some(Entry {
-                value: Value::ZSet(z),
-                ..
-            }) => z.len(),
-            _ => 0,
-        })
     }
 
     /// Multi-key operations (the leaderboard scripts): expiry is checked per key read through
@@ -368,16 +305,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sorted_sets_order_like_redis() {
+    fn boards_order_like_redis_zrevrange() {
         let s = MemoryStore::default();
-        s.zincrby("z", "a", 5.0);
-        s.zincrby("z", "b", 7.0);
-        s.zincrby("z", "c", 5.0);
-        let top = s.zrevrange("z", 0, 9);
-        let names: Vec<&str> = top.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(names, ["b", "c", "a"]);
-        assert_eq!(s.zrevrank("z", "a"), Some(2));
-        assert_eq!(s.zscore("z", "b"), Some(7.0));
+        s.set("p:lb:live", "g1:0", None);
+        for (entry, member, delta) in [("1", "a", 5), ("2", "b", 7), ("3", "c", 5)] {
+            let inc = [("total".to_owned(), member.to_owned(), delta)];
+            assert!(s.board_apply("p:", entry, 1, None, &inc));
+        }
+        let read = s.board_read("p:", "total", 9, Some("a"), false).unwrap();
+        let names: Vec<&str> = read.top.iter().map(|(k, _, _)| k.as_str()).collect();
+        assert_eq!(
+            names,
+            ["b", "c", "a"],
+            "score descending, ties by member descending"
+        );
+        assert_eq!(read.me, Some((2, 5)));
+        assert_eq!(read.size, 3);
     }
 
     #[test]

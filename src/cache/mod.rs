@@ -1,4 +1,4 @@
-//! Shared cache, locks, counters and sorted sets: Redis in production, an in-process store on the
+//! Shared cache, locks, counters and the leaderboard boards: Redis in production, an in-process store on the
 //! embedded default. Both answer the same calls the same way, so callers never branch on the backend.
 //!
 //! Everything that must hold across app instances (locks, rate-limit counters, the WeChat access
@@ -86,10 +86,6 @@ impl Cache {
 
     pub fn is_redis(&self) -> bool {
         matches!(self.backend, Backend::Redis(_))
-    }
-
-    pub fn prefix(&self) -> &str {
-        &self.prefix
     }
 
     fn key(&self, key: &str) -> String {
@@ -208,85 +204,6 @@ impl Cache {
         match &self.backend {
             Backend::Redis(c) => Ok(c.clone().exists(key).await?),
             Backend::Memory(m) => Ok(m.exists(&key)),
-        }
-    }
-
-    /// Add `delta` to a member's score in a sorted set; returns the new score.
-    pub async fn zincrby(&self, key: &str, member: &str, delta: f64) -> CacheResult<f64> {
-        let key = self.key(key);
-        match &self.backend {
-            Backend::Redis(c) => Ok(c.clone().zincr(key, member, delta).await?),
-            Backend::Memory(m) => Ok(m.zincrby(&key, member, delta)),
-        }
-    }
-
-    /// Replace a whole sorted set at once (build under a temporary key, then rename over).
-    pub async fn zreplace(&self, key: &str, members: &[(String, f64)]) -> CacheResult<()> {
-        let key = self.key(key);
-        match &self.backend {
-            Backend::Redis(c) => {
-                let tmp = format!("{key}:building:{}", uuid::Uuid::new_v4());
-                let mut pipe = redis::pipe();
-                pipe.atomic();
-                for chunk in members.chunks(1_000) {
-                    let items: Vec<(f64, &str)> =
-                        chunk.iter().map(|(m, s)| (*s, m.as_str())).collect();
-                    pipe.zadd_multiple(&tmp, &items).ignore();
-                }
-                if members.is_empty() {
-                    pipe.del(&key).ignore();
-                } else {
-                    pipe.rename(&tmp, &key).ignore();
-                }
-                pipe.query_async::<()>(&mut c.clone()).await?;
-                Ok(())
-            }
-            Backend::Memory(m) => {
-                m.zreplace(&key, members);
-                Ok(())
-            }
-        }
-    }
-
-    /// Members from highest score down, ranks `start..=stop` (0-based, inclusive).
-    pub async fn zrevrange(
-        &self,
-        key: &str,
-        start: usize,
-        stop: usize,
-    ) -> CacheResult<Vec<(String, f64)>> {
-        let key = self.key(key);
-        match &self.backend {
-            Backend::Redis(c) => Ok(c
-                .clone()
-                .zrevrange_withscores(key, start as isize, stop as isize)
-                .await?),
-            Backend::Memory(m) => Ok(m.zrevrange(&key, start, stop)),
-        }
-    }
-
-    /// 0-based rank from the top, if the member is in the set.
-    pub async fn zrevrank(&self, key: &str, member: &str) -> CacheResult<Option<usize>> {
-        let key = self.key(key);
-        match &self.backend {
-            Backend::Redis(c) => Ok(c.clone().zrevrank(key, member).await?),
-            Backend::Memory(m) => Ok(m.zrevrank(&key, member)),
-        }
-    }
-
-    pub async fn zscore(&self, key: &str, member: &str) -> CacheResult<Option<f64>> {
-        let key = self.key(key);
-        match &self.backend {
-            Backend::Redis(c) => Ok(c.clone().zscore(key, member).await?),
-            Backend::Memory(m) => Ok(m.zscore(&key, member)),
-        }
-    }
-
-    pub async fn zcard(&self, key: &str) -> CacheResult<usize> {
-        let key = self.key(key);
-        match &self.backend {
-            Backend::Redis(c) => Ok(c.clone().zcard(key).await?),
-            Backend::Memory(m) => Ok(m.zcard(&key)),
         }
     }
 

@@ -124,7 +124,7 @@ pub async fn get_volunteer_hours_leaderboard(
                 .filter(|(_, _, n)| n.is_none())
                 .filter_map(|(m, _, _)| user_of(m))
                 .collect();
-            let fallback = queries::masked_names(&state.db, &missing).await?;
+            let fallback = crate::talents::masked_names(&state.db, &missing).await?;
             answer.participants = read.size as u64;
             answer.items = read
                 .top
@@ -158,7 +158,7 @@ pub async fn get_volunteer_hours_leaderboard(
             let prefix = regions::code::prefix_of(&q.region).unwrap_or(&q.region);
             let sql = queries::user_board(&state.db, prefix, range, u64::from(limit), me).await?;
             let ids: Vec<Uuid> = sql.top.iter().map(|(u, _)| *u).collect();
-            let names = queries::masked_names(&state.db, &ids).await?;
+            let names = crate::talents::masked_names(&state.db, &ids).await?;
             answer.served_from = "database".into();
             answer.participants = sql.participants;
             answer.items = sql

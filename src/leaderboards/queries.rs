@@ -1,7 +1,5 @@
 //! The same rankings computed by SQL from the ledger: the fallback while the cache is being
 //! rebuilt, and the baseline the cached boards are tested and benchmarked against.
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use entity::{talent_profiles, volunteer_hour_entries as entries};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
@@ -11,7 +9,6 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::crypto::mask_name;
 use crate::error::ApiResult;
 
 pub struct SqlBoard {
@@ -147,25 +144,6 @@ pub async fn youth_by_home(
         .into_tuple()
         .all(db)
         .await?)
-}
-
-/// Masked names of the given users.
-pub async fn masked_names(
-    db: &impl ConnectionTrait,
-    users: &[Uuid],
-) -> ApiResult<HashMap<Uuid, String>> {
-    if users.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows: Vec<(Uuid, String)> = talent_profiles::Entity::find()
-        .select_only()
-        .column(talent_profiles::Column::UserId)
-        .column(talent_profiles::Column::RealName)
-        .filter(talent_profiles::Column::UserId.is_in(users.iter().copied()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|(u, n)| (u, mask_name(&n))).collect())
 }
 
 #[cfg(test)]

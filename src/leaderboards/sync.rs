@@ -10,14 +10,14 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::Utc;
-use entity::{talent_profiles, volunteer_hour_entries as entries};
+use entity::volunteer_hour_entries as entries;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::keys::{Period, increments, member_of};
 use crate::app_state::AppState;
 use crate::cache::{BUILDING, LIVE};
-use crate::crypto::mask_name;
+use crate::talents::masked_names;
 use crate::volunteer::ledger;
 
 const LOCK: &str = "lb:rebuild-lock";
@@ -26,18 +26,6 @@ pub const REBUILDS: &str = "lb:rebuilds";
 /// Entries not yet on the boards are replayed once they are this old (the request path
 /// normally applies them within milliseconds).
 const REPLAY_AFTER: Duration = Duration::from_secs(3);
-
-async fn masked_names(state: &AppState, users: &[Uuid]) -> anyhow::Result<HashMap<Uuid, String>> {
-    let rows: Vec<(Uuid, String)> = talent_profiles::Entity::find()
-        .select_only()
-        .column(talent_profiles::Column::UserId)
-        .column(talent_profiles::Column::RealName)
-        .filter(talent_profiles::Column::UserId.is_in(users.iter().copied()))
-        .into_tuple()
-        .all(&state.db)
-        .await?;
-    Ok(rows.into_iter().map(|(u, n)| (u, mask_name(&n))).collect())
-}
 
 /// Apply committed entries to the boards; failures are logged and left to the replay job.
 pub async fn deliver(state: &AppState, new: &[entries::Model]) {
@@ -48,7 +36,7 @@ pub async fn deliver(state: &AppState, new: &[entries::Model]) {
 
 async fn try_deliver(state: &AppState, new: &[entries::Model]) -> anyhow::Result<()> {
     let users: Vec<Uuid> = new.iter().map(|e| e.user_id).collect();
-    let names = masked_names(state, &users).await?;
+    let names = masked_names(&state.db, &users).await?;
     for entry in new {
         let member = member_of(entry.user_id);
         let name = names.get(&entry.user_id);
@@ -227,14 +215,12 @@ pub async fn rebuild(state: &AppState) -> anyhow::Result<String> {
     }
     let ids: Vec<Uuid> = users.into_keys().collect();
     let mut names = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(10_000) {
-        names.extend(
-            masked_names(state, chunk)
-                .await?
-                .into_iter()
-                .map(|(u, n)| (member_of(u), n)),
-        );
-    }
+    names.extend(
+        masked_names(&state.db, &ids)
+            .await?
+            .into_iter()
+            .map(|(u, n)| (member_of(u), n)),
+    );
     state.cache.board_fill(&generation, &boards, &names).await?;
 
     // Entries committed after `upto` that were delivered before the building pointer was set.

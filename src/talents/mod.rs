@@ -12,8 +12,9 @@ pub mod rotation;
 pub mod rules;
 pub mod state;
 mod stats;
+pub mod todos;
 
-pub use queries::{HomeRegion, home_region_of, profile_required};
+pub use queries::{HomeRegion, home_region_of, masked_names, profile_required};
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

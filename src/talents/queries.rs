@@ -2,14 +2,14 @@ use std::collections::HashMap;
 
 use entity::{regions, talent_profiles};
 use sea_orm::sea_query::{Condition, LikeExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use super::choices::{Industry, TalentCategory, TalentStatus};
 use super::dto::{BusinessView, MyTalentProfileView, TalentDetailView, TalentFilter, TalentView};
 use super::state::{self, ProfileAction};
 use crate::auth::identity::CadreScope;
-use crate::crypto::{DataCipher, mask_id_number, mask_phone};
+use crate::crypto::{DataCipher, mask_id_number, mask_name, mask_phone};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::regions::code::prefix_of;
 use crate::time::to_china;
@@ -52,6 +52,28 @@ pub async fn home_region_of(
             region_code: p.home_region_code,
             real_name: p.real_name,
         }))
+}
+
+/// Masked real names (`张**`) of the given users who have a talent profile: the one query every
+/// domain uses to show people to others (rosters, leaderboards, logs).
+pub async fn masked_names(
+    db: &impl ConnectionTrait,
+    users: &[Uuid],
+) -> Result<HashMap<Uuid, String>, DbErr> {
+    let mut names = HashMap::with_capacity(users.len());
+    // Bound parameters per statement are limited (SQLite 32,766; PostgreSQL 65,535).
+    for chunk in users.chunks(10_000) {
+        let rows: Vec<(Uuid, String)> = talent_profiles::Entity::find()
+            .select_only()
+            .column(talent_profiles::Column::UserId)
+            .column(talent_profiles::Column::RealName)
+            .filter(talent_profiles::Column::UserId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        names.extend(rows.into_iter().map(|(u, n)| (u, mask_name(&n))));
+    }
+    Ok(names)
 }
 
 pub async fn profile_of_user(

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use actix_web::{get, post, web};
 use chrono::Utc;
-use entity::{talent_profiles, talent_reveals, users};
+use entity::{talent_reveals, users};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
@@ -15,7 +15,6 @@ use super::dto::{RevealLogView, RevealRequest, RevealedView};
 use super::queries::visible_profile;
 use crate::app_state::AppState;
 use crate::auth::Cadre;
-use crate::crypto::mask_name;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::pagination::{Page, PageQuery};
 use crate::time::to_china;
@@ -122,16 +121,8 @@ pub async fn list_talent_reveals(
         .into_iter()
         .map(|u| (u.id, u))
         .collect();
-    let names: HashMap<Uuid, String> = talent_profiles::Entity::find()
-        .filter(
-            talent_profiles::Column::Id
-                .is_in(rows.iter().map(|r| r.profile_id).collect::<Vec<_>>()),
-        )
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, mask_name(&p.real_name)))
-        .collect();
+    let subjects: Vec<Uuid> = rows.iter().map(|r| r.subject_user_id).collect();
+    let names = super::queries::masked_names(&state.db, &subjects).await?;
     let items = rows
         .into_iter()
         .map(|r| {
@@ -143,7 +134,7 @@ pub async fn list_talent_reveals(
                 cadre_username: cadre.and_then(|u| u.username.clone()).unwrap_or_default(),
                 profile_id: r.profile_id,
                 subject_user_id: r.subject_user_id,
-                subject_name: names.get(&r.profile_id).cloned().unwrap_or_default(),
+                subject_name: names.get(&r.subject_user_id).cloned().unwrap_or_default(),
                 subject_region_code: r.subject_region_code,
                 reason: r.reason,
                 created_at: to_china(r.created_at),

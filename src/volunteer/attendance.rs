@@ -354,7 +354,7 @@ pub async fn list_volunteer_signups(
         .all(&state.db)
         .await?;
     let ids: Vec<Uuid> = rows.iter().map(|s| s.user_id).collect();
-    let names = crate::leaderboards::queries::masked_names(&state.db, &ids).await?;
+    let names = crate::talents::masked_names(&state.db, &ids).await?;
     Ok(web::Json(
         rows.into_iter()
             .map(|s| RosterLine {

@@ -13,6 +13,7 @@ use super::rules::{Category, EntrySource};
 use crate::choices::Labelled;
 use crate::crypto::{mask_id_number, mask_name};
 use crate::error::{ApiError, ApiResult};
+use crate::media::{MediaLink, MediaStore};
 use crate::time::to_china;
 use crate::workflow::{NextStep, TimelineEntry};
 use entity::volunteer_corrections::CorrectionStatus;
@@ -173,7 +174,7 @@ pub struct MakeupRequest {
 
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase")]
-#[schema(example = json!({"category": "rural_teaching", "content": "村小暑期支教", "place": "九台区其塔木镇中心小学", "servedAt": "2026-11-20T08:30:00+08:00", "minutes": 240, "description": "为三年级学生上数学课", "photos": ["media/2026/11/abc.jpg"]}))]
+#[schema(example = json!({"category": "rural_teaching", "content": "村小暑期支教", "place": "九台区其塔木镇中心小学", "servedAt": "2026-11-20T08:30:00+08:00", "minutes": 240, "description": "为三年级学生上数学课", "photos": ["0192f4c1a7e24b7d9a5a3c1f2e8d7b6a"]}))]
 pub struct CreateReportRequest {
     pub category: Category,
     /// What was done.
@@ -192,7 +193,8 @@ pub struct CreateReportRequest {
     #[validate(length(max = 2000, message = "说明不能超过2000字"))]
     #[schema(max_length = 2000)]
     pub description: String,
-    /// Up to 9 photo references (uploaded media keys).
+    /// Up to 9 photos: keys from `POST /api/v1/media` with purpose `volunteer_report`, uploaded
+    /// by the caller and not used elsewhere (else 422 `MEDIA_KEY_INVALID` on `photos[i]`).
     #[validate(length(max = 9, message = "最多上传9张照片"))]
     #[schema(max_items = 9)]
     #[serde(default)]
@@ -210,7 +212,8 @@ pub struct ReportView {
     pub served_at: DateTime<FixedOffset>,
     pub minutes: i32,
     pub description: String,
-    pub photos: Vec<String>,
+    /// The photos, each with a signed URL that works for 10 minutes.
+    pub photos: Vec<MediaLink>,
     pub status: ReportStatus,
     pub review_reason: Option<String>,
     pub entry_id: Option<Uuid>,
@@ -241,8 +244,10 @@ pub struct MyReportView {
     pub next_step: Option<NextStep>,
 }
 
-impl From<reports::Model> for ReportView {
-    fn from(r: reports::Model) -> Self {
+impl ReportView {
+    /// The view of a report, with signed URLs for its photos.
+    pub fn new(r: reports::Model, media: &MediaStore) -> Self {
+        let photos: Vec<String> = serde_json::from_str(&r.photos).unwrap_or_default();
         Self {
             id: r.id,
             region_code: r.region_code,
@@ -252,7 +257,7 @@ impl From<reports::Model> for ReportView {
             served_at: to_china(r.served_at),
             minutes: r.minutes,
             description: r.description,
-            photos: serde_json::from_str(&r.photos).unwrap_or_default(),
+            photos: media.links(&photos),
             status: r.status,
             review_reason: r.review_reason,
             entry_id: r.entry_id,

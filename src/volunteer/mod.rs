@@ -10,6 +10,7 @@ mod reports;
 pub mod rules;
 pub mod state;
 mod summary;
+pub mod todos;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

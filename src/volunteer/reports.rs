@@ -19,7 +19,9 @@ use super::state::{self, ReportAction};
 use crate::app_state::AppState;
 use crate::auth::{Cadre, CurrentUser};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::idempotency::{self, IdempotencyKey, IdempotentEntity};
 use crate::leaderboards::sync;
+use crate::media::{Attachment, MediaField, MediaPurpose, MediaStore};
 use crate::notifications::{deliver, notify};
 use crate::pagination::{Page, PageQuery};
 use crate::talents;
@@ -30,43 +32,39 @@ use crate::workflow::{Actor, ReviewDecision, ReviewRequest, Subject, Transition,
 /// The mini-program page of the youth's volunteer records (notification links).
 const REPORTS_PAGE: &str = "pages/volunteer/reports";
 
-fn idempotency_key(req: &HttpRequest) -> ApiResult<Option<String>> {
-    match req.headers().get("idempotency-key") {
-        None => Ok(None),
-        Some(v) => match v.to_str().map(str::trim) {
-            Ok(k) if !k.is_empty() && k.len() <= 64 => Ok(Some(k.to_owned())),
-            _ => Err(ApiError::field(
-                "Idempotency-Key",
-                "FORMAT",
-                "Idempotency-Key 应为1至64个字符",
-            )),
-        },
+/// Report photos: uploads with purpose `volunteer_report`.
+pub const PHOTOS: MediaField = MediaField::new("photos", MediaPurpose::VolunteerReport);
+/// What a report is to the media store (`attached_kind`).
+pub const MEDIA_KIND: &str = "volunteer_report";
+
+impl IdempotentEntity for reports::Entity {
+    fn creator_column() -> reports::Column {
+        reports::Column::UserId
+    }
+    fn key_column() -> reports::Column {
+        reports::Column::IdempotencyKey
+    }
+    fn stored_hash(model: &reports::Model) -> Option<&str> {
+        model.request_hash.as_deref()
     }
 }
 
-async fn by_key(state: &AppState, user: Uuid, key: &str) -> ApiResult<Option<reports::Model>> {
-    Ok(reports::Entity::find()
-        .filter(reports::Column::UserId.eq(user))
-        .filter(reports::Column::IdempotencyKey.eq(key))
-        .one(&state.db)
-        .await?)
-}
-
 /// Report service done off the platform; it waits for a cadre of the youth's region. Send an
-/// `Idempotency-Key` header: a repeat with the same key returns the first report (200).
+/// `Idempotency-Key` header: a repeat with the same key and body returns the first report (200);
+/// the same key with another body is 422 `IDEMPOTENCY_KEY_REUSED`.
 #[utoipa::path(
     tag = "volunteer",
     operation_id = "create_volunteer_report",
     security(("bearer" = [])),
     request_body = CreateReportRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "1–64 characters; repeats return the first result")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "1–64 printable ASCII characters; a repeat with the same body returns the first result")),
     responses(
         (status = 201, body = ReportView),
-        (status = 200, body = ReportView, description = "a repeat of an earlier request with the same Idempotency-Key"),
+        (status = 200, body = ReportView, description = "a repeat of an earlier request with the same Idempotency-Key and body"),
         (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "YOUTH_ONLY"),
         (status = 409, body = ErrorEnvelope, description = "TALENT_PROFILE_REQUIRED"),
-        (status = 422, body = ErrorEnvelope)
+        (status = 422, body = ErrorEnvelope, description = "IDEMPOTENCY_KEY_REUSED; field codes RANGE, LENGTH, FORMAT, MEDIA_KEY_INVALID (photos[i])")
     )
 )]
 #[post("/me/volunteer/reports")]
@@ -77,11 +75,11 @@ pub async fn create_volunteer_report(
     body: web::Json<CreateReportRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require_youth()?;
-    let key = idempotency_key(&req)?;
-    if let Some(k) = &key
-        && let Some(first) = by_key(&state, user.id(), k).await?
+    let key = IdempotencyKey::from_request(&req, &*body)?;
+    if let Some(first) =
+        idempotency::first_result::<reports::Entity>(&state.db, user.id(), key.as_ref()).await?
     {
-        return Ok(HttpResponse::Ok().json(ReportView::from(first)));
+        return Ok(HttpResponse::Ok().json(ReportView::new(first, &state.media)));
     }
     body.validate()?;
     let served_at = body.served_at.to_utc();
@@ -100,60 +98,63 @@ pub async fn create_volunteer_report(
             "只能申报一年以内的志愿服务",
         ));
     }
-    if body
-        .photos
-        .iter()
-        .any(|p| p.trim().is_empty() || p.len() > 256)
-    {
-        return Err(ApiError::field("photos", "FORMAT", "照片地址不正确"));
+    let id = Uuid::now_v7();
+    let record = Attachment::new(MEDIA_KIND, id);
+    let bad_photos = PHOTOS
+        .check(&state.db, user.id(), &body.photos, record)
+        .await?;
+    if !bad_photos.is_empty() {
+        return Err(ApiError::Validation(bad_photos));
     }
     let home = talents::home_region_of(&state.db, user.id())
         .await?
         .ok_or_else(talents::profile_required)?;
     let actor = Actor::youth(user.id());
-    let txn = state.db.begin().await?;
-    let inserted = reports::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        user_id: Set(user.id()),
-        region_code: Set(home.region_code),
-        category: Set(body.category),
-        content: Set(body.content.trim().into()),
-        place: Set(body.place.trim().into()),
-        served_at: Set(served_at),
-        minutes: Set(body.minutes),
-        description: Set(body.description.trim().into()),
-        photos: Set(serde_json::to_string(&body.photos).unwrap_or_else(|_| "[]".into())),
-        status: Set(ReportStatus::Pending),
-        review_reason: Set(None),
-        reviewed_by: Set(None),
-        reviewed_at: Set(None),
-        entry_id: Set(None),
-        idempotency_key: Set(key.clone()),
-        version: Set(1),
-        created_at: Set(now),
-    }
-    .insert(&txn)
-    .await;
-    match inserted {
-        Ok(r) => {
-            let payload = events::payload(&*body);
-            record_creation(&txn, &r, ReportAction::Create, &actor, payload, key).await?;
-            txn.commit().await?;
-            Ok(HttpResponse::Created().json(ReportView::from(r)))
-        }
-        // A concurrent repeat with the same key won the race: answer with its report (the
-        // failed insert ended the transaction on PostgreSQL, so read from outside it).
-        Err(e) => match (ApiError::from(e), &key, txn.rollback().await) {
-            (_, _, Err(e)) => Err(e.into()),
-            (ApiError::Conflict("DUPLICATE", _), Some(k), Ok(())) => {
-                let first = by_key(&state, user.id(), k)
-                    .await?
-                    .ok_or_else(|| ApiError::not_found("志愿服务申报"))?;
-                Ok(HttpResponse::Ok().json(ReportView::from(first)))
+    let (idempotency_key, request_hash) = idempotency::stored(key.as_ref());
+    let created = idempotency::create_once::<reports::Entity, _>(
+        &state.db,
+        user.id(),
+        key.as_ref(),
+        async |txn| {
+            let report = reports::ActiveModel {
+                id: Set(id),
+                user_id: Set(user.id()),
+                region_code: Set(home.region_code),
+                category: Set(body.category),
+                content: Set(body.content.trim().into()),
+                place: Set(body.place.trim().into()),
+                served_at: Set(served_at),
+                minutes: Set(body.minutes),
+                description: Set(body.description.trim().into()),
+                photos: Set(serde_json::to_string(&body.photos).unwrap_or_else(|_| "[]".into())),
+                status: Set(ReportStatus::Pending),
+                review_reason: Set(None),
+                reviewed_by: Set(None),
+                reviewed_at: Set(None),
+                entry_id: Set(None),
+                idempotency_key: Set(idempotency_key.clone()),
+                request_hash: Set(request_hash),
+                version: Set(1),
+                created_at: Set(now),
             }
-            (other, _, Ok(())) => Err(other),
+            .insert(txn)
+            .await?;
+            PHOTOS.attach(txn, user.id(), &body.photos, record).await?;
+            let payload = events::payload(&*body);
+            record_creation(
+                txn,
+                &report,
+                ReportAction::Create,
+                &actor,
+                payload,
+                idempotency_key,
+            )
+            .await?;
+            Ok(report)
         },
-    }
+    )
+    .await?;
+    Ok(created.respond(|r| ReportView::new(r, &state.media)))
 }
 
 /// The caller's own reports, newest first.
@@ -178,7 +179,7 @@ pub async fn list_my_volunteer_reports(
                 .order_by_desc(reports::Column::CreatedAt),
             &state.db,
             parts,
-            Into::into,
+            |r| ReportView::new(r, &state.media),
         )
         .await?,
     ))
@@ -215,7 +216,7 @@ pub async fn list_volunteer_reports(
                 .order_by_asc(reports::Column::CreatedAt),
             &state.db,
             parts,
-            Into::into,
+            |r| ReportView::new(r, &state.media),
         )
         .await?,
     ))
@@ -255,7 +256,7 @@ pub async fn get_my_volunteer_report(
     let local_unit = units::local_unit_short_name(&state.db, &report.region_code).await?;
     Ok(web::Json(MyReportView {
         next_step: state::report_next_step(report.status, &local_unit),
-        report: report.into(),
+        report: ReportView::new(report, &state.media),
         timeline,
     }))
 }
@@ -273,7 +274,11 @@ async fn visible_report(
     Ok(report)
 }
 
-async fn detail(db: &impl ConnectionTrait, report: reports::Model) -> ApiResult<ReportDetailView> {
+async fn detail(
+    db: &impl ConnectionTrait,
+    media: &MediaStore,
+    report: reports::Model,
+) -> ApiResult<ReportDetailView> {
     let timeline = timeline::<ReportAction>(
         db,
         reports::Model::EVENTS,
@@ -283,7 +288,7 @@ async fn detail(db: &impl ConnectionTrait, report: reports::Model) -> ApiResult<
     )
     .await?;
     Ok(ReportDetailView {
-        report: report.into(),
+        report: ReportView::new(report, media),
         timeline,
     })
 }
@@ -308,7 +313,7 @@ pub async fn get_volunteer_report(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<ReportDetailView>> {
     let report = visible_report(&state.db, &cadre, *id).await?;
-    Ok(web::Json(detail(&state.db, report).await?))
+    Ok(web::Json(detail(&state.db, &state.media, report).await?))
 }
 
 /// Approve (the hours enter the ledger and the leaderboards) or reject (with a reason) a report.
@@ -409,5 +414,5 @@ pub async fn review_volunteer_report(
     sync::deliver(&state, &written).await;
     deliver(&state, sent);
     let fresh = visible_report(&state.db, &cadre, report.id).await?;
-    Ok(web::Json(detail(&state.db, fresh).await?))
+    Ok(web::Json(detail(&state.db, &state.media, fresh).await?))
 }

@@ -20,12 +20,16 @@ pub const TEST_APPID: &str = "wx_test_appid";
 /// Owns the per-test database and cache keys, and removes them when the last instance is gone.
 struct Resources {
     sqlite_file: Option<std::path::PathBuf>,
+    media_dir: Option<std::path::PathBuf>,
     pg: Option<(String, String)>,
     redis: Option<(String, String)>,
 }
 
 impl Drop for Resources {
     fn drop(&mut self) {
+        if let Some(dir) = &self.media_dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
         if let Some(path) = &self.sqlite_file {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
@@ -181,8 +185,14 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     let mut settings = Settings::defaults();
     settings.bind = "127.0.0.1:0".into();
     settings.run_background_tasks = true;
+    // Uploaded files go to a directory of this test's own, shared by its instances.
+    let media_dir = std::env::temp_dir()
+        .join("jiqing-tests")
+        .join(format!("media-{id}"));
+    settings.media_store = format!("fs:{}", media_dir.display());
     let mut resources = Resources {
         sqlite_file: None,
+        media_dir: Some(media_dir),
         pg: None,
         redis: None,
     };
@@ -480,4 +490,73 @@ fn rand_u64() -> u64 {
 /// A China-time calendar date as `YYYY-MM-DD`.
 pub fn china_date(t: chrono::DateTime<chrono::Utc>) -> String {
     jiqing::time::today_in_china(t).to_string()
+}
+
+/// A `multipart/form-data` body from `(name, file name, bytes)` parts: its content type and bytes.
+pub fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = format!("----jiqing{}", Uuid::new_v4().simple());
+    let mut body = Vec::new();
+    for (name, file_name, bytes) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file_name {
+            Some(f) => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+            ),
+            None => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+            ),
+        }
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A small real JPEG (4 × 3 pixels).
+pub fn tiny_jpeg() -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(4, 3, image::Rgb([20, 120, 40]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg)
+        .expect("encode jpeg");
+    out.into_inner()
+}
+
+impl TestApp {
+    /// `POST /api/v1/media` with the given parts (`purpose` and `file` when `Some`).
+    pub async fn upload(
+        &self,
+        token: Option<&str>,
+        purpose: Option<&str>,
+        file: Option<&[u8]>,
+    ) -> Response {
+        let mut parts: Vec<(&str, Option<&str>, &[u8])> = Vec::new();
+        if let Some(p) = purpose {
+            parts.push(("purpose", None, p.as_bytes()));
+        }
+        if let Some(f) = file {
+            parts.push(("file", Some("photo.jpg"), f));
+        }
+        let (content_type, body) = multipart(&parts);
+        let mut req = self
+            .client
+            .post(self.url("/api/v1/media"))
+            .header("Content-Type", content_type)
+            .body(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.expect("request sent")
+    }
+
+    /// Upload `file` for `purpose` and return its key (asserting 201).
+    pub async fn upload_key(&self, who: &Login, purpose: &str, file: &[u8]) -> String {
+        let body = json_of(
+            self.upload(Some(&who.token), Some(purpose), Some(file))
+                .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        body["key"].as_str().expect("key").to_owned()
+    }
 }

@@ -5,6 +5,7 @@ mod auth;
 mod cli;
 mod errors;
 mod leaderboards;
+mod media;
 mod notifications;
 mod openapi;
 mod regions;

@@ -460,8 +460,9 @@ async fn self_reports_wait_for_a_cadre_of_the_region_and_only_approved_hours_cou
     let app = spawn_app().await;
     let y = app.youth_in("reporter", "220102001001", true).await;
     let served = (Utc::now() - Duration::days(2)).to_rfc3339();
+    let photo = app.upload_key(&y, "volunteer_report", &tiny_jpeg()).await;
     let body = json!({"category": "medical", "content": "义诊服务", "place": "南岭街道卫生站",
-                      "servedAt": served, "minutes": 150, "description": "测血压", "photos": ["media/a.jpg"]});
+                      "servedAt": served, "minutes": 150, "description": "测血压", "photos": [photo]});
     let send = || async {
         app.client
             .post(app.url("/api/v1/me/volunteer/reports"))
@@ -479,6 +480,14 @@ async fn self_reports_wait_for_a_cadre_of_the_region_and_only_approved_hours_cou
         "a retried report is the same report"
     );
     assert_eq!(first["status"], "pending");
+    assert_eq!(first["photos"][0]["key"], photo.as_str());
+    assert!(
+        first["photos"][0]["url"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("/api/v1/media/{photo}?exp=")),
+        "photos come with signed URLs"
+    );
     let mut future = body.clone();
     future["servedAt"] = json!((Utc::now() + Duration::days(1)).to_rfc3339());
     assert_error(
@@ -559,6 +568,7 @@ async fn self_reports_wait_for_a_cadre_of_the_region_and_only_approved_hours_cou
     // A rejected report adds nothing.
     let mut other = body.clone();
     other["minutes"] = json!(60);
+    other["photos"] = json!([]);
     let r = json_of(
         app.post("/api/v1/me/volunteer/reports", Some(&y.token), &other)
             .await,
