@@ -301,7 +301,8 @@ mod tests {
     #[test]
     fn png_text_and_exif_chunks_are_removed() {
         let mut png = Png::from_bytes(Bytes::from(tiny(ImageFormat::Png))).unwrap();
-        let text = img_parts::png::PngChunk::new(*b"tEXt", Bytes::from_static(b"GPS\0125.3,43.8"));
+        let text =
+            img_parts::png::PngChunk::new(*b"tEXt", Bytes::from_static(b"GPS\x00125.3,43.8"));
         let at = png.chunks().len() - 1;
         png.chunks_mut().insert(at, text);
         png.set_exif(Some(Bytes::from_static(b"MM\0\x2a\0\0\0\x08GPS")));

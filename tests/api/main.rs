@@ -3,7 +3,10 @@ mod helpers;
 
 mod auth;
 mod cli;
+mod consents;
 mod errors;
+mod idempotency;
+mod jobs;
 mod leaderboards;
 mod media;
 mod notifications;
@@ -11,6 +14,7 @@ mod openapi;
 mod regions;
 mod staff;
 mod talents;
+mod todos;
 mod trainings;
 mod volunteer;
 mod workflow;
