@@ -80,14 +80,7 @@ impl CheckinCodes {
         let (window, sig) = code.trim().split_once('.').ok_or(CodeError::Invalid)?;
         let window: i64 = window.parse().map_err(|_| CodeError::Invalid)?;
         let expected = self.sign(purpose, id, window);
-        // Constant-time comparison of the signatures.
-        let same = expected.len() == sig.len()
-            && expected
-                .bytes()
-                .zip(sig.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0;
-        if !same {
+        if !crate::crypto::constant_time_eq(&expected, sig) {
             return Err(CodeError::Invalid);
         }
         let current = now.timestamp().div_euclid(ROTATION_SECS);

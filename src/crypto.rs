@@ -45,7 +45,8 @@ fn parse_key(b64: &str) -> Result<(String, Aes256Gcm, Vec<u8>), CryptoError> {
     Ok((id, Aes256Gcm::new(&key), bytes))
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lowercase hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -129,6 +130,15 @@ impl DataCipher {
         mac.update(value.as_bytes());
         hex(&mac.finalize().into_bytes())
     }
+}
+
+/// Equal strings, compared in time independent of where they differ (signatures, codes).
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// SHA-256 hex of a high-entropy token (refresh tokens): no salt or slow hash is needed.

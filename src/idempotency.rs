@@ -93,7 +93,7 @@ pub fn request_hash(method: &str, path: &str, body: &impl Serialize) -> String {
     h.update(path.as_bytes());
     h.update(b"\n");
     h.update(canonical_json(body).as_bytes());
-    hex(&h.finalize())
+    crate::crypto::hex(&h.finalize())
 }
 
 /// JSON with object keys sorted at every level and no whitespace, so two bodies that mean the
@@ -114,10 +114,6 @@ pub fn canonical_json(value: &impl Serialize) -> String {
         .map(sorted)
         .map(|v| v.to_string())
         .unwrap_or_default()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A table whose rows record the key that created them, unique per `(creator, key)`.

@@ -142,10 +142,7 @@ impl MediaStore {
         mac.update(key.as_bytes());
         mac.update(b":");
         mac.update(expires.to_string().as_bytes());
-        mac.finalize().into_bytes()[..16]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        crate::crypto::hex(&mac.finalize().into_bytes()[..16])
     }
 
     /// The signed URL of one key, valid for the configured time from `now`.
@@ -168,14 +165,8 @@ impl MediaStore {
 
     /// True when `sig` is ours for this key and `expires`, and `expires` has not passed.
     pub fn verify(&self, key: &str, expires: i64, sig: &str, now: DateTime<Utc>) -> bool {
-        let expected = self.signature(key, expires);
-        let same = expected.len() == sig.len()
-            && expected
-                .bytes()
-                .zip(sig.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0;
-        same && now.timestamp() < expires
+        crate::crypto::constant_time_eq(&self.signature(key, expires), sig)
+            && now.timestamp() < expires
     }
 
     /// How long a signed URL works (also the `max-age` the file is served with).

@@ -202,10 +202,7 @@ pub async fn upload_media(
     let key = store::new_key();
     let now = Utc::now();
     let size = clean.len() as i64;
-    let sha256: String = Sha256::digest(&clean)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha256 = crate::crypto::hex(&Sha256::digest(&clean));
     state
         .media
         .put(&key, clean)
