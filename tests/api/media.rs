@@ -59,7 +59,15 @@ async fn fetch(app: &TestApp, url: &str) -> reqwest::Response {
 
 #[tokio::test]
 async fn a_photo_is_stored_without_its_gps_and_served_by_a_signed_url() {
-    let app = spawn_app().await;
+    photo_round_trip(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn the_in_memory_store_serves_the_same() {
+    photo_round_trip(spawn_app_with(|s| s.media_store = "memory:".into()).await).await;
+}
+
+async fn photo_round_trip(app: TestApp) {
     let y = app.youth_in("photographer", "220102001001", true).await;
     let original = jpeg_with_gps();
     assert!(
