@@ -299,6 +299,10 @@ impl Settings {
         if self.wechat.is_none() {
             problems.push("WECHAT_APPID and WECHAT_SECRET must be set");
         }
+        if self.media_store == "memory:" {
+            problems
+                .push("JIQING_MEDIA_STORE must not be memory: (uploads would vanish on restart)");
+        }
         if problems.is_empty() {
             Ok(())
         } else {
@@ -316,5 +320,45 @@ impl Settings {
     /// Development login (`dev:<name>` codes) is possible only without WeChat and outside production.
     pub fn dev_login_enabled(&self) -> bool {
         !self.is_production() && self.wechat.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn production(extra: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let mut vars: Vec<(String, String)> = [
+            ("JIQING_ENV", "production"),
+            ("JIQING_JWT_SECRET", "0123456789abcdef0123456789abcdef-prod"),
+            (
+                "JIQING_DATA_KEY",
+                "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+            ),
+            ("WECHAT_APPID", "wx1"),
+            ("WECHAT_SECRET", "s"),
+        ]
+        .iter()
+        .chain(extra)
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+        vars.reverse(); // later entries win
+        Settings::from_vars(move |name| {
+            vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn media_settings_have_defaults_and_production_refuses_a_memory_store() {
+        let s = production(&[]).unwrap();
+        assert_eq!(s.media_store, "fs:./media");
+        assert_eq!(s.media_url_ttl, Duration::from_secs(600));
+        assert_eq!(s.media_uploads_per_hour, 60);
+        assert_eq!(s.media_unattached_ttl, Duration::from_secs(24 * 3600));
+        assert_eq!(s.review_due_days, 7);
+        let err = production(&[("JIQING_MEDIA_STORE", "memory:")]).unwrap_err();
+        assert!(err.to_string().contains("JIQING_MEDIA_STORE"), "{err}");
+        assert!(production(&[("JIQING_MEDIA_UPLOADS_PER_HOUR", "0")]).is_err());
+        assert!(production(&[("JIQING_MEDIA_CLEANUP_MS", "soon")]).is_err());
     }
 }

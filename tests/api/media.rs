@@ -434,3 +434,32 @@ async fn the_cleanup_job_runs_on_its_own() {
     }
     assert_eq!(media_rows(&app).await, 0);
 }
+
+#[tokio::test]
+async fn two_records_racing_for_one_photo_get_it_once() {
+    let app = spawn_app().await;
+    let other = app.spawn_another_instance().await;
+    let y = app.youth_in("racer", "220102001001", true).await;
+    let key = app.upload_key(&y, "volunteer_report", &tiny_jpeg()).await;
+    let token = y.token.as_str();
+    let calls = (0..6).map(|i| {
+        let instance = if i % 2 == 0 { &app } else { &other };
+        let mut body = report_body(json!([key]));
+        body["minutes"] = json!(30 + i);
+        async move { instance.post(REPORTS, Some(token), &body).await.status() }
+    });
+    let statuses = futures_util::future::join_all(calls).await;
+    let created = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::CREATED)
+        .count();
+    assert_eq!(created, 1, "{statuses:?}");
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == StatusCode::CREATED || *s == StatusCode::UNPROCESSABLE_ENTITY),
+        "{statuses:?}"
+    );
+    let mine = json_of(app.get(REPORTS, Some(&y.token)).await, StatusCode::OK).await;
+    assert_eq!(mine["total"], 1, "the losers created nothing");
+}
