@@ -47,7 +47,10 @@ mod tests {
     #[test]
     fn every_enum_has_the_same_value_in_json_and_in_the_database() {
         same_in_json_and_database::<super::auth_sessions::LoginMethod>();
+        same_in_json_and_database::<super::media::MediaPurpose>();
         same_in_json_and_database::<super::notifications::NotificationKind>();
+        same_in_json_and_database::<super::sharing_consents::ConsentPurpose>();
+        same_in_json_and_database::<super::sharing_consents::RecipientKind>();
         same_in_json_and_database::<super::talent_consents::ConsentAction>();
         same_in_json_and_database::<super::talent_profiles::TalentStatus>();
         same_in_json_and_database::<super::talent_profiles::Gender>();

@@ -49,7 +49,8 @@ async fn a_key_replays_the_same_body_and_refuses_another() {
     let again = json_of(send(&app, &y, "k-1", &b).await, StatusCode::OK).await;
     assert_eq!(first["id"], again["id"]);
     // The same meaning with the keys in another order is the same request.
-    let reordered: Value = serde_json::from_str(&jiqing::idempotency::canonical_json(&b)).unwrap();
+    let reordered: Value =
+        serde_json::from_str(&jiqing::workflow::events::canonical_json(&b)).unwrap();
     json_of(send(&app, &y, "k-1", &reordered).await, StatusCode::OK).await;
 
     let refused = assert_error(
