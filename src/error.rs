@@ -90,6 +90,9 @@ pub enum ApiError {
     },
     #[error("{0}: {1}")]
     Unavailable(&'static str, String),
+    /// 503 that a retry cannot fix: the service lacks a setting (e.g. `WECHAT_NOT_CONFIGURED`).
+    #[error("{0}: {1}")]
+    NotConfigured(&'static str, String),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -126,7 +129,8 @@ impl ApiError {
             | Self::Gone(c, _)
             | Self::PayloadTooLarge(c, _)
             | Self::UnsupportedMediaType(c, _)
-            | Self::Unavailable(c, _) => c,
+            | Self::Unavailable(c, _)
+            | Self::NotConfigured(c, _) => c,
             Self::RateLimited { code, .. } => code,
             Self::MethodNotAllowed { .. } => "METHOD_NOT_ALLOWED",
             Self::Unexpected(_) => "INTERNAL_ERROR",
@@ -145,7 +149,8 @@ impl ApiError {
             | Self::Gone(_, m)
             | Self::PayloadTooLarge(_, m)
             | Self::UnsupportedMediaType(_, m)
-            | Self::Unavailable(_, m) => m.clone(),
+            | Self::Unavailable(_, m)
+            | Self::NotConfigured(_, m) => m.clone(),
             Self::RateLimited { message, .. } => message.clone(),
             Self::MethodNotAllowed { .. } => "不支持该请求方法".into(),
             // Never say anything internal: the log has the cause chain.
@@ -182,7 +187,7 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge(..) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(..) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(..) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(..) | Self::NotConfigured(..) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -6,13 +6,16 @@ use utoipa::{IntoParams, ToSchema};
 use crate::error::{ApiError, ApiResult};
 
 pub const MAX_PAGE_SIZE: u64 = 100;
+/// Highest page number accepted: far beyond any list (100 million rows at 100 a page), and small
+/// enough that `(page - 1) × pageSize` never overflows an SQL `OFFSET`.
+pub const MAX_PAGE: u64 = 1_000_000;
 
 #[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
-    /// 1-based page number (default 1).
-    #[param(minimum = 1, example = 1)]
+    /// 1-based page number (default 1), at most 1,000,000.
+    #[param(minimum = 1, maximum = 1000000, example = 1)]
     pub page: Option<u64>,
     /// Items per page, 1–100 (default 20).
     #[param(minimum = 1, maximum = 100, example = 20)]
@@ -24,13 +27,39 @@ impl PageQuery {
     pub fn parts(&self) -> ApiResult<(u64, u64)> {
         let page = self.page.unwrap_or(1);
         let size = self.page_size.unwrap_or(20);
-        if page == 0 {
-            return Err(ApiError::field("page", "RANGE", "页码从1开始"));
+        if page == 0 || page > MAX_PAGE {
+            return Err(ApiError::field("page", "RANGE", "页码应为1至1000000"));
         }
         if size == 0 || size > MAX_PAGE_SIZE {
             return Err(ApiError::field("pageSize", "RANGE", "每页条数应为1至100"));
         }
         Ok((page, size))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(page: Option<u64>, page_size: Option<u64>) -> ApiResult<(u64, u64)> {
+        PageQuery { page, page_size }.parts()
+    }
+
+    #[test]
+    fn pages_are_bounded_so_the_offset_cannot_overflow() {
+        assert_eq!(parts(None, None).unwrap(), (1, 20));
+        assert_eq!(
+            parts(Some(MAX_PAGE), Some(MAX_PAGE_SIZE)).unwrap(),
+            (MAX_PAGE, 100)
+        );
+        for huge in [MAX_PAGE + 1, i64::MAX as u64, u64::MAX, 0] {
+            let Err(ApiError::Validation(f)) = parts(Some(huge), Some(20)) else {
+                panic!("page {huge} is refused");
+            };
+            assert_eq!((f[0].field.as_str(), f[0].code.as_str()), ("page", "RANGE"));
+        }
+        let (page, size) = parts(Some(MAX_PAGE), Some(MAX_PAGE_SIZE)).unwrap();
+        assert!(i64::try_from((page - 1) * size).is_ok());
     }
 }
 

@@ -1,10 +1,12 @@
 //! Building and running the application; `main` and the tests boot it the same way.
 use std::net::TcpListener;
 
-use actix_web::dev::{Server, Service};
+use actix_web::dev::{Server, Service, ServiceResponse};
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{App, HttpMessage, HttpRequest, HttpServer, web};
+use futures_util::TryFutureExt;
+use futures_util::future::{Either, ready};
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -14,7 +16,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::app_state::AppState;
 use crate::cache::Cache;
 use crate::config::Settings;
-use crate::error::{ApiError, FieldError, camel_case};
+use crate::error::{ApiError, FieldError};
 use crate::fallback::RouteTable;
 use crate::openapi::ApiDoc;
 use crate::{
@@ -53,39 +55,27 @@ pub fn routes_document() -> utoipa::openapi::OpenApi {
     doc
 }
 
+/// Bodies go through [`crate::input::Json`]; this keeps actix's own `web::Json`, should one be
+/// used, inside the same envelope (and Chinese only).
 fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     let api = match &err {
-        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType(
-            "UNSUPPORTED_MEDIA_TYPE",
-            "请求体须为JSON（Content-Type: application/json）".into(),
-        ),
+        JsonPayloadError::ContentType => crate::input::json::unsupported_media_type(),
         JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
-            ApiError::PayloadTooLarge("PAYLOAD_TOO_LARGE", "请求体过大".into())
+            crate::input::json::too_large()
         }
         JsonPayloadError::Deserialize(e) if e.is_data() => {
-            let text = e.to_string();
-            let missing = text
-                .strip_prefix("missing field `")
-                .and_then(|rest| rest.split('`').next());
-            match missing {
-                Some(field) => ApiError::field(&camel_case(field), "REQUIRED", "缺少必填项"),
-                None => ApiError::field(
-                    "",
-                    "INVALID_VALUE",
-                    format!("字段类型或取值不正确（{text}）"),
-                ),
-            }
+            ApiError::field("", "INVALID_VALUE", "请求内容的字段类型或取值不正确")
         }
         _ => ApiError::BadRequest("MALFORMED_JSON", "请求体不是有效的JSON".into()),
     };
     api.into()
 }
 
-fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+fn query_error(_err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
     ApiError::Validation(vec![FieldError::new(
         "",
         "INVALID_QUERY",
-        format!("查询参数不正确（{err}）"),
+        "查询参数的类型或取值不正确",
     )])
     .into()
 }
@@ -93,9 +83,6 @@ fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
 fn path_error(_err: PathError, _req: &HttpRequest) -> actix_web::Error {
     ApiError::NotFound("NOT_FOUND", "请求的记录不存在".into()).into()
 }
-
-/// Largest JSON body accepted (a talent profile with a long introduction fits many times over).
-const JSON_LIMIT: usize = 256 * 1024;
 
 pub struct Application {
     port: u16,
@@ -134,7 +121,7 @@ impl Application {
                 .app_data(table.clone())
                 .app_data(
                     web::JsonConfig::default()
-                        .limit(JSON_LIMIT)
+                        .limit(crate::input::json::LIMIT)
                         .error_handler(json_error),
                 )
                 .app_data(web::QueryConfig::default().error_handler(query_error))
@@ -146,6 +133,8 @@ impl Application {
                 .default_service(web::to(crate::fallback::not_found))
                 .into_app()
                 .service(web::redirect("/swagger-ui", "/swagger-ui/"))
+                .configure(crate::test_hooks::routes)
+                .wrap_fn(crate::catch_panic::call)
                 .wrap_fn(|req, srv| {
                     let id = req.extensions().get::<RequestId>().map(|r| r.to_string());
                     let fut = srv.call(req);
@@ -157,6 +146,12 @@ impl Application {
                         }
                         Ok(res)
                     }
+                })
+                .wrap_fn(|mut req, srv| match crate::input::uri::check(&mut req) {
+                    Ok(()) => {
+                        Either::Left(srv.call(req).map_ok(ServiceResponse::map_into_left_body))
+                    }
+                    Err(e) => Either::Right(ready(Ok(req.error_response(e).map_into_right_body()))),
                 })
                 .wrap(TracingLogger::default())
         })

@@ -9,7 +9,10 @@ use super::identity::{CadreLevel, Role};
 #[serde(rename_all = "camelCase")]
 pub struct WechatLoginRequest {
     /// The code from `wx.login()` (single use). In development without WeChat, `dev:<name>`.
-    #[validate(length(min = 1, max = 128, message = "登录凭证不能为空"))]
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<1, 128>",
+        message = "登录凭证不能为空"
+    ))]
     #[schema(min_length = 1, max_length = 128, example = "0a3Xyz000abcDEF")]
     pub code: String,
 }
@@ -18,7 +21,10 @@ pub struct WechatLoginRequest {
 #[serde(rename_all = "camelCase")]
 pub struct PhoneBindRequest {
     /// The code from the `getPhoneNumber` button (single use, 5 minutes).
-    #[validate(length(min = 1, max = 128, message = "手机号授权凭证不能为空"))]
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<1, 128>",
+        message = "手机号授权凭证不能为空"
+    ))]
     #[schema(min_length = 1, max_length = 128)]
     pub code: String,
 }
@@ -26,7 +32,10 @@ pub struct PhoneBindRequest {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StaffLoginRequest {
-    #[validate(length(min = 1, max = 64, message = "请输入用户名"))]
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<1, 64>",
+        message = "请输入用户名"
+    ))]
     #[schema(min_length = 1, max_length = 64, example = "changchun_admin")]
     pub username: String,
     #[validate(length(min = 1, max = 128, message = "请输入密码"))]
@@ -37,7 +46,10 @@ pub struct StaffLoginRequest {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RefreshRequest {
-    #[validate(length(min = 1, max = 256, message = "刷新令牌不能为空"))]
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<1, 256>",
+        message = "刷新令牌不能为空"
+    ))]
     #[schema(min_length = 1, max_length = 256)]
     pub refresh_token: String,
 }

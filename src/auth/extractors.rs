@@ -6,10 +6,11 @@ use std::ops::Deref;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use entity::{auth_sessions, users};
 use futures_util::future::LocalBoxFuture;
 use sea_orm::EntityTrait;
+use tokio::sync::oneshot;
 use uuid::Uuid;
 
 use super::identity::{CadreScope, StaffRole};
@@ -85,12 +86,46 @@ async fn load(req: HttpRequest) -> Result<CurrentUser, ApiError> {
     })
 }
 
+/// Identity look-ups under way for this request, one per identity extractor. actix runs a
+/// handler's extractors side by side, so a body error could beat the slower "you are not a
+/// cadre" answer; the body extractor waits for these first (role before body).
+#[derive(Default)]
+struct PendingIdentity(Vec<oneshot::Receiver<()>>);
+
+/// Note an identity look-up; the returned sender is dropped when it is settled.
+fn identity_started(req: &HttpRequest) -> oneshot::Sender<()> {
+    let (tx, rx) = oneshot::channel();
+    let mut ext = req.extensions_mut();
+    match ext.get_mut::<PendingIdentity>() {
+        Some(p) => p.0.push(rx),
+        None => {
+            ext.insert(PendingIdentity(vec![rx]));
+        }
+    }
+    tx
+}
+
+/// Resolves once every identity extractor of this request has its answer (at once when the
+/// handler takes none).
+pub async fn identity_settled(req: &HttpRequest) {
+    let pending = req.extensions_mut().remove::<PendingIdentity>();
+    for rx in pending.map(|p| p.0).unwrap_or_default() {
+        // An error only means the sender is gone, which is what we wait for.
+        let _ = rx.await;
+    }
+}
+
 impl FromRequest for CurrentUser {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        Box::pin(load(req.clone()))
+        let settled = identity_started(req);
+        let req = req.clone();
+        Box::pin(async move {
+            let _settled = settled;
+            load(req).await
+        })
     }
 }
 
@@ -107,8 +142,12 @@ macro_rules! role_extractor {
             type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
             fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+                let settled = identity_started(req);
                 let req = req.clone();
-                Box::pin(async move { <$t>::narrow(load(req).await?) })
+                Box::pin(async move {
+                    let _settled = settled;
+                    <$t>::narrow(load(req).await?)
+                })
             }
         }
     };

@@ -4,13 +4,13 @@ use std::time::Duration;
 use actix_web::{HttpRequest, post, web};
 use entity::users;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use validator::Validate;
 
 use super::dto::{StaffLoginRequest, TokenResponse};
 use super::sessions;
 use crate::app_state::AppState;
 use crate::crypto::{hash_password, verify_password};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::input::Json;
 
 fn limited(retry: Option<Duration>, window: Duration) -> ApiError {
     ApiError::RateLimited {
@@ -44,9 +44,8 @@ static DUMMY_HASH: LazyLock<String> =
 pub async fn login_staff(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<StaffLoginRequest>,
+    body: Json<StaffLoginRequest>,
 ) -> ApiResult<web::Json<TokenResponse>> {
-    body.validate()?;
     let s = &state.settings;
     let username = body.username.trim().to_lowercase();
     let ip = req

@@ -3,12 +3,12 @@ use chrono::Utc;
 use entity::users;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, SqlErr};
 use uuid::Uuid;
-use validator::Validate;
 
 use super::dto::{TokenResponse, WechatLoginRequest};
 use super::sessions;
 use crate::app_state::AppState;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::input::Json;
 
 /// What we learned about the person behind a login code.
 struct WechatIdentity {
@@ -132,9 +132,8 @@ async fn find_or_create(state: &AppState, who: WechatIdentity) -> ApiResult<user
 #[post("/auth/wechat-login")]
 pub async fn login_wechat(
     state: web::Data<AppState>,
-    body: web::Json<WechatLoginRequest>,
+    body: Json<WechatLoginRequest>,
 ) -> ApiResult<web::Json<TokenResponse>> {
-    body.validate()?;
     let who = identify(&state, body.code.trim()).await?;
     let user = find_or_create(&state, who).await?;
     if user.disabled {

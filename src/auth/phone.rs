@@ -2,13 +2,13 @@ use actix_web::{post, web};
 use chrono::Utc;
 use entity::users;
 use sea_orm::{ActiveModelTrait, Set};
-use validator::Validate;
 
 use super::dto::{MeView, PhoneBindRequest};
 use super::extractors::CurrentUser;
 use super::me::me_view;
 use crate::app_state::AppState;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::input::Json;
 use crate::validation::normalize_mainland_mobile;
 
 /// Bind the caller's phone number through WeChat's phone-number button.
@@ -30,9 +30,8 @@ use crate::validation::normalize_mainland_mobile;
 pub async fn bind_wechat_phone(
     state: web::Data<AppState>,
     me: CurrentUser,
-    body: web::Json<PhoneBindRequest>,
+    body: Json<PhoneBindRequest>,
 ) -> ApiResult<web::Json<MeView>> {
-    body.validate()?;
     me.require_youth()?;
     let code = body.code.trim();
     let raw = match code.strip_prefix("dev:") {

@@ -1,11 +1,11 @@
 use actix_web::{HttpResponse, post, web};
-use validator::Validate;
 
 use super::dto::{RefreshRequest, TokenResponse};
 use super::extractors::CurrentUser;
 use super::sessions;
 use crate::app_state::AppState;
 use crate::error::{ApiResult, ErrorEnvelope};
+use crate::input::Json;
 
 /// Exchange a refresh token for a new access token and a new refresh token.
 ///
@@ -23,9 +23,8 @@ use crate::error::{ApiResult, ErrorEnvelope};
 #[post("/auth/refresh")]
 pub async fn refresh_token(
     state: web::Data<AppState>,
-    body: web::Json<RefreshRequest>,
+    body: Json<RefreshRequest>,
 ) -> ApiResult<web::Json<TokenResponse>> {
-    body.validate()?;
     Ok(web::Json(
         sessions::rotate(&state, &body.refresh_token).await?,
     ))

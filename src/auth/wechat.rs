@@ -100,9 +100,9 @@ impl WechatClient {
     }
 
     fn creds(&self) -> Result<&WechatSettings, ApiError> {
-        self.settings
-            .as_ref()
-            .ok_or_else(|| ApiError::Unavailable("WECHAT_NOT_CONFIGURED", "未配置微信登录".into()))
+        self.settings.as_ref().ok_or_else(|| {
+            ApiError::NotConfigured("WECHAT_NOT_CONFIGURED", "未配置微信登录".into())
+        })
     }
 
     /// Send a request and parse WeChat's JSON answer (often served as text/plain).

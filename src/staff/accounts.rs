@@ -6,13 +6,13 @@ use sea_orm::{
     QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
-use validator::Validate;
 
 use super::dto::{CreateStaffRequest, StaffRole, StaffView};
 use crate::app_state::AppState;
 use crate::auth::{Cadre, CadreLevel};
 use crate::crypto::hash_password;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::input::Json;
 use crate::pagination::{Page, PageQuery};
 use crate::regions::{self, RegionLevel};
 
@@ -136,9 +136,8 @@ pub async fn create_account(db: &impl ConnectionTrait, new: NewStaff) -> ApiResu
 pub async fn create_staff(
     state: web::Data<AppState>,
     cadre: Cadre,
-    body: web::Json<CreateStaffRequest>,
+    body: Json<CreateStaffRequest>,
 ) -> ApiResult<HttpResponse> {
-    body.validate()?;
     let body = body.into_inner();
     match body.role {
         StaffRole::Cadre => {

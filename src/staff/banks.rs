@@ -3,12 +3,12 @@ use chrono::Utc;
 use entity::banks;
 use sea_orm::{ActiveModelTrait, EntityTrait, QueryOrder, Set};
 use uuid::Uuid;
-use validator::Validate;
 
 use super::dto::{BankView, CreateBankRequest};
 use crate::app_state::AppState;
 use crate::auth::Cadre;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::input::Json;
 
 /// Register a partner bank (province cadres only).
 #[utoipa::path(
@@ -28,9 +28,8 @@ use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 pub async fn create_bank(
     state: web::Data<AppState>,
     cadre: Cadre,
-    body: web::Json<CreateBankRequest>,
+    body: Json<CreateBankRequest>,
 ) -> ApiResult<HttpResponse> {
-    body.validate()?;
     if !cadre.is_province() {
         return Err(ApiError::Forbidden(
             "PROVINCE_CADRE_ONLY",

@@ -13,13 +13,19 @@ use crate::time::to_china;
 #[schema(example = json!({"username": "nanguan_admin", "password": "a-long-passphrase", "displayName": "南关区团委", "role": "cadre", "regionCode": "220102"}))]
 pub struct CreateStaffRequest {
     /// Login name: 3–32 letters, digits, `_` or `.`; stored in lower case.
-    #[validate(length(min = 3, max = 32, message = "用户名长度应为3至32个字符"))]
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<3, 32>",
+        message = "用户名长度应为3至32个字符"
+    ))]
     #[schema(min_length = 3, max_length = 32, pattern = "^[A-Za-z0-9_.]+$")]
     pub username: String,
     #[validate(length(min = 10, max = 128, message = "密码长度应为10至128个字符"))]
     #[schema(min_length = 10, max_length = 128, format = Password)]
     pub password: String,
-    #[validate(length(min = 1, max = 32, message = "姓名或单位名称长度应为1至32个字符"))]
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<1, 32>",
+        message = "姓名或单位名称长度应为1至32个字符"
+    ))]
     #[schema(min_length = 1, max_length = 32)]
     pub display_name: String,
     pub role: StaffRole,
@@ -63,7 +69,10 @@ impl From<users::Model> for StaffView {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateBankRequest {
-    #[validate(length(min = 2, max = 64, message = "银行名称长度应为2至64个字符"))]
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 64>",
+        message = "银行名称长度应为2至64个字符"
+    ))]
     #[schema(min_length = 2, max_length = 64, example = "吉林银行")]
     pub name: String,
 }

@@ -13,6 +13,7 @@ use super::state::ProfileAction;
 use crate::app_state::AppState;
 use crate::auth::Cadre;
 use crate::error::{ApiResult, ErrorEnvelope};
+use crate::input::Json;
 use crate::notifications::{deliver, notify};
 use crate::pagination::{Page, PageQuery};
 use crate::workflow::{Actor, ReviewDecision, ReviewRequest, Transition};
@@ -102,7 +103,7 @@ pub async fn review_talent(
     state: web::Data<AppState>,
     cadre: Cadre,
     id: web::Path<Uuid>,
-    body: web::Json<ReviewRequest>,
+    body: Json<ReviewRequest>,
 ) -> ApiResult<web::Json<TalentDetailView>> {
     use talent_profiles::Column as C;
     let decision = body.decision()?;

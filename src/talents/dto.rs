@@ -6,7 +6,6 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use crate::error::FieldError;
 use crate::workflow::{NextStep, TimelineEntry};
 
 use super::choices::{
@@ -15,8 +14,8 @@ use super::choices::{
 };
 
 /// The profile a youth submits. Choices are sent as codes and checked on the server, so that
-/// every problem is reported on its own field.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+/// every problem is reported on its own field (`null` means "not given" for optional fields).
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(example = json!({
     "realName": "张晓明", "gender": "male", "dateOfBirth": "1998-05-01",
@@ -87,7 +86,7 @@ pub struct TalentProfileRequest {
     pub consent_version: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct BusinessRequest {
     /// 2–64 characters.
@@ -204,7 +203,10 @@ pub struct TalentFilter {
 #[schema(example = json!({"reason": "办理银团合作贷款推荐，需核对身份证号"}))]
 pub struct RevealRequest {
     /// 4–200 characters, kept in the reveal log.
-    #[validate(length(min = 4, max = 200, message = "查看理由长度应为4至200个字"))]
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<4, 200>",
+        message = "查看理由长度应为4至200个字"
+    ))]
     #[schema(min_length = 4, max_length = 200)]
     pub reason: String,
 }
@@ -335,91 +337,4 @@ pub struct TalentOptionsView {
     pub min_age: u32,
     pub max_age: u32,
     pub consent: ConsentView,
-}
-
-fn json_shape_errors(obj: &serde_json::Map<String, serde_json::Value>) -> Vec<FieldError> {
-    use serde_json::Value;
-    let mut errors = Vec::new();
-    let required = |errors: &mut Vec<FieldError>, name: &str| {
-        errors.push(FieldError::new(name, "REQUIRED", "缺少必填项"))
-    };
-    let mistyped = |errors: &mut Vec<FieldError>, name: &str, want: &str| {
-        errors.push(FieldError::new(name, "INVALID_TYPE", format!("应为{want}")))
-    };
-    for (name, is_required) in [
-        ("realName", true),
-        ("gender", true),
-        ("dateOfBirth", true),
-        ("phone", false),
-        ("idNumber", false),
-        ("homeRegionCode", true),
-        ("education", true),
-        ("politicalStatus", true),
-        ("introduction", false),
-        ("consentVersion", false),
-    ] {
-        match obj.get(name) {
-            None | Some(Value::Null) if is_required => required(&mut errors, name),
-            None | Some(Value::Null) | Some(Value::String(_)) => {}
-            Some(_) => mistyped(&mut errors, name, "文本"),
-        }
-    }
-    for (name, is_required) in [
-        ("industries", true),
-        ("categories", false),
-        ("skills", false),
-    ] {
-        match obj.get(name) {
-            None | Some(Value::Null) if is_required => required(&mut errors, name),
-            None | Some(Value::Null) => {}
-            Some(Value::Array(items)) if items.iter().all(Value::is_string) => {}
-            Some(_) => mistyped(&mut errors, name, "文本列表"),
-        }
-    }
-    match obj.get("sensitiveInfoConsent") {
-        None | Some(Value::Null) | Some(Value::Bool(_)) => {}
-        Some(_) => mistyped(&mut errors, "sensitiveInfoConsent", "true或false"),
-    }
-    match obj.get("business") {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(b)) => {
-            for key in ["name", "type"] {
-                let field = format!("business.{key}");
-                match b.get(key) {
-                    None | Some(Value::Null) => required(&mut errors, &field),
-                    Some(Value::String(_)) => {}
-                    Some(_) => mistyped(&mut errors, &field, "文本"),
-                }
-            }
-        }
-        Some(_) => mistyped(&mut errors, "business", "对象（name、type）"),
-    }
-    errors
-}
-
-impl TalentProfileRequest {
-    /// Read a submission from any JSON, naming every missing or mistyped field (the generic JSON
-    /// extractor stops at the first problem and cannot always name it).
-    pub fn from_json(body: serde_json::Value) -> Result<Self, Vec<FieldError>> {
-        let serde_json::Value::Object(mut obj) = body else {
-            return Err(vec![FieldError::new(
-                "",
-                "INVALID_TYPE",
-                "请求体应为JSON对象",
-            )]);
-        };
-        let errors = json_shape_errors(&obj);
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        // `null` means "not given" for every optional field.
-        obj.retain(|_, v| !v.is_null());
-        serde_json::from_value(serde_json::Value::Object(obj)).map_err(|e| {
-            vec![FieldError::new(
-                "",
-                "INVALID_VALUE",
-                format!("字段类型或取值不正确（{e}）"),
-            )]
-        })
-    }
 }

@@ -18,6 +18,7 @@ use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::choices;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::input::Json;
 use crate::time::today_in_china;
 use crate::workflow::transition::record_creation;
 use crate::workflow::{Actor, Subject, Transition, events};
@@ -182,10 +183,9 @@ async fn log_consent(
 pub async fn save_my_talent_profile(
     state: web::Data<AppState>,
     user: CurrentUser,
-    body: web::Json<serde_json::Value>,
+    body: Json<TalentProfileRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require_youth()?;
-    let body = TalentProfileRequest::from_json(body.into_inner()).map_err(ApiError::Validation)?;
     let settings = &state.settings;
     let input = rules::parse_profile(
         &body,

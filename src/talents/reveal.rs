@@ -9,13 +9,13 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
-use validator::Validate;
 
 use super::dto::{RevealLogView, RevealRequest, RevealedView};
 use super::queries::visible_profile;
 use crate::app_state::AppState;
 use crate::auth::Cadre;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::input::Json;
 use crate::pagination::{Page, PageQuery};
 use crate::time::to_china;
 
@@ -41,17 +41,9 @@ pub async fn reveal_talent(
     state: web::Data<AppState>,
     cadre: Cadre,
     id: web::Path<Uuid>,
-    body: web::Json<RevealRequest>,
+    body: Json<RevealRequest>,
 ) -> ApiResult<web::Json<RevealedView>> {
-    body.validate()?;
-    let reason = body.reason.trim();
-    if reason.chars().count() < 4 {
-        return Err(ApiError::field(
-            "reason",
-            "LENGTH",
-            "查看理由长度应为4至200个字",
-        ));
-    }
+    let reason = body.reason.as_str();
     let p = visible_profile(&state.db, &cadre, *id).await?;
     let decrypt = |v: &str| {
         state

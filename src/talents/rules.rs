@@ -5,6 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use super::choices::{BusinessType, Education, Gender, Industry, PoliticalStatus, TalentCategory};
 use super::dto::TalentProfileRequest;
 use crate::error::FieldError;
+use crate::input::text::fits;
 use crate::regions::{RegionLevel, level_of};
 use crate::validation::normalize_mainland_mobile;
 
@@ -179,8 +180,7 @@ pub fn parse_profile(
     let mut errors = Vec::new();
 
     let real_name = req.real_name.trim().to_owned();
-    let name_len = real_name.chars().count();
-    if !(2..=NAME_MAX).contains(&name_len) {
+    if !fits(&real_name, 2, NAME_MAX) {
         errors.push(FieldError::new(
             "realName",
             "LENGTH",
@@ -332,8 +332,7 @@ pub fn parse_profile(
         None => None,
         Some(b) => {
             let name = b.name.trim().to_owned();
-            let len = name.chars().count();
-            if !(2..=BUSINESS_NAME_MAX).contains(&len) {
+            if !fits(&name, 2, BUSINESS_NAME_MAX) {
                 errors.push(FieldError::new(
                     "business.name",
                     "LENGTH",
@@ -368,7 +367,7 @@ pub fn parse_profile(
         ));
     }
     for (i, s) in skills.iter().enumerate() {
-        if !(1..=SKILL_MAX).contains(&s.chars().count()) {
+        if !fits(s, 1, SKILL_MAX) {
             errors.push(FieldError::new(
                 &format!("skills[{i}]"),
                 "LENGTH",

@@ -10,7 +10,6 @@ use sea_orm::{
     TransactionTrait,
 };
 use uuid::Uuid;
-use validator::Validate;
 
 use super::dto::{CancelTrainingRequest, TrainingFilter, TrainingRequest, TrainingView};
 use super::listing::apply_filter;
@@ -23,6 +22,7 @@ use crate::app_state::AppState;
 use crate::auth::Cadre;
 use crate::choices;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::input::Json;
 use crate::notifications::{deliver, notify};
 use crate::pagination::{Page, PageQuery};
 use crate::regions;
@@ -37,7 +37,6 @@ async fn check(
     body: &TrainingRequest,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    body.validate()?;
     if body.title.trim().is_empty() {
         return Err(ApiError::field("title", "REQUIRED", "培训名称不能为空"));
     }
@@ -91,7 +90,7 @@ async fn check(
 pub async fn create_training(
     state: web::Data<AppState>,
     cadre: Cadre,
-    body: web::Json<TrainingRequest>,
+    body: Json<TrainingRequest>,
 ) -> ApiResult<HttpResponse> {
     let now = Utc::now();
     check(&state.db, &cadre, &body, now).await?;
@@ -160,7 +159,7 @@ pub async fn update_training(
     state: web::Data<AppState>,
     cadre: Cadre,
     id: web::Path<Uuid>,
-    body: web::Json<TrainingRequest>,
+    body: Json<TrainingRequest>,
 ) -> ApiResult<web::Json<TrainingView>> {
     let now = Utc::now();
     let id = id.into_inner();
@@ -397,9 +396,8 @@ pub async fn cancel_training(
     state: web::Data<AppState>,
     cadre: Cadre,
     id: web::Path<Uuid>,
-    body: web::Json<CancelTrainingRequest>,
+    body: Json<CancelTrainingRequest>,
 ) -> ApiResult<web::Json<TrainingView>> {
-    body.validate()?;
     let reason = body.reason.trim().to_owned();
     let now = Utc::now();
     let id = id.into_inner();

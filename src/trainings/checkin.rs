@@ -8,7 +8,6 @@ use entity::trainings;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use uuid::Uuid;
-use validator::Validate;
 
 use super::admin::find_visible;
 use super::dto::{CheckInCodeView, CheckInRequest, CheckInView};
@@ -18,6 +17,7 @@ use crate::app_state::AppState;
 use crate::auth::{Cadre, CurrentUser};
 use crate::checkin_codes::ROTATION_SECS;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::input::Json;
 use crate::time::to_china;
 use crate::workflow::{Actor, Transition};
 
@@ -82,9 +82,8 @@ pub async fn create_check_in(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<Uuid>,
-    body: web::Json<CheckInRequest>,
+    body: Json<CheckInRequest>,
 ) -> ApiResult<web::Json<CheckInView>> {
-    body.validate()?;
     let now = Utc::now();
     let training = trainings::Entity::find_by_id(id.into_inner())
         .one(&state.db)

@@ -11,7 +11,6 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
 };
 use uuid::Uuid;
-use validator::Validate;
 
 use super::admin::find_visible;
 use super::dto::{
@@ -24,6 +23,7 @@ use crate::app_state::AppState;
 use crate::auth::Cadre;
 use crate::choices::Labelled;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::input::Json;
 use crate::notifications::{deliver, notify};
 use crate::regions::{self, RegionLevel};
 use crate::time::start_of_day;
@@ -52,9 +52,8 @@ pub async fn create_completions(
     state: web::Data<AppState>,
     cadre: Cadre,
     id: web::Path<Uuid>,
-    body: web::Json<CompletionRequest>,
+    body: Json<CompletionRequest>,
 ) -> ApiResult<web::Json<CompletionResult>> {
-    body.validate()?;
     let now = Utc::now();
     let training = find_visible(&state.db, &cadre, id.into_inner()).await?;
     if training.status != TrainingStatus::Published {

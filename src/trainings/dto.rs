@@ -21,7 +21,10 @@ use crate::workflow::NextStep;
     "signupDeadline": "2026-12-08T18:00:00+08:00", "capacity": 50,
     "requiresVerified": false, "waitlistOpen": true, "offerValidMinutes": 2880}))]
 pub struct TrainingRequest {
-    #[validate(length(min = 1, max = 64, message = "培训名称长度应为1至64个字符"))]
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<1, 64>",
+        message = "培训名称长度应为1至64个字符"
+    ))]
     #[schema(min_length = 1, max_length = 64)]
     pub title: String,
     pub category: Category,
@@ -69,7 +72,10 @@ fn yes() -> bool {
 #[serde(rename_all = "camelCase")]
 pub struct CancelTrainingRequest {
     /// Why, shown to every participant.
-    #[validate(length(min = 2, max = 200, message = "取消原因长度应为2至200个字符"))]
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 200>",
+        message = "取消原因长度应为2至200个字符"
+    ))]
     #[schema(min_length = 2, max_length = 200, example = "因天气原因延期举办")]
     pub reason: String,
 }
@@ -255,11 +261,17 @@ pub struct CheckInCodeView {
 #[serde(rename_all = "camelCase")]
 pub struct CheckInRequest {
     /// The code scanned from the organiser's screen.
-    #[validate(length(min = 1, max = 64, message = "签到码不能为空"))]
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<1, 64>",
+        message = "签到码不能为空"
+    ))]
     #[schema(min_length = 1, max_length = 64)]
     pub code: String,
     /// Random per attempt, kept by the app across retries: a repeat is not a second check-in.
-    #[validate(length(min = 8, max = 64, message = "nonce长度应为8至64个字符"))]
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<8, 64>",
+        message = "nonce长度应为8至64个字符"
+    ))]
     #[schema(
         min_length = 8,
         max_length = 64,

@@ -6,13 +6,13 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use uuid::Uuid;
-use validator::Validate;
 
 use super::dto::{ActivityFilter, ActivityView, CategoryView, CreateActivityRequest, SignupView};
 use super::rules::{Category, Point};
 use crate::app_state::AppState;
 use crate::auth::{Cadre, CurrentUser};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::input::Json;
 use crate::pagination::{Page, PageQuery};
 use crate::{regions, talents};
 use sea_orm::Iterable;
@@ -53,9 +53,8 @@ pub async fn list_volunteer_categories() -> web::Json<Vec<CategoryView>> {
 pub async fn create_volunteer_activity(
     state: web::Data<AppState>,
     cadre: Cadre,
-    body: web::Json<CreateActivityRequest>,
+    body: Json<CreateActivityRequest>,
 ) -> ApiResult<HttpResponse> {
-    body.validate()?;
     let region = body
         .region_code
         .clone()

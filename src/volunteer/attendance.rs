@@ -4,7 +4,6 @@ use entity::{volunteer_activities as activities, volunteer_signups as signups};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 use uuid::Uuid;
-use validator::Validate;
 
 use super::dto::{
     CodeKind, CodeQuery, CodeView, MakeupRequest, RosterLine, ScanRequest, SignupView,
@@ -14,6 +13,7 @@ use super::rules::{EntrySource, Point, activity_minutes, served_minutes, within_
 use crate::app_state::AppState;
 use crate::auth::{Cadre, CurrentUser};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::input::Json;
 use crate::leaderboards::sync;
 use crate::talents;
 use crate::time::to_china;
@@ -72,7 +72,6 @@ fn check_scan(
     kind: CodeKind,
     body: &ScanRequest,
 ) -> ApiResult<()> {
-    body.validate()?;
     state
         .checkin_codes
         .verify(purpose(kind), a.id, &body.code, Utc::now())?;
@@ -132,7 +131,7 @@ pub async fn create_volunteer_check_in(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<Uuid>,
-    body: web::Json<ScanRequest>,
+    body: Json<ScanRequest>,
 ) -> ApiResult<web::Json<SignupView>> {
     let a = activity(&state, *id).await?;
     check_scan(&state, &a, CodeKind::In, &body)?;
@@ -254,7 +253,7 @@ pub async fn create_volunteer_check_out(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<Uuid>,
-    body: web::Json<ScanRequest>,
+    body: Json<ScanRequest>,
 ) -> ApiResult<web::Json<SignupView>> {
     let a = activity(&state, *id).await?;
     check_scan(&state, &a, CodeKind::Out, &body)?;
@@ -300,9 +299,8 @@ pub async fn create_volunteer_makeup(
     state: web::Data<AppState>,
     cadre: Cadre,
     id: web::Path<Uuid>,
-    body: web::Json<MakeupRequest>,
+    body: Json<MakeupRequest>,
 ) -> ApiResult<web::Json<SignupView>> {
-    body.validate()?;
     let a = activity(&state, *id).await?;
     cadre.ensure_visible(&a.region_code, "志愿活动")?;
     let out_at = body.checked_out_at.to_utc();

@@ -11,7 +11,6 @@ use sea_orm::{
     QueryOrder, Set, TransactionTrait,
 };
 use uuid::Uuid;
-use validator::Validate;
 
 use super::dto::{CorrectionRequest, CorrectionView, EntryView, RevocationRequest, StatusFilter};
 use super::ledger;
@@ -20,6 +19,7 @@ use super::state::CorrectionAction;
 use crate::app_state::AppState;
 use crate::auth::{Cadre, CurrentUser};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::input::Json;
 use crate::leaderboards::sync;
 use crate::notifications::{deliver, notify};
 use crate::pagination::{Page, PageQuery};
@@ -77,9 +77,8 @@ async fn original(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<Original> {
 pub async fn create_volunteer_correction(
     state: web::Data<AppState>,
     user: CurrentUser,
-    body: web::Json<CorrectionRequest>,
+    body: Json<CorrectionRequest>,
 ) -> ApiResult<HttpResponse> {
-    body.validate()?;
     let o = original(&state.db, body.entry_id).await?;
     if o.entry.user_id != user.id() {
         return Err(ApiError::not_found("志愿服务记录"));
@@ -193,7 +192,7 @@ pub async fn review_volunteer_correction(
     state: web::Data<AppState>,
     cadre: Cadre,
     id: web::Path<Uuid>,
-    body: web::Json<ReviewRequest>,
+    body: Json<ReviewRequest>,
 ) -> ApiResult<web::Json<CorrectionView>> {
     use corrections::Column as C;
     let decision = body.decision()?;
@@ -305,9 +304,8 @@ pub async fn create_volunteer_revocation(
     state: web::Data<AppState>,
     cadre: Cadre,
     id: web::Path<Uuid>,
-    body: web::Json<RevocationRequest>,
+    body: Json<RevocationRequest>,
 ) -> ApiResult<HttpResponse> {
-    body.validate()?;
     let o = original(&state.db, *id).await?;
     cadre.ensure_visible(&o.organiser_region, "志愿服务记录")?;
     let txn = state.db.begin().await?;

@@ -24,13 +24,19 @@ use entity::volunteer_reports::ReportStatus;
 #[schema(example = json!({"category": "river_patrol", "title": "伊通河巡河护河", "description": "沿河捡拾垃圾、劝导游客", "place": "南关区伊通河南岭段", "latitude": 43.8601, "longitude": 125.3402, "radiusM": 500, "regionCode": "220102", "startsAt": "2026-12-05T09:00:00+08:00", "endsAt": "2026-12-05T12:00:00+08:00", "wanted": 20}))]
 pub struct CreateActivityRequest {
     pub category: Category,
-    #[validate(length(min = 2, max = 64, message = "活动名称长度应为2至64个字"))]
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 64>",
+        message = "活动名称长度应为2至64个字"
+    ))]
     #[schema(min_length = 2, max_length = 64)]
     pub title: String,
     #[validate(length(max = 2000, message = "活动说明不能超过2000字"))]
     #[schema(max_length = 2000)]
     pub description: String,
-    #[validate(length(min = 2, max = 128, message = "活动地点长度应为2至128个字"))]
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 128>",
+        message = "活动地点长度应为2至128个字"
+    ))]
     #[schema(min_length = 2, max_length = 128)]
     pub place: String,
     /// Optional check-in point (degrees); with `radiusM`, check-ins must come from inside it.
@@ -152,7 +158,10 @@ pub struct CodeView {
 #[serde(rename_all = "camelCase")]
 pub struct ScanRequest {
     /// The organiser's current code.
-    #[validate(length(min = 1, max = 64, message = "请扫描组织者的签到码"))]
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<1, 64>",
+        message = "请扫描组织者的签到码"
+    ))]
     #[schema(min_length = 1, max_length = 64)]
     pub code: String,
     /// The phone's position (degrees); required when the activity has a check-in area. Only
@@ -167,7 +176,10 @@ pub struct MakeupRequest {
     pub user_id: Uuid,
     /// When the volunteer actually left (not later than now).
     pub checked_out_at: DateTime<FixedOffset>,
-    #[validate(length(min = 2, max = 200, message = "请说明补录原因（2至200字）"))]
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 200>",
+        message = "请说明补录原因（2至200字）"
+    ))]
     #[schema(min_length = 2, max_length = 200)]
     pub reason: String,
 }
@@ -178,10 +190,16 @@ pub struct MakeupRequest {
 pub struct CreateReportRequest {
     pub category: Category,
     /// What was done.
-    #[validate(length(min = 2, max = 128, message = "服务内容长度应为2至128个字"))]
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 128>",
+        message = "服务内容长度应为2至128个字"
+    ))]
     #[schema(min_length = 2, max_length = 128)]
     pub content: String,
-    #[validate(length(min = 2, max = 128, message = "服务地点长度应为2至128个字"))]
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 128>",
+        message = "服务地点长度应为2至128个字"
+    ))]
     #[schema(min_length = 2, max_length = 128)]
     pub place: String,
     /// When the service began (not in the future).
@@ -299,7 +317,10 @@ pub struct CorrectionRequest {
     #[validate(range(min = 0, max = 1440, message = "时长应为0至1440分钟"))]
     #[schema(minimum = 0, maximum = 1440)]
     pub minutes: i32,
-    #[validate(length(min = 2, max = 200, message = "请说明更正理由（2至200字）"))]
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 200>",
+        message = "请说明更正理由（2至200字）"
+    ))]
     #[schema(min_length = 2, max_length = 200)]
     pub reason: String,
 }
@@ -338,7 +359,10 @@ impl From<corrections::Model> for CorrectionView {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RevocationRequest {
-    #[validate(length(min = 2, max = 200, message = "请说明撤销理由（2至200字）"))]
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 200>",
+        message = "请说明撤销理由（2至200字）"
+    ))]
     #[schema(min_length = 2, max_length = 200)]
     pub reason: String,
 }

@@ -10,7 +10,6 @@ use sea_orm::{
     TransactionTrait,
 };
 use uuid::Uuid;
-use validator::Validate;
 
 use super::dto::{CreateReportRequest, MyReportView, ReportDetailView, ReportView, StatusFilter};
 use super::ledger::{self, NewEntry};
@@ -20,6 +19,7 @@ use crate::app_state::AppState;
 use crate::auth::{Cadre, CurrentUser};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::idempotency::{self, IdempotencyKey, IdempotentEntity};
+use crate::input::Json;
 use crate::leaderboards::sync;
 use crate::media::{Attachment, MediaField, MediaPurpose, MediaStore};
 use crate::notifications::{deliver, notify};
@@ -72,7 +72,7 @@ pub async fn create_volunteer_report(
     req: HttpRequest,
     state: web::Data<AppState>,
     user: CurrentUser,
-    body: web::Json<CreateReportRequest>,
+    body: Json<CreateReportRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require_youth()?;
     let key = IdempotencyKey::from_request(&req, &*body)?;
@@ -81,7 +81,6 @@ pub async fn create_volunteer_report(
     {
         return Ok(HttpResponse::Ok().json(ReportView::new(first, &state.media)));
     }
-    body.validate()?;
     let served_at = body.served_at.to_utc();
     let now = Utc::now();
     if served_at > now {
@@ -339,7 +338,7 @@ pub async fn review_volunteer_report(
     state: web::Data<AppState>,
     cadre: Cadre,
     id: web::Path<Uuid>,
-    body: web::Json<ReviewRequest>,
+    body: Json<ReviewRequest>,
 ) -> ApiResult<web::Json<ReportDetailView>> {
     use reports::Column as C;
     let decision = body.decision()?;

@@ -10,7 +10,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
-use validator::Validate;
 
 use super::dto::{
     CertificateRequest, CertificateView, EntryView, SummaryView, YearMinutes, masked_id,
@@ -20,6 +19,7 @@ use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::choices::Labelled;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::input::Json;
 use crate::regions;
 use crate::time::{start_of_day, to_china, today_in_china};
 
@@ -96,9 +96,8 @@ fn certificate_number(year: i32) -> String {
 pub async fn create_volunteer_certificate(
     state: web::Data<AppState>,
     user: CurrentUser,
-    body: web::Json<CertificateRequest>,
+    body: Json<CertificateRequest>,
 ) -> ApiResult<HttpResponse> {
-    body.validate()?;
     let today = today_in_china(Utc::now());
     if body.to < body.from {
         return Err(ApiError::field("to", "RANGE", "结束日期不能早于开始日期"));

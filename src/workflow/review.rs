@@ -3,8 +3,10 @@
 //! message.
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use validator::Validate;
 
 use crate::error::{ApiError, ApiResult};
+use crate::input::text::fits;
 
 /// Shortest and longest review reason.
 pub const REASON_MIN: usize = 2;
@@ -18,7 +20,7 @@ pub enum Verdict {
 }
 
 /// A reviewer's decision.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(example = json!({"decision": "reject", "reason": "请补充合作社营业执照名称", "version": 1}))]
 pub struct ReviewRequest {
@@ -66,7 +68,7 @@ impl ReviewRequest {
             .map(str::trim)
             .filter(|r| !r.is_empty());
         if let Some(r) = reason
-            && !(REASON_MIN..=REASON_MAX).contains(&r.chars().count())
+            && !fits(r, REASON_MIN, REASON_MAX)
         {
             return Err(ApiError::field(
                 "reason",

@@ -61,7 +61,8 @@ async fn malformed_oversized_and_mistyped_bodies_are_clear_errors() {
         "VALIDATION_FAILED",
     )
     .await;
-    assert_eq!(body["error"]["fields"][0]["code"], "INVALID_VALUE");
+    assert_eq!(body["error"]["fields"][0]["field"], "code");
+    assert_eq!(body["error"]["fields"][0]["code"], "INVALID_TYPE");
     let body = assert_error(
         send("{\"code\": \"\"}".into(), "application/json")
             .await

@@ -7,6 +7,7 @@ mod consents;
 mod errors;
 mod idempotency;
 mod jobs;
+mod input;
 mod leaderboards;
 mod media;
 mod notifications;

@@ -1,0 +1,7 @@
+//! What clients send, checked one way: the text rule for every string, the JSON body extractor
+//! and the URL check.
+pub mod json;
+pub mod text;
+pub mod uri;
+
+pub use json::Json;
