@@ -43,10 +43,18 @@ pub struct Settings {
     pub run_background_tasks: bool,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
-    /// Staff login: failed attempts allowed per account, and attempts per IP, in `login_window`.
-    pub login_max_failures_per_account: u32,
-    pub login_max_attempts_per_ip: u32,
+    /// Staff login throttling (only failed attempts count), all within `login_window`:
+    /// failures per (account, client address) before that pair waits for the window to pass,
+    pub login_max_failures_per_account_address: u32,
+    /// failures per client address over all accounts (a password spray),
+    pub login_max_failures_per_address: u32,
+    /// and failures per account from everywhere after which the account is braked: one attempt
+    /// per `login_brake_interval`, never a lockout of its owner.
+    pub login_brake_after_failures: u32,
+    pub login_brake_interval: Duration,
     pub login_window: Duration,
+    /// Proxies whose `X-Forwarded-For` names the client (`JIQING_TRUSTED_PROXIES`, CIDRs).
+    pub trusted_proxies: crate::client_address::TrustedProxies,
     /// Ages (in full years, China time) the talent pool serves, inclusive.
     pub talent_min_age: u32,
     pub talent_max_age: u32,
@@ -235,9 +243,31 @@ impl Settings {
             run_background_tasks: parse_bool(&var, "JIQING_BACKGROUND_TASKS", true)?,
             access_token_ttl: Duration::from_secs(2 * 3600),
             refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
-            login_max_failures_per_account: 5,
-            login_max_attempts_per_ip: 30,
-            login_window: Duration::from_secs(15 * 60),
+            login_max_failures_per_account_address: parse_u32(
+                &var,
+                "JIQING_LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS",
+                5,
+            )?,
+            login_max_failures_per_address: parse_u32(
+                &var,
+                "JIQING_LOGIN_MAX_FAILURES_PER_ADDRESS",
+                20,
+            )?,
+            login_brake_after_failures: parse_u32(&var, "JIQING_LOGIN_BRAKE_AFTER_FAILURES", 30)?,
+            login_brake_interval: Duration::from_secs(
+                parse_u32(&var, "JIQING_LOGIN_BRAKE_INTERVAL_SECS", 10)?
+                    .max(1)
+                    .into(),
+            ),
+            login_window: Duration::from_secs(
+                parse_u32(&var, "JIQING_LOGIN_WINDOW_SECS", 15 * 60)?
+                    .max(1)
+                    .into(),
+            ),
+            trusted_proxies: crate::client_address::TrustedProxies::parse(
+                &var("JIQING_TRUSTED_PROXIES").unwrap_or_default(),
+            )
+            .map_err(|e| ConfigError::Invalid(format!("JIQING_TRUSTED_PROXIES: {e}")))?,
             talent_min_age: parse_u32(&var, "JIQING_TALENT_MIN_AGE", 16)?,
             talent_max_age: parse_u32(&var, "JIQING_TALENT_MAX_AGE", 45)?,
             offer_sweep_interval: parse_millis(&var, "JIQING_OFFER_SWEEP_MS", 30_000, 10)?,

@@ -5,6 +5,7 @@ pub mod cache;
 pub mod catch_panic;
 pub mod checkin_codes;
 pub mod choices;
+pub mod client_address;
 pub mod config;
 pub mod consents;
 pub mod crypto;

@@ -153,7 +153,7 @@ impl Application {
                     }
                     Err(e) => Either::Right(ready(Ok(req.error_response(e).map_into_right_body()))),
                 })
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
         })
         .listen(listener)?
         .run();

@@ -1,5 +1,4 @@
 use std::sync::LazyLock;
-use std::time::Duration;
 
 use actix_web::{HttpRequest, post, web};
 use entity::users;
@@ -7,18 +6,11 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::dto::{StaffLoginRequest, TokenResponse};
 use super::sessions;
+use super::throttle::LoginThrottle;
 use crate::app_state::AppState;
 use crate::crypto::{hash_password, verify_password};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::input::Json;
-
-fn limited(retry: Option<Duration>, window: Duration) -> ApiError {
-    ApiError::RateLimited {
-        code: "LOGIN_RATE_LIMITED",
-        message: "登录尝试过于频繁，请稍后再试".into(),
-        retry_after_secs: retry.unwrap_or(window).as_secs().max(1),
-    }
-}
 
 /// A hash to verify against when the account does not exist, so timing does not reveal
 /// which usernames exist. Immutable, so sharing it inside a process is safe.
@@ -27,8 +19,9 @@ static DUMMY_HASH: LazyLock<String> =
 
 /// Password login for league cadres and partner-bank officers.
 ///
-/// Limited per account (failed attempts) and per IP (all attempts); the counters live in the
-/// shared cache, so the limit holds across server instances.
+/// Only failed attempts count: per (account, client address), per client address, and a
+/// slower brake per account (see `auth::throttle`); the counters live in the shared cache, so
+/// the limits hold across server instances.
 #[utoipa::path(
     tag = "auth",
     operation_id = "login_staff",
@@ -46,32 +39,10 @@ pub async fn login_staff(
     state: web::Data<AppState>,
     body: Json<StaffLoginRequest>,
 ) -> ApiResult<web::Json<TokenResponse>> {
-    let s = &state.settings;
-    let username = body.username.trim().to_lowercase();
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
-    let ip_key = format!("login:ip:{ip}");
-    let account_key = format!("login:account:{username}");
-
-    if state.cache.incr_window(&ip_key, s.login_window).await?
-        > i64::from(s.login_max_attempts_per_ip)
-    {
-        return Err(limited(state.cache.ttl(&ip_key).await?, s.login_window));
-    }
-    let failures: i64 = state
-        .cache
-        .get(&account_key)
-        .await?
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    if failures >= i64::from(s.login_max_failures_per_account) {
-        return Err(limited(
-            state.cache.ttl(&account_key).await?,
-            s.login_window,
-        ));
-    }
+    let username = body.username.to_lowercase();
+    let address = crate::client_address::of(&req, &state.settings.trusted_proxies);
+    let throttle = LoginThrottle::new(&state.cache, &state.settings, &username, &address);
+    throttle.check().await?;
 
     let user = users::Entity::find()
         .filter(users::Column::Username.eq(&username))
@@ -88,10 +59,7 @@ pub async fn login_staff(
     let user = match user {
         Some(u) if ok && u.staff_role.is_some() => u,
         _ => {
-            state
-                .cache
-                .incr_window(&account_key, s.login_window)
-                .await?;
+            throttle.failed().await?;
             return Err(ApiError::Unauthorized(
                 "BAD_CREDENTIALS",
                 "用户名或密码错误".into(),
@@ -104,7 +72,7 @@ pub async fn login_staff(
             "账号已停用，请联系管理员".into(),
         ));
     }
-    state.cache.del(&account_key).await?;
+    throttle.succeeded().await?;
     Ok(web::Json(
         sessions::start(&state, &user, entity::auth_sessions::LoginMethod::Password).await?,
     ))

@@ -8,6 +8,7 @@ mod login_wechat;
 mod me;
 mod phone;
 pub mod sessions;
+mod throttle;
 mod tokens;
 pub mod wechat;
 

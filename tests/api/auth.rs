@@ -472,26 +472,143 @@ async fn staff_log_in_with_a_password_and_are_rate_limited_across_instances() {
     .await;
 }
 
-#[tokio::test]
-async fn an_ip_is_limited_after_too_many_attempts() {
-    let app = spawn_app_with(|s| s.login_max_attempts_per_ip = 3).await;
-    for _ in 0..3 {
-        let r = app
-            .post(
-                "/api/v1/auth/login",
-                None,
-                &json!({"username": "u1x", "password": "p"}),
-            )
-            .await;
-        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+async fn login_at(
+    app: &TestApp,
+    address: Option<&str>,
+    username: &str,
+    password: &str,
+) -> reqwest::Response {
+    let mut req = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"username": username, "password": password}));
+    if let Some(a) = address {
+        req = req.header("x-forwarded-for", a);
     }
+    req.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn thirty_correct_logins_from_one_address_are_never_blocked() {
+    let app = spawn_app().await;
+    app.create_staff(
+        "busy_cadre",
+        jiqing::staff::dto::StaffRole::Cadre,
+        Some("220000"),
+        None,
+    )
+    .await;
+    for i in 0..35 {
+        let resp = login_at(&app, None, "busy_cadre", STAFF_PASSWORD).await;
+        assert_eq!(resp.status(), StatusCode::OK, "login {i}");
+    }
+}
+
+#[tokio::test]
+async fn a_password_spray_from_one_address_is_blocked() {
+    let app = spawn_app_with(|s| s.login_max_failures_per_address = 8).await;
+    app.create_staff(
+        "sprayed",
+        jiqing::staff::dto::StaffRole::Cadre,
+        Some("220000"),
+        None,
+    )
+    .await;
+    for i in 0..8 {
+        let resp = login_at(&app, None, &format!("guess{i}"), "Password1!").await;
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    }
+    for username in ["guess9", "sprayed"] {
+        let resp = login_at(&app, None, username, "Password1!").await;
+        assert!(resp.headers().get("retry-after").is_some());
+        assert_error(resp, StatusCode::TOO_MANY_REQUESTS, "LOGIN_RATE_LIMITED").await;
+    }
+}
+
+#[tokio::test]
+async fn the_owner_logs_in_from_another_address_while_their_account_is_attacked() {
+    let app = spawn_app_with(|s| {
+        s.trusted_proxies = jiqing::client_address::TrustedProxies::parse("127.0.0.1/32").unwrap()
+    })
+    .await;
+    app.create_staff(
+        "attacked",
+        jiqing::staff::dto::StaffRole::Cadre,
+        Some("220000"),
+        None,
+    )
+    .await;
+    let attacker = Some("203.0.113.9");
+    for _ in 0..5 {
+        let resp = login_at(&app, attacker, "attacked", "guess guess guess").await;
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    }
+    // The guessing address is stopped for this account, even with the right password …
     assert_error(
-        app.post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"username": "u2x", "password": "p"}),
-        )
-        .await,
+        login_at(&app, attacker, "attacked", STAFF_PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "LOGIN_RATE_LIMITED",
+    )
+    .await;
+    // … while the owner, at the office, gets in.
+    let resp = login_at(&app, Some("198.51.100.7"), "attacked", STAFF_PASSWORD).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_distributed_attack_brakes_the_account_without_locking_the_owner_out() {
+    let app = spawn_app_with(|s| {
+        s.trusted_proxies = jiqing::client_address::TrustedProxies::parse("127.0.0.0/8").unwrap();
+        s.login_brake_after_failures = 6;
+        s.login_brake_interval = std::time::Duration::from_secs(1);
+    })
+    .await;
+    app.create_staff(
+        "braked",
+        jiqing::staff::dto::StaffRole::Cadre,
+        Some("220000"),
+        None,
+    )
+    .await;
+    for i in 0..6 {
+        let bot = format!("203.0.113.{i}");
+        let resp = login_at(&app, Some(&bot), "braked", "guess guess guess").await;
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    }
+    // Braked: one attempt per interval on this account, from anywhere.
+    let resp = login_at(&app, Some("203.0.113.100"), "braked", "guess guess guess").await;
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    let owner = Some("198.51.100.7");
+    let resp = login_at(&app, owner, "braked", STAFF_PASSWORD).await;
+    assert!(resp.headers().get("retry-after").is_some());
+    assert_error(resp, StatusCode::TOO_MANY_REQUESTS, "LOGIN_RATE_LIMITED").await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let resp = login_at(&app, owner, "braked", STAFF_PASSWORD).await;
+    assert_eq!(
+        resp.status(),
+        StatusCode::OK,
+        "the owner gets in after a short wait"
+    );
+}
+
+#[tokio::test]
+async fn forwarded_for_from_an_untrusted_peer_is_ignored() {
+    let app = spawn_app().await;
+    app.create_staff(
+        "spoofed",
+        jiqing::staff::dto::StaffRole::Cadre,
+        Some("220000"),
+        None,
+    )
+    .await;
+    for i in 0..5 {
+        let fake = format!("198.51.100.{i}");
+        let resp = login_at(&app, Some(&fake), "spoofed", "guess guess guess").await;
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    }
+    // Claiming yet another address does not escape the limit of the real one.
+    assert_error(
+        login_at(&app, Some("192.0.2.44"), "spoofed", STAFF_PASSWORD).await,
         StatusCode::TOO_MANY_REQUESTS,
         "LOGIN_RATE_LIMITED",
     )

@@ -139,6 +139,42 @@ fn migration_sources_hash() -> String {
     format!("{:016x}", h.finish())
 }
 
+/// Everything the servers of this test process logged, as the service's JSON lines (also
+/// printed when `TEST_LOG=1`).
+static LOG: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+
+#[derive(Clone, Copy)]
+struct LogWriter;
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if std::env::var("TEST_LOG").is_ok() {
+            std::io::stdout().write_all(buf)?;
+        }
+        LOG.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn capture_logs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let subscriber = jiqing::telemetry::subscriber(true, || LogWriter);
+        let _ = tracing::subscriber::set_global_default(subscriber);
+    });
+}
+
+/// The log written so far by every server of this test process.
+pub fn captured_log() -> String {
+    String::from_utf8_lossy(&LOG.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+}
+
 pub struct TestApp {
     pub address: String,
     pub port: u16,
@@ -177,10 +213,7 @@ pub async fn spawn_app_with_wechat() -> (TestApp, MockServer) {
 }
 
 pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
-    // Logs only when asked for: `TEST_LOG=1 cargo test …`.
-    if std::env::var("TEST_LOG").is_ok() {
-        jiqing::telemetry::init(false);
-    }
+    capture_logs();
     let id = Uuid::new_v4().simple().to_string();
     let mut settings = Settings::defaults();
     settings.bind = "127.0.0.1:0".into();

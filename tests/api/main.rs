@@ -12,6 +12,7 @@ mod leaderboards;
 mod media;
 mod notifications;
 mod openapi;
+mod privacy;
 mod regions;
 mod staff;
 mod talents;
