@@ -58,6 +58,9 @@ pub struct Settings {
     /// Ages (in full years, China time) the talent pool serves, inclusive.
     pub talent_min_age: u32,
     pub talent_max_age: u32,
+    /// ID-number conflicts (409 `ID_NUMBER_TAKEN`) a user may run into per China day before
+    /// saving with a new ID number is refused until midnight (`JIQING_TALENT_ID_CONFLICTS_PER_DAY`).
+    pub talent_id_conflicts_per_day: u32,
     /// How often each instance looks for lapsed waiting-list offers (`JIQING_OFFER_SWEEP_MS`).
     pub offer_sweep_interval: Duration,
     /// WeChat subscription-message templates by notification domain (the part of a kind before
@@ -270,6 +273,7 @@ impl Settings {
             .map_err(|e| ConfigError::Invalid(format!("JIQING_TRUSTED_PROXIES: {e}")))?,
             talent_min_age: parse_u32(&var, "JIQING_TALENT_MIN_AGE", 16)?,
             talent_max_age: parse_u32(&var, "JIQING_TALENT_MAX_AGE", 45)?,
+            talent_id_conflicts_per_day: parse_u32(&var, "JIQING_TALENT_ID_CONFLICTS_PER_DAY", 5)?,
             offer_sweep_interval: parse_millis(&var, "JIQING_OFFER_SWEEP_MS", 30_000, 10)?,
             subscribe_templates: TEMPLATE_DOMAINS
                 .iter()

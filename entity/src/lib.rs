@@ -7,6 +7,8 @@ pub mod auth_sessions;
 pub mod banks;
 pub mod job_runs;
 pub mod media;
+pub mod id_number_conflict_days;
+pub mod id_number_conflicts;
 pub mod notifications;
 pub mod refresh_tokens;
 pub mod regions;

@@ -16,6 +16,7 @@ mod m20261130_000300_create_media;
 mod m20261130_000301_create_sharing_consents;
 mod m20261130_000302_create_job_runs;
 mod m20261130_000303_add_request_hash_and_todo_indexes;
+mod m20261130_000400_create_id_number_conflicts;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000301_create_sharing_consents::Migration),
             Box::new(m20261130_000302_create_job_runs::Migration),
             Box::new(m20261130_000303_add_request_hash_and_todo_indexes::Migration),
+            Box::new(m20261130_000400_create_id_number_conflicts::Migration),
         ]
     }
 }

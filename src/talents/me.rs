@@ -11,6 +11,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::dto::{MyTalentProfileView, TalentProfileRequest};
+use super::id_conflicts;
 use super::queries::{my_view, profile_of_user};
 use super::rules::{self, CONSENT_VERSION, IdNumber, KeyFields, ProfileInput};
 use super::state::{self, ProfileAction};
@@ -60,13 +61,6 @@ fn seal(state: &AppState, kind: &str, value: &str) -> Sealed {
         enc: state.cipher.encrypt(value),
         index: state.cipher.blind_index(kind, value),
     }
-}
-
-fn id_taken() -> ApiError {
-    ApiError::Conflict(
-        "ID_NUMBER_TAKEN",
-        "该身份证号已被其他账号登记，如有疑问请联系当地团组织".into(),
-    )
 }
 
 /// The ID number to store: the submitted one, else the one already stored (checked against the
@@ -174,8 +168,9 @@ async fn log_consent(
         (status = 201, body = MyTalentProfileView, description = "Created"),
         (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "YOUTH_ONLY"),
-        (status = 409, body = ErrorEnvelope, description = "ID_NUMBER_TAKEN: another account registered this ID number; CONCURRENT_EDIT"),
-        (status = 422, body = ErrorEnvelope, description = "Field codes: REQUIRED, LENGTH, FORMAT, INVALID_VALUE, ID_CHECKSUM, ID_BIRTH_MISMATCH, ID_GENDER_MISMATCH, AGE_RANGE, LEVEL, UNKNOWN_REGION, CONSENT_REQUIRED, CONSENT_OUTDATED")
+        (status = 409, body = ErrorEnvelope, description = "ID_NUMBER_TAKEN: another account registered this ID number (recorded for the province); CONCURRENT_EDIT"),
+        (status = 422, body = ErrorEnvelope, description = "Field codes: REQUIRED, LENGTH, FORMAT, INVALID_VALUE, ID_CHECKSUM, ID_BIRTH_MISMATCH, ID_GENDER_MISMATCH, AGE_RANGE, LEVEL, UNKNOWN_REGION, CONSENT_REQUIRED, CONSENT_OUTDATED"),
+        (status = 429, body = ErrorEnvelope, description = "ID_NUMBER_CHECKS_EXHAUSTED: too many ID-number conflicts today (retryable, Retry-After until midnight China time)")
     )
 )]
 #[put("/me/talent-profile")]
@@ -201,13 +196,25 @@ pub async fn save_my_talent_profile(
         let existing = profile_of_user(&state.db, user.id()).await?;
         let id = sealed_id(&state, &input, existing.as_ref())?;
         let phone = sealed_phone(&state, &user, &input, existing.as_ref())?;
+        let new_number = existing
+            .as_ref()
+            .is_none_or(|p| p.id_number_index != id.index);
+        if new_number {
+            id_conflicts::ensure_checks_left(&state, user.id()).await?;
+        }
         let holder = talent_profiles::Entity::find()
             .filter(talent_profiles::Column::IdNumberIndex.eq(&id.index))
             .filter(talent_profiles::Column::UserId.ne(user.id()))
             .one(&state.db)
             .await?;
-        if holder.is_some() {
-            return Err(id_taken());
+        if let Some(holder) = holder {
+            return Err(id_conflicts::conflict(
+                &state,
+                user.id(),
+                &input.home_region_code,
+                &holder,
+            )
+            .await?);
         }
         let outcome = match existing {
             None => create(&state, user.id(), &input, id, phone).await?,
@@ -394,7 +401,8 @@ async fn update(
     let profile = match change.attempt(&txn).await {
         Ok(Some((profile, _))) => profile,
         Ok(None) => return Ok(None),
-        Err(e) if is_unique_violation(&e) => return Err(id_taken()),
+        // A concurrent save took the number: read again, and the holder check answers.
+        Err(e) if is_unique_violation(&e) => return Ok(None),
         Err(e) => return Err(e),
     };
     if new_consent {

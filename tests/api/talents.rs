@@ -1398,3 +1398,83 @@ async fn after_a_data_key_rotation_old_values_still_read_and_are_reencrypted() {
     assert_eq!(full["idNumber"], id);
     assert_eq!(full["phone"], "13812345678");
 }
+
+#[tokio::test]
+async fn id_number_conflicts_are_limited_per_day_and_recorded_for_the_province() {
+    let app = spawn_app().await;
+    let (_holder, held) = register(&app, "holder", "张晓明", 41, "220102001001").await;
+    let taken_id = id_number("19980501", 41);
+    let prober = app.login_as_youth("prober").await;
+    for _ in 0..5 {
+        assert_error(
+            app.put(
+                ME,
+                Some(&prober.token),
+                &profile("李四", &taken_id, "220102001001"),
+            )
+            .await,
+            StatusCode::CONFLICT,
+            "ID_NUMBER_TAKEN",
+        )
+        .await;
+    }
+    // Today's checks are used up: any new number is refused, so the refusal tells nothing.
+    for id in [taken_id.clone(), id_number("19980501", 43)] {
+        let resp = app
+            .put(
+                ME,
+                Some(&prober.token),
+                &profile("李四", &id, "220102001001"),
+            )
+            .await;
+        let retry: u64 = resp.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            (1..=86_400).contains(&retry),
+            "retry after midnight China time: {retry}"
+        );
+        let body = assert_error(
+            resp,
+            StatusCode::TOO_MANY_REQUESTS,
+            "ID_NUMBER_CHECKS_EXHAUSTED",
+        )
+        .await;
+        assert_eq!(body["error"]["retryable"], true);
+    }
+    assert_error(
+        app.get(ME, Some(&prober.token)).await,
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+    )
+    .await;
+    // The province sees every conflict, without the number itself.
+    let province = app.admin_of("220000").await;
+    let list = json_of(
+        app.get(
+            "/api/v1/admin/talents/id-number-conflicts",
+            Some(&province.token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(list["total"], 5);
+    assert_eq!(list["items"][0]["userId"], prober.user_id.as_str());
+    assert_eq!(list["items"][0]["holderProfileId"], held["id"]);
+    assert_eq!(list["items"][0]["homeRegionCode"], "220102001001");
+    assert!(!list.to_string().contains(&taken_id));
+    let county = app.admin_of("220102").await;
+    assert_error(
+        app.get(
+            "/api/v1/admin/talents/id-number-conflicts",
+            Some(&county.token),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "PROVINCE_CADRE_ONLY",
+    )
+    .await;
+}
