@@ -53,6 +53,8 @@ pub struct Settings {
     pub login_brake_after_failures: u32,
     pub login_brake_interval: Duration,
     pub login_window: Duration,
+    /// Rows per query while a CSV export streams (`JIQING_EXPORT_CHUNK_ROWS`).
+    pub export_chunk_rows: u64,
     /// Proxies whose `X-Forwarded-For` names the client (`JIQING_TRUSTED_PROXIES`, CIDRs).
     pub trusted_proxies: crate::client_address::TrustedProxies,
     /// Ages (in full years, China time) the talent pool serves, inclusive.
@@ -267,6 +269,9 @@ impl Settings {
                     .max(1)
                     .into(),
             ),
+            export_chunk_rows: parse_u32(&var, "JIQING_EXPORT_CHUNK_ROWS", 500)?
+                .clamp(1, 10_000)
+                .into(),
             trusted_proxies: crate::client_address::TrustedProxies::parse(
                 &var("JIQING_TRUSTED_PROXIES").unwrap_or_default(),
             )

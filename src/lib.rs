@@ -9,6 +9,7 @@ pub mod client_address;
 pub mod config;
 pub mod consents;
 pub mod crypto;
+pub mod csv_export;
 pub mod db;
 pub mod error;
 pub mod fallback;

@@ -1,8 +1,7 @@
 //! CSV export of a region's talents: streamed in keyset-paginated chunks, so memory stays flat
 //! however many rows there are, and no transaction is held open across the download.
-use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::web::Bytes;
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::Utc;
 use entity::talent_profiles;
 use sea_orm::sea_query::Condition;
@@ -17,11 +16,9 @@ use crate::app_state::AppState;
 use crate::auth::Cadre;
 use crate::choices::Labelled;
 use crate::crypto::{DataCipher, mask_id_number, mask_phone};
+use crate::csv_export::{self, CsvWriter};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::time::{to_china, today_in_china};
-
-/// Rows fetched per query while streaming.
-pub const EXPORT_CHUNK: u64 = 500;
 
 const HEADER: [&str; 16] = [
     "姓名",
@@ -42,26 +39,6 @@ const HEADER: [&str; 16] = [
     "登记时间",
 ];
 
-/// One CSV field: quoted when needed, and defused when a spreadsheet would run it as a formula.
-fn field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
-}
-
-fn line(fields: &[String], out: &mut String) {
-    let joined: Vec<String> = fields.iter().map(|f| field(f)).collect();
-    out.push_str(&joined.join(","));
-    out.push_str("\r\n");
-}
-
 fn labels<T: Labelled>(codes: Vec<T>) -> String {
     codes
         .into_iter()
@@ -74,7 +51,7 @@ fn row(
     cipher: &DataCipher,
     p: &talent_profiles::Model,
     region: &str,
-    out: &mut String,
+    out: &mut CsvWriter,
 ) -> ApiResult<()> {
     let masked = |stored: &str, mask: fn(&str) -> String| {
         cipher
@@ -83,93 +60,76 @@ fn row(
             .unwrap_or_else(|_| "***".into())
     };
     let skills: Vec<String> = json_list("skills", &p.skills)?;
-    line(
-        &[
-            p.real_name.clone(),
-            p.gender.label().into(),
-            p.date_of_birth.format("%Y-%m-%d").to_string(),
-            masked(&p.id_number_enc, mask_id_number),
-            masked(&p.phone_enc, mask_phone),
-            p.home_region_code.clone(),
-            region.to_owned(),
-            p.education.label().into(),
-            p.political_status.label().into(),
-            labels(json_list::<Industry>("industries", &p.industries)?),
-            labels(json_list::<TalentCategory>("categories", &p.categories)?),
-            p.business_name.clone().unwrap_or_default(),
-            p.business_type
-                .map(Labelled::label)
-                .unwrap_or_default()
-                .into(),
-            skills.join("、"),
-            p.status.label().into(),
-            to_china(p.created_at).format("%Y-%m-%d %H:%M").to_string(),
-        ],
-        out,
-    );
-    Ok(())
+    out.row([
+        p.real_name.clone(),
+        p.gender.label().into(),
+        p.date_of_birth.format("%Y-%m-%d").to_string(),
+        masked(&p.id_number_enc, mask_id_number),
+        masked(&p.phone_enc, mask_phone),
+        p.home_region_code.clone(),
+        region.to_owned(),
+        p.education.label().into(),
+        p.political_status.label().into(),
+        labels(json_list::<Industry>("industries", &p.industries)?),
+        labels(json_list::<TalentCategory>("categories", &p.categories)?),
+        p.business_name.clone().unwrap_or_default(),
+        p.business_type
+            .map(Labelled::label)
+            .unwrap_or_default()
+            .into(),
+        skills.join("、"),
+        p.status.label().into(),
+        to_china(p.created_at).format("%Y-%m-%d %H:%M").to_string(),
+    ])
 }
 
 struct Cursor {
     db: DatabaseConnection,
     cipher: Arc<DataCipher>,
     cond: Condition,
+    chunk_rows: u64,
     after: Option<Uuid>,
-    started: bool,
     done: bool,
+    /// Chunks fetched so far (and, in test builds, after how many to fail).
+    chunks: u64,
+    fault_after: Option<u64>,
 }
 
-/// The next piece of the file: the header first, then one chunk of rows per call. Each chunk is
-/// its own short query (`id > last ORDER BY id LIMIT n`), so the single SQLite connection is free
-/// between chunks and rows added meanwhile do not shift the pages.
-async fn next_piece(mut c: Cursor) -> Option<(Result<Bytes, actix_web::Error>, Cursor)> {
+/// The next chunk of rows: one short query (`id > last ORDER BY id LIMIT n`), so the single
+/// SQLite connection is free between chunks and rows added meanwhile do not shift the pages.
+async fn next_chunk(c: &mut Cursor) -> ApiResult<Option<Bytes>> {
     if c.done {
-        return None;
+        return Ok(None);
     }
-    if !c.started {
-        c.started = true;
-        let mut out = String::from("\u{feff}");
-        line(&HEADER.map(String::from), &mut out);
-        return Some((Ok(Bytes::from(out)), c));
+    if c.fault_after.is_some_and(|n| c.chunks >= n) {
+        return Err(ApiError::Unexpected(anyhow::anyhow!(
+            "export fault injected by a test"
+        )));
     }
+    c.chunks += 1;
     let mut query = talent_profiles::Entity::find()
         .filter(c.cond.clone())
         .order_by_asc(talent_profiles::Column::Id)
-        .limit(EXPORT_CHUNK);
+        .limit(c.chunk_rows);
     if let Some(after) = c.after {
         query = query.filter(talent_profiles::Column::Id.gt(after));
     }
-    let rows = match query.all(&c.db).await {
-        Ok(rows) => rows,
-        Err(e) => {
-            c.done = true;
-            return Some((Err(ApiError::from(e).into()), c));
-        }
+    let rows = query.all(&c.db).await?;
+    c.done = (rows.len() as u64) < c.chunk_rows;
+    let Some(last) = rows.last() else {
+        return Ok(None);
     };
-    if (rows.len() as u64) < EXPORT_CHUNK {
-        c.done = true;
-    }
-    let last = rows.last()?.id;
-    c.after = Some(last);
-    let names = match region_names(&c.db, rows.iter().map(|p| p.home_region_code.clone())).await {
-        Ok(n) => n,
-        Err(e) => {
-            c.done = true;
-            return Some((Err(e.into()), c));
-        }
-    };
-    let mut out = String::with_capacity(rows.len() * 256);
+    c.after = Some(last.id);
+    let names = region_names(&c.db, rows.iter().map(|p| p.home_region_code.clone())).await?;
+    let mut out = CsvWriter::rows();
     for p in &rows {
         let region = names
             .get(&p.home_region_code)
             .map(String::as_str)
             .unwrap_or("");
-        if let Err(e) = row(&c.cipher, p, region, &mut out) {
-            c.done = true;
-            return Some((Err(e.into()), c));
-        }
+        row(&c.cipher, p, region, &mut out)?;
     }
-    Some((Ok(Bytes::from(out)), c))
+    out.into_bytes().map(Some)
 }
 
 /// Download the region's talents as CSV (UTF-8 with BOM, so Excel shows Chinese correctly; ID
@@ -190,8 +150,9 @@ async fn next_piece(mut c: Cursor) -> Option<(Result<Bytes, actix_web::Error>, C
     )
 )]
 #[get("/admin/talents/export")]
-#[tracing::instrument(skip(state, cadre, filter), fields(cadre = %cadre.user_id))]
+#[tracing::instrument(skip(req, state, cadre, filter), fields(cadre = %cadre.user_id))]
 pub async fn export_talents(
+    req: HttpRequest,
     state: web::Data<AppState>,
     cadre: Cadre,
     filter: web::Query<TalentFilter>,
@@ -205,34 +166,30 @@ pub async fn export_talents(
         "talents-{region}-{}.csv",
         today_in_china(Utc::now()).format("%Y%m%d")
     );
-    let cursor = Cursor {
+    let mut cursor = Cursor {
         db: state.db.clone(),
         cipher: state.cipher.clone(),
         cond,
+        chunk_rows: state.settings.export_chunk_rows,
         after: None,
-        started: false,
         done: false,
+        chunks: 0,
+        fault_after: crate::test_hooks::export_fault_after(&req),
     };
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
-        .insert_header(ContentDisposition {
-            disposition: DispositionType::Attachment,
-            parameters: vec![DispositionParam::Filename(filename)],
-        })
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .streaming(futures_util::stream::unfold(cursor, next_piece)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fields_are_quoted_and_formulas_defused() {
-        assert_eq!(field("张三"), "张三");
-        assert_eq!(field("a,b"), "\"a,b\"");
-        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
-        assert_eq!(field("+1,2"), "\"'+1,2\"");
+    // The first chunk is read before the answer starts: if it fails, the answer is an error.
+    let mut first = CsvWriter::with_header(&HEADER)?.into_bytes()?.to_vec();
+    if let Some(rows) = next_chunk(&mut cursor).await? {
+        first.extend_from_slice(&rows);
     }
+    let rest = futures_util::stream::unfold(cursor, |mut c| async move {
+        match next_chunk(&mut c).await {
+            Ok(Some(rows)) => Some((Ok(rows), c)),
+            Ok(None) => None,
+            Err(e) => {
+                c.done = true;
+                Some((Err(e), c))
+            }
+        }
+    });
+    Ok(csv_export::response(&filename, Bytes::from(first), rest))
 }

@@ -1478,3 +1478,46 @@ async fn id_number_conflicts_are_limited_per_day_and_recorded_for_the_province()
     )
     .await;
 }
+
+async fn export_with_fault(
+    app: &TestApp,
+    token: &str,
+    fault_after: Option<u64>,
+) -> reqwest::Response {
+    let mut req = app
+        .client
+        .get(app.url("/api/v1/admin/talents/export"))
+        .bearer_auth(token);
+    if let Some(n) = fault_after {
+        req = req.header("x-test-export-fault-after", n.to_string());
+    }
+    req.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn an_export_whose_first_query_fails_answers_an_error_envelope() {
+    let app = spawn_app().await;
+    seed_talents(&app, 3, "220102001002", TalentStatus::Verified).await;
+    let county = app.admin_of("220102").await;
+    let resp = export_with_fault(&app, &county.token, Some(0)).await;
+    assert!(resp.headers().get("x-request-id").is_some());
+    assert_error(resp, StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR").await;
+}
+
+#[tokio::test]
+async fn an_export_failing_mid_stream_is_reported_as_a_failed_download() {
+    let app = spawn_app_with(|s| s.export_chunk_rows = 2).await;
+    seed_talents(&app, 5, "220102001002", TalentStatus::Verified).await;
+    let county = app.admin_of("220102").await;
+    // Chunks of two rows: the first is read before the answer starts, the third fails.
+    let resp = export_with_fault(&app, &county.token, Some(2)).await;
+    assert_eq!(resp.status(), StatusCode::OK, "the download had started");
+    assert!(
+        resp.bytes().await.is_err(),
+        "the client sees a failed download, not a shorter file"
+    );
+    // Without the fault the same export completes, across three chunks.
+    let resp = export_with_fault(&app, &county.token, None).await;
+    let text = resp.text().await.unwrap();
+    assert_eq!(text.lines().count(), 1 + 5);
+}
