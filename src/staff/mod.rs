@@ -2,6 +2,7 @@
 mod accounts;
 mod banks;
 pub mod dto;
+mod suspensions;
 
 pub use accounts::{NewStaff, create_account};
 
@@ -10,6 +11,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(accounts::create_staff)
         .service(accounts::list_staff)
+        .service(suspensions::suspend_staff)
+        .service(suspensions::reinstate_staff)
         .service(banks::create_bank)
         .service(banks::list_banks);
 }

@@ -164,3 +164,203 @@ async fn only_province_cadres_add_banks_and_bank_officers() {
     .await;
     let _ = StaffRole::Cadre;
 }
+
+fn suspension(id: &str) -> String {
+    format!("/api/v1/admin/staff/{id}/suspensions")
+}
+
+#[tokio::test]
+async fn suspending_a_cadre_ends_their_sessions_at_once_and_reinstating_lets_them_back() {
+    let app = spawn_app().await;
+    let province = app.admin_of("220000").await;
+    let city = app.admin_of("220100").await;
+    assert_eq!(
+        app.get("/api/v1/me", Some(&city.token)).await.status(),
+        StatusCode::OK
+    );
+    for _ in 0..2 {
+        let view = json_of(
+            app.post(
+                &suspension(&city.user_id),
+                Some(&province.token),
+                &json!({}),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(view["disabled"], true, "suspending twice changes nothing");
+    }
+    assert_error(
+        app.get("/api/v1/me", Some(&city.token)).await,
+        StatusCode::UNAUTHORIZED,
+        "SESSION_ENDED",
+    )
+    .await;
+    assert_error(
+        app.post(
+            "/api/v1/auth/refresh",
+            None,
+            &json!({"refreshToken": city.refresh}),
+        )
+        .await,
+        StatusCode::UNAUTHORIZED,
+        "INVALID_REFRESH_TOKEN",
+    )
+    .await;
+    let listed = json_of(
+        app.get("/api/v1/admin/staff?pageSize=100", Some(&province.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let entry = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == city.user_id.as_str())
+        .expect("listed")
+        .clone();
+    assert_eq!(entry["disabled"], true);
+    let credentials = json!({"username": entry["username"], "password": STAFF_PASSWORD});
+    assert_error(
+        app.post("/api/v1/auth/login", None, &credentials).await,
+        StatusCode::FORBIDDEN,
+        "ACCOUNT_DISABLED",
+    )
+    .await;
+    let view = json_of(
+        app.post(
+            &format!("/api/v1/admin/staff/{}/reinstatements", city.user_id),
+            Some(&province.token),
+            &json!({}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(view["disabled"], false);
+    assert_error(
+        app.get("/api/v1/me", Some(&city.token)).await,
+        StatusCode::UNAUTHORIZED,
+        "SESSION_ENDED",
+    )
+    .await;
+    assert_eq!(
+        app.post("/api/v1/auth/login", None, &credentials)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn cadres_suspend_only_accounts_inside_their_region_and_never_their_own() {
+    let app = spawn_app().await;
+    let city = app.admin_of("220100").await;
+    let county = app.admin_of("220102").await;
+    let county_peer = app.admin_of("220102").await;
+    let elsewhere = app.admin_of("220200").await;
+    // Outside the region, or above it: as if it did not exist.
+    for target in [&elsewhere.user_id, &city.user_id] {
+        assert_error(
+            app.post(&suspension(target), Some(&county.token), &json!({}))
+                .await,
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+        )
+        .await;
+    }
+    assert_error(
+        app.post(
+            &suspension(&county.user_id),
+            Some(&county.token),
+            &json!({}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "CANNOT_SUSPEND_SELF",
+    )
+    .await;
+    // A youth account is no staff account.
+    let youth = app.login_as_youth("not_staff").await;
+    assert_error(
+        app.post(&suspension(&youth.user_id), Some(&city.token), &json!({}))
+            .await,
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+    )
+    .await;
+    // The same level inside the region, and below it.
+    json_of(
+        app.post(
+            &suspension(&county_peer.user_id),
+            Some(&county.token),
+            &json!({}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    json_of(
+        app.post(&suspension(&county.user_id), Some(&city.token), &json!({}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_error(
+        app.get("/api/v1/me", Some(&county.token)).await,
+        StatusCode::UNAUTHORIZED,
+        "SESSION_ENDED",
+    )
+    .await;
+    assert_eq!(
+        app.get("/api/v1/me", Some(&elsewhere.token)).await.status(),
+        StatusCode::OK,
+        "other accounts keep working"
+    );
+}
+
+#[tokio::test]
+async fn the_province_suspends_bank_officers() {
+    let app = spawn_app().await;
+    let province = app.admin_of("220000").await;
+    let city = app.admin_of("220100").await;
+    let bank = json_of(
+        app.post(
+            "/api/v1/admin/banks",
+            Some(&province.token),
+            &json!({"name": "吉林银行"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let bank_id: uuid::Uuid = bank["id"].as_str().unwrap().parse().unwrap();
+    app.create_staff("officer_zhang", StaffRole::BankOfficer, None, Some(bank_id))
+        .await;
+    let officer = app.login_staff("officer_zhang").await;
+    assert_error(
+        app.post(&suspension(&officer.user_id), Some(&city.token), &json!({}))
+            .await,
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+    )
+    .await;
+    json_of(
+        app.post(
+            &suspension(&officer.user_id),
+            Some(&province.token),
+            &json!({}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_error(
+        app.get("/api/v1/me", Some(&officer.token)).await,
+        StatusCode::UNAUTHORIZED,
+        "SESSION_ENDED",
+    )
+    .await;
+}
