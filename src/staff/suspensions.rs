@@ -5,6 +5,7 @@
 //! Reinstating lets the person log in again; ended sessions stay ended.
 use actix_web::{post, web};
 use chrono::Utc;
+use entity::users::StaffRole;
 use entity::{auth_sessions, users};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
@@ -13,7 +14,6 @@ use uuid::Uuid;
 use super::dto::StaffView;
 use crate::app_state::AppState;
 use crate::auth::Cadre;
-use crate::auth::identity::{STAFF_BANK_OFFICER, STAFF_CADRE};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 
 /// The staff account `id`, if the cadre may suspend or reinstate it; else as if it did not
@@ -24,12 +24,12 @@ async fn manageable(state: &AppState, cadre: &Cadre, id: Uuid) -> ApiResult<user
         .one(&state.db)
         .await?
         .ok_or_else(missing)?;
-    match user.staff_role.as_deref() {
-        Some(STAFF_CADRE) => {
+    match user.staff_role {
+        Some(StaffRole::Cadre) => {
             let region = user.region_code.as_deref().ok_or_else(missing)?;
             cadre.ensure_visible(region, "工作人员账号")?;
         }
-        Some(STAFF_BANK_OFFICER) if cadre.is_province() => {}
+        Some(StaffRole::BankOfficer) if cadre.is_province() => {}
         _ => return Err(missing()),
     }
     if user.id == cadre.user_id {

@@ -181,7 +181,7 @@ async fn hostile_strings_in_bodies_never_cause_a_500_and_write_nothing() {
             what: "training cancel reason",
             method: Method::POST,
             path: format!(
-                "/api/v1/admin/trainings/{}/cancel",
+                "/api/v1/admin/trainings/{}/cancellations",
                 training["id"].as_str().unwrap()
             ),
             token: Some(cadre.token.clone()),
