@@ -5,10 +5,10 @@
 //! value that is not one of them fails the read (a 500 with the cause logged), never a default.
 pub mod auth_sessions;
 pub mod banks;
-pub mod job_runs;
-pub mod media;
 pub mod id_number_conflict_days;
 pub mod id_number_conflicts;
+pub mod job_runs;
+pub mod media;
 pub mod notifications;
 pub mod refresh_tokens;
 pub mod regions;
