@@ -65,9 +65,10 @@ pub struct Settings {
     pub talent_id_conflicts_per_day: u32,
     /// How often each instance looks for lapsed waiting-list offers (`JIQING_OFFER_SWEEP_MS`).
     pub offer_sweep_interval: Duration,
-    /// WeChat subscription-message templates by notification domain (the part of a kind before
-    /// the dot), from `WECHAT_TEMPLATE_<DOMAIN>` (e.g. `WECHAT_TEMPLATE_TRAINING`). A domain
-    /// without a template gets in-app notifications only.
+    /// WeChat subscription-message templates, keyed by notification kind (`talent.rejected`,
+    /// from `WECHAT_TEMPLATE_TALENT_REJECTED`) or by domain (the part of a kind before the dot:
+    /// `talent`, from `WECHAT_TEMPLATE_TALENT`). A kind's own template wins over its domain's;
+    /// a kind with neither gets in-app notifications only. See [`Settings::subscribe_template`].
     pub subscribe_templates: BTreeMap<String, String>,
     /// Volunteer star levels: cumulative hours for 1★…5★ (national default 100/300/600/1000/1500;
     /// `JIQING_VOLUNTEER_STAR_HOURS=100,300,600,1000,1500`).
@@ -102,6 +103,25 @@ pub const TEMPLATE_DOMAINS: &[&str] = &[
     "volunteer",
     "practice",
 ];
+
+/// Every key a subscription template may be set for: each domain, then each notification kind.
+pub fn template_keys() -> Vec<String> {
+    use sea_orm::{ActiveEnum, Iterable};
+    TEMPLATE_DOMAINS
+        .iter()
+        .map(|d| (*d).to_owned())
+        .chain(entity::notifications::NotificationKind::iter().map(|k| k.to_value()))
+        .collect()
+}
+
+/// The variable naming a template key: `talent` → `WECHAT_TEMPLATE_TALENT`,
+/// `volunteer.report_approved` → `WECHAT_TEMPLATE_VOLUNTEER_REPORT_APPROVED`.
+pub fn template_variable(key: &str) -> String {
+    format!(
+        "WECHAT_TEMPLATE_{}",
+        key.replace('.', "_").to_uppercase()
+    )
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -183,6 +203,15 @@ fn parse_thresholds(v: &str) -> Result<Vec<u32>, ConfigError> {
 }
 
 impl Settings {
+    /// The subscription template for a notification kind: the kind's own, else its domain's.
+    pub fn subscribe_template(&self, kind: &str) -> Option<&str> {
+        let domain = kind.split('.').next().unwrap_or_default();
+        self.subscribe_templates
+            .get(kind)
+            .or_else(|| self.subscribe_templates.get(domain))
+            .map(String::as_str)
+    }
+
     /// Read settings from the process environment (after loading `.env` if present) and check them.
     pub fn from_env() -> Result<Self, ConfigError> {
         let _ = dotenvy::dotenv();
@@ -280,11 +309,13 @@ impl Settings {
             talent_max_age: parse_u32(&var, "JIQING_TALENT_MAX_AGE", 45)?,
             talent_id_conflicts_per_day: parse_u32(&var, "JIQING_TALENT_ID_CONFLICTS_PER_DAY", 5)?,
             offer_sweep_interval: parse_millis(&var, "JIQING_OFFER_SWEEP_MS", 30_000, 10)?,
-            subscribe_templates: TEMPLATE_DOMAINS
-                .iter()
-                .filter_map(|d| {
-                    var(&format!("WECHAT_TEMPLATE_{}", d.to_uppercase()))
-                        .map(|t| ((*d).to_owned(), t.trim().to_owned()))
+            subscribe_templates: template_keys()
+                .into_iter()
+                .filter_map(|key| {
+                    var(&template_variable(&key))
+                        .map(|t| t.trim().to_owned())
+                        .filter(|t| !t.is_empty())
+                        .map(|t| (key, t))
                 })
                 .collect(),
             volunteer_star_hours: match var("JIQING_VOLUNTEER_STAR_HOURS") {
@@ -385,6 +416,28 @@ mod tests {
         Settings::from_vars(move |name| {
             vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
         })
+    }
+
+    #[test]
+    fn a_kind_s_own_subscription_template_wins_over_its_domain_s() {
+        let s = production(&[
+            ("WECHAT_TEMPLATE_TALENT", "TPL_TALENT"),
+            ("WECHAT_TEMPLATE_TALENT_REJECTED", "TPL_REJECTED"),
+            ("WECHAT_TEMPLATE_VOLUNTEER_REPORT_APPROVED", " TPL_HOURS "),
+        ])
+        .unwrap();
+        assert_eq!(s.subscribe_template("talent.rejected"), Some("TPL_REJECTED"));
+        assert_eq!(s.subscribe_template("talent.verified"), Some("TPL_TALENT"));
+        assert_eq!(
+            s.subscribe_template("volunteer.report_approved"),
+            Some("TPL_HOURS")
+        );
+        assert_eq!(s.subscribe_template("volunteer.report_rejected"), None);
+        assert_eq!(s.subscribe_template("training.enrolled"), None);
+        assert_eq!(
+            template_variable("volunteer.correction_approved"),
+            "WECHAT_TEMPLATE_VOLUNTEER_CORRECTION_APPROVED"
+        );
     }
 
     #[test]

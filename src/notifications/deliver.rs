@@ -17,7 +17,8 @@ fn thing(text: &str) -> String {
 }
 
 /// After the commit: send each notification as a WeChat subscription message when WeChat is
-/// configured and the notification's domain has a template (`WECHAT_TEMPLATE_<DOMAIN>`). Runs in
+/// configured and the notification's kind or domain has a template (`WECHAT_TEMPLATE_<KIND>`,
+/// else `WECHAT_TEMPLATE_<DOMAIN>`). Runs in
 /// the background and never fails the request: the in-app notice is already stored. The
 /// template is expected to have the keys `thing1` (title), `thing2` (body) and `time3` (when).
 pub fn deliver(state: &AppState, notes: Vec<notifications::Model>) {
@@ -28,8 +29,8 @@ pub fn deliver(state: &AppState, notes: Vec<notifications::Model>) {
     tokio::spawn(async move {
         for note in notes {
             let kind = note.kind.to_value();
-            let domain = kind.split('.').next().unwrap_or_default();
-            let Some(template) = state.settings.subscribe_templates.get(domain) else {
+            let Some(template) = state.settings.subscribe_template(&kind).map(str::to_owned)
+            else {
                 continue;
             };
             let openid = match users::Entity::find_by_id(note.user_id).one(&state.db).await {

@@ -113,8 +113,19 @@ async fn notifications_are_listed_newest_first_with_the_unread_count_and_can_be_
 
 const TEMPLATE: &str = "TPL_TRAINING";
 
-/// A WeChat youth (real login against the fake) with a talent profile in `region`.
+/// A WeChat youth (real login against the fake) with a verified talent profile in `region`.
 async fn wechat_youth(app: &TestApp, wx: &MockServer, name: &str, region: &str) -> Login {
+    wechat_youth_with(app, wx, name, region, true).await
+}
+
+/// A WeChat youth whose talent profile is verified or still pending.
+pub async fn wechat_youth_with(
+    app: &TestApp,
+    wx: &MockServer,
+    name: &str,
+    region: &str,
+    verified: bool,
+) -> Login {
     let code = format!("code-{name}");
     Mock::given(method("GET"))
         .and(path("/sns/jscode2session"))
@@ -133,7 +144,8 @@ async fn wechat_youth(app: &TestApp, wx: &MockServer, name: &str, region: &str) 
         )
         .await,
     );
-    app.add_talent_profile(&login, name, region, true).await;
+    app.add_talent_profile(&login, name, region, verified)
+        .await;
     login
 }
 
@@ -221,4 +233,261 @@ async fn a_sign_up_also_sends_a_wechat_subscription_message_and_not_subscribed_i
     let body: serde_json::Value = serde_json::from_slice(&sent.body).unwrap();
     assert_eq!(body["data"]["thing1"]["value"], "培训报名成功");
     assert!(body["page"].as_str().unwrap().contains(training));
+}
+
+/// An app whose WeChat is the local fake, with subscription templates for talent and volunteer
+/// notices (and a kind of its own for rejected corrections); every send succeeds.
+async fn app_with_decision_templates() -> (TestApp, MockServer) {
+    let wx = MockServer::start().await;
+    let base = wx.uri();
+    let app = spawn_app_with(move |s| {
+        s.wechat = Some(jiqing::config::WechatSettings {
+            appid: TEST_APPID.into(),
+            secret: "wx_test_secret".to_owned().into(),
+        });
+        s.wechat_api_base = base;
+        for (key, template) in [
+            ("talent", "TPL_TALENT"),
+            ("volunteer", "TPL_VOLUNTEER"),
+            ("volunteer.correction_rejected", "TPL_CORRECTION_REJECTED"),
+        ] {
+            s.subscribe_templates.insert(key.into(), template.into());
+        }
+    })
+    .await;
+    Mock::given(method("POST"))
+        .and(path("/cgi-bin/stable_token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": "TOKEN", "expires_in": 7200})),
+        )
+        .mount(&wx)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/cgi-bin/message/subscribe/send"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"errcode": 0, "errmsg": "ok"})),
+        )
+        .mount(&wx)
+        .await;
+    (app, wx)
+}
+
+/// The subscription messages the fake received, once `expected` have arrived (bounded wait) and
+/// a little longer, so that a duplicate would be seen too.
+async fn subscription_messages(wx: &MockServer, expected: usize) -> Vec<serde_json::Value> {
+    let read = || async {
+        wx.received_requests()
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r| r.url.path() == "/cgi-bin/message/subscribe/send")
+            .map(|r| serde_json::from_slice::<serde_json::Value>(&r.body).unwrap())
+            .collect::<Vec<_>>()
+    };
+    for _ in 0..50 {
+        if read().await.len() >= expected {
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+    tokio::time::sleep(StdDuration::from_millis(300)).await;
+    read().await
+}
+
+async fn notices(app: &TestApp, who: &Login) -> Vec<serde_json::Value> {
+    let page = json_of(
+        app.get("/api/v1/me/notifications?pageSize=50", Some(&who.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    page["items"].as_array().unwrap().clone()
+}
+
+/// POST a decision twice (a retry) and expect 200 both times.
+async fn decide_twice(app: &TestApp, cadre: &Login, url: &str, body: serde_json::Value) {
+    for attempt in ["first", "retry"] {
+        let resp = app.post(url, Some(&cadre.token), &body).await;
+        assert_eq!(resp.status(), StatusCode::OK, "{attempt} of {url}");
+    }
+}
+
+fn kinds(notes: &[serde_json::Value]) -> Vec<&str> {
+    notes.iter().map(|n| n["kind"].as_str().unwrap()).collect()
+}
+
+#[tokio::test]
+async fn a_talent_review_tells_only_the_owner_once_in_app_and_by_subscription_message() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let (app, wx) = app_with_decision_templates().await;
+    let cadre = app.admin_of("220102").await;
+    let approved = wechat_youth_with(&app, &wx, "tv", VILLAGE, false).await;
+    let rejected = wechat_youth_with(&app, &wx, "tr", VILLAGE, false).await;
+    let bystander = wechat_youth_with(&app, &wx, "tb", VILLAGE, false).await;
+    let profile_of = |who: &Login| {
+        let user: Uuid = who.user_id.parse().unwrap();
+        async move {
+            entity::talent_profiles::Entity::find()
+                .filter(entity::talent_profiles::Column::UserId.eq(user))
+                .one(app.db())
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        }
+    };
+    let url = |id: Uuid| format!("/api/v1/admin/talents/{id}/reviews");
+    decide_twice(
+        &app,
+        &cadre,
+        &url(profile_of(&approved).await),
+        json!({"decision": "approve", "version": 1}),
+    )
+    .await;
+    decide_twice(
+        &app,
+        &cadre,
+        &url(profile_of(&rejected).await),
+        json!({"decision": "reject", "reason": "身份证照片不清晰", "version": 1}),
+    )
+    .await;
+
+    let notes = notices(&app, &approved).await;
+    assert_eq!(kinds(&notes), ["talent.verified"], "one notice, retry or not");
+    assert_eq!(notes[0]["title"], "人才信息已认定");
+    let notes = notices(&app, &rejected).await;
+    assert_eq!(kinds(&notes), ["talent.rejected"]);
+    assert!(
+        notes[0]["body"].as_str().unwrap().contains("身份证照片不清晰"),
+        "the reason is told: {}",
+        notes[0]["body"]
+    );
+    assert!(notices(&app, &bystander).await.is_empty());
+
+    let sent = subscription_messages(&wx, 2).await;
+    assert_eq!(sent.len(), 2, "one message per decision: {sent:?}");
+    for (who, title) in [("openid-tv", "人才信息已认定"), ("openid-tr", "人才信息未通过审核")] {
+        let msg = sent.iter().find(|m| m["touser"] == who).expect(who);
+        assert_eq!(msg["template_id"], "TPL_TALENT");
+        assert_eq!(msg["data"]["thing1"]["value"], title);
+    }
+}
+
+#[tokio::test]
+async fn volunteer_report_and_correction_decisions_tell_the_youth_once_with_the_reason() {
+    use chrono::{Duration, Utc};
+    let (app, wx) = app_with_decision_templates().await;
+    let cadre = app.admin_of("220102").await;
+    let youth = wechat_youth(&app, &wx, "vr", VILLAGE).await;
+    let bystander = wechat_youth(&app, &wx, "vb", VILLAGE).await;
+    let report = |content: &str| {
+        json!({"category": "rural_teaching", "content": content, "place": "其塔木镇中心小学",
+               "servedAt": (Utc::now() - Duration::days(1)).to_rfc3339(), "minutes": 120,
+               "description": "数学课", "photos": []})
+    };
+    let mut ids = Vec::new();
+    for content in ["村小支教", "敬老院慰问"] {
+        let r = json_of(
+            app.post(
+                "/api/v1/me/volunteer/reports",
+                Some(&youth.token),
+                &report(content),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        ids.push(r["id"].as_str().unwrap().to_owned());
+    }
+    let review = |id: &str| format!("/api/v1/admin/volunteer/reports/{id}/reviews");
+    decide_twice(&app, &cadre, &review(&ids[0]), json!({"decision": "approve"})).await;
+    decide_twice(
+        &app,
+        &cadre,
+        &review(&ids[1]),
+        json!({"decision": "reject", "reason": "缺少服务照片"}),
+    )
+    .await;
+    let approved = json_of(
+        app.get(
+            &format!("/api/v1/me/volunteer/reports/{}", ids[0]),
+            Some(&youth.token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let entry = approved["entryId"].as_str().unwrap().to_owned();
+
+    let correction = |minutes: i32| json!({"entryId": entry, "minutes": minutes, "reason": "实际服务1.5小时"});
+    let decide = |c: &serde_json::Value| {
+        format!(
+            "/api/v1/admin/volunteer/corrections/{}/reviews",
+            c["id"].as_str().unwrap()
+        )
+    };
+    let first = json_of(
+        app.post(
+            "/api/v1/me/volunteer/corrections",
+            Some(&youth.token),
+            &correction(90),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    decide_twice(&app, &cadre, &decide(&first), json!({"decision": "approve"})).await;
+    let second = json_of(
+        app.post(
+            "/api/v1/me/volunteer/corrections",
+            Some(&youth.token),
+            &correction(60),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    decide_twice(
+        &app,
+        &cadre,
+        &decide(&second),
+        json!({"decision": "reject", "reason": "与签到记录不符"}),
+    )
+    .await;
+
+    let notes = notices(&app, &youth).await;
+    let mut got = kinds(&notes);
+    got.sort_unstable();
+    assert_eq!(
+        got,
+        [
+            "volunteer.correction_approved",
+            "volunteer.correction_rejected",
+            "volunteer.report_approved",
+            "volunteer.report_rejected",
+        ],
+        "exactly one notice per decision"
+    );
+    let body_of = |kind: &str| {
+        notes.iter().find(|n| n["kind"] == kind).unwrap()["body"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert!(body_of("volunteer.report_rejected").contains("缺少服务照片"));
+    assert!(body_of("volunteer.correction_rejected").contains("与签到记录不符"));
+    assert!(body_of("volunteer.correction_approved").contains("90分钟"));
+    assert!(notices(&app, &bystander).await.is_empty());
+
+    let sent = subscription_messages(&wx, 4).await;
+    assert_eq!(sent.len(), 4, "one message per decision: {sent:?}");
+    assert!(sent.iter().all(|m| m["touser"] == "openid-vr"));
+    let templates = |t: &str| sent.iter().filter(|m| m["template_id"] == t).count();
+    assert_eq!(templates("TPL_VOLUNTEER"), 3);
+    assert_eq!(
+        templates("TPL_CORRECTION_REJECTED"),
+        1,
+        "a kind's own template wins over its domain's"
+    );
 }
