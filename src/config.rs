@@ -117,10 +117,7 @@ pub fn template_keys() -> Vec<String> {
 /// The variable naming a template key: `talent` → `WECHAT_TEMPLATE_TALENT`,
 /// `volunteer.report_approved` → `WECHAT_TEMPLATE_VOLUNTEER_REPORT_APPROVED`.
 pub fn template_variable(key: &str) -> String {
-    format!(
-        "WECHAT_TEMPLATE_{}",
-        key.replace('.', "_").to_uppercase()
-    )
+    format!("WECHAT_TEMPLATE_{}", key.replace('.', "_").to_uppercase())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -426,7 +423,10 @@ mod tests {
             ("WECHAT_TEMPLATE_VOLUNTEER_REPORT_APPROVED", " TPL_HOURS "),
         ])
         .unwrap();
-        assert_eq!(s.subscribe_template("talent.rejected"), Some("TPL_REJECTED"));
+        assert_eq!(
+            s.subscribe_template("talent.rejected"),
+            Some("TPL_REJECTED")
+        );
         assert_eq!(s.subscribe_template("talent.verified"), Some("TPL_TALENT"));
         assert_eq!(
             s.subscribe_template("volunteer.report_approved"),

@@ -29,8 +29,7 @@ pub fn deliver(state: &AppState, notes: Vec<notifications::Model>) {
     tokio::spawn(async move {
         for note in notes {
             let kind = note.kind.to_value();
-            let Some(template) = state.settings.subscribe_template(&kind).map(str::to_owned)
-            else {
+            let Some(template) = state.settings.subscribe_template(&kind).map(str::to_owned) else {
                 continue;
             };
             let openid = match users::Entity::find_by_id(note.user_id).one(&state.db).await {
@@ -50,7 +49,7 @@ pub fn deliver(state: &AppState, notes: Vec<notifications::Model>) {
             let page = note.link.as_deref().unwrap_or("pages/index/index");
             match state
                 .wechat
-                .send_subscribe_message(&state.cache, &openid, template, page, data)
+                .send_subscribe_message(&state.cache, &openid, &template, page, data)
                 .await
             {
                 Ok(SendOutcome::Sent) => {}

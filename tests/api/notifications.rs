@@ -144,8 +144,7 @@ pub async fn wechat_youth_with(
         )
         .await,
     );
-    app.add_talent_profile(&login, name, region, verified)
-        .await;
+    app.add_talent_profile(&login, name, region, verified).await;
     login
 }
 
@@ -317,49 +316,55 @@ fn kinds(notes: &[serde_json::Value]) -> Vec<&str> {
     notes.iter().map(|n| n["kind"].as_str().unwrap()).collect()
 }
 
+async fn profile_of(app: &TestApp, who: &Login) -> Uuid {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let user: Uuid = who.user_id.parse().unwrap();
+    entity::talent_profiles::Entity::find()
+        .filter(entity::talent_profiles::Column::UserId.eq(user))
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
 #[tokio::test]
 async fn a_talent_review_tells_only_the_owner_once_in_app_and_by_subscription_message() {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let (app, wx) = app_with_decision_templates().await;
     let cadre = app.admin_of("220102").await;
     let approved = wechat_youth_with(&app, &wx, "tv", VILLAGE, false).await;
     let rejected = wechat_youth_with(&app, &wx, "tr", VILLAGE, false).await;
     let bystander = wechat_youth_with(&app, &wx, "tb", VILLAGE, false).await;
-    let profile_of = |who: &Login| {
-        let user: Uuid = who.user_id.parse().unwrap();
-        async move {
-            entity::talent_profiles::Entity::find()
-                .filter(entity::talent_profiles::Column::UserId.eq(user))
-                .one(app.db())
-                .await
-                .unwrap()
-                .unwrap()
-                .id
-        }
-    };
     let url = |id: Uuid| format!("/api/v1/admin/talents/{id}/reviews");
     decide_twice(
         &app,
         &cadre,
-        &url(profile_of(&approved).await),
+        &url(profile_of(&app, &approved).await),
         json!({"decision": "approve", "version": 1}),
     )
     .await;
     decide_twice(
         &app,
         &cadre,
-        &url(profile_of(&rejected).await),
+        &url(profile_of(&app, &rejected).await),
         json!({"decision": "reject", "reason": "身份证照片不清晰", "version": 1}),
     )
     .await;
 
     let notes = notices(&app, &approved).await;
-    assert_eq!(kinds(&notes), ["talent.verified"], "one notice, retry or not");
+    assert_eq!(
+        kinds(&notes),
+        ["talent.verified"],
+        "one notice, retry or not"
+    );
     assert_eq!(notes[0]["title"], "人才信息已认定");
     let notes = notices(&app, &rejected).await;
     assert_eq!(kinds(&notes), ["talent.rejected"]);
     assert!(
-        notes[0]["body"].as_str().unwrap().contains("身份证照片不清晰"),
+        notes[0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("身份证照片不清晰"),
         "the reason is told: {}",
         notes[0]["body"]
     );
@@ -367,7 +372,10 @@ async fn a_talent_review_tells_only_the_owner_once_in_app_and_by_subscription_me
 
     let sent = subscription_messages(&wx, 2).await;
     assert_eq!(sent.len(), 2, "one message per decision: {sent:?}");
-    for (who, title) in [("openid-tv", "人才信息已认定"), ("openid-tr", "人才信息未通过审核")] {
+    for (who, title) in [
+        ("openid-tv", "人才信息已认定"),
+        ("openid-tr", "人才信息未通过审核"),
+    ] {
         let msg = sent.iter().find(|m| m["touser"] == who).expect(who);
         assert_eq!(msg["template_id"], "TPL_TALENT");
         assert_eq!(msg["data"]["thing1"]["value"], title);
@@ -401,7 +409,13 @@ async fn volunteer_report_and_correction_decisions_tell_the_youth_once_with_the_
         ids.push(r["id"].as_str().unwrap().to_owned());
     }
     let review = |id: &str| format!("/api/v1/admin/volunteer/reports/{id}/reviews");
-    decide_twice(&app, &cadre, &review(&ids[0]), json!({"decision": "approve"})).await;
+    decide_twice(
+        &app,
+        &cadre,
+        &review(&ids[0]),
+        json!({"decision": "approve"}),
+    )
+    .await;
     decide_twice(
         &app,
         &cadre,
@@ -420,7 +434,8 @@ async fn volunteer_report_and_correction_decisions_tell_the_youth_once_with_the_
     .await;
     let entry = approved["entryId"].as_str().unwrap().to_owned();
 
-    let correction = |minutes: i32| json!({"entryId": entry, "minutes": minutes, "reason": "实际服务1.5小时"});
+    let correction =
+        |minutes: i32| json!({"entryId": entry, "minutes": minutes, "reason": "实际服务1.5小时"});
     let decide = |c: &serde_json::Value| {
         format!(
             "/api/v1/admin/volunteer/corrections/{}/reviews",
@@ -437,7 +452,13 @@ async fn volunteer_report_and_correction_decisions_tell_the_youth_once_with_the_
         StatusCode::CREATED,
     )
     .await;
-    decide_twice(&app, &cadre, &decide(&first), json!({"decision": "approve"})).await;
+    decide_twice(
+        &app,
+        &cadre,
+        &decide(&first),
+        json!({"decision": "approve"}),
+    )
+    .await;
     let second = json_of(
         app.post(
             "/api/v1/me/volunteer/corrections",
