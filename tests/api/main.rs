@@ -1,6 +1,7 @@
 //! The one integration-test binary: black-box tests over HTTP against the real app.
 mod helpers;
 
+mod architecture;
 mod auth;
 mod cli;
 mod consents;
