@@ -15,7 +15,6 @@ use chrono::Utc;
 use entity::talent_profiles;
 use futures_util::{StreamExt, stream};
 use jiqing::config::Settings;
-use jiqing::crypto::DataCipher;
 use jiqing::staff::{NewStaff, create_account, dto::StaffRole};
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{Value, json};
@@ -44,7 +43,7 @@ async fn main() -> anyhow::Result<()> {
         .pool_max_idle_per_host(concurrency)
         .build()?;
     let db = jiqing::db::connect(&settings.database_url).await?;
-    let cipher = DataCipher::from_settings(&settings)?;
+    let cipher = settings.data_cipher()?;
     let run = &Uuid::new_v4().simple().to_string()[..8];
 
     // A county cadre and a training in 南关区.

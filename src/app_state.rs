@@ -41,7 +41,7 @@ impl AppState {
             Some(url) => Cache::redis(url, &settings.cache_prefix).await?,
             None => Cache::memory(&settings.cache_prefix),
         };
-        let cipher = Arc::new(DataCipher::from_settings(&settings)?);
+        let cipher = Arc::new(settings.data_cipher()?);
         let jwt = JwtKeys::new(&settings.jwt_secret, settings.access_token_ttl)?;
         let wechat = WechatClient::new(&settings.wechat_api_base, settings.wechat.clone())?;
         let checkin_codes = Arc::new(CheckinCodes::new(

@@ -335,10 +335,19 @@ impl Settings {
         Ok(settings)
     }
 
+    /// The cipher for personal data, from the configured keys.
+    pub fn data_cipher(&self) -> Result<crate::crypto::DataCipher, crate::crypto::CryptoError> {
+        crate::crypto::DataCipher::from_keys(
+            &self.data_key,
+            &self.previous_data_keys,
+            self.index_key.as_ref(),
+        )
+    }
+
     /// Refuse settings that would be unsafe: in production every secret must be set and differ
     /// from the development defaults; everywhere, keys must have the right shape.
     pub fn check(&self) -> Result<(), ConfigError> {
-        crate::crypto::DataCipher::from_settings(self)
+        self.data_cipher()
             .map_err(|e| ConfigError::Invalid(e.to_string()))?;
         if self.talent_min_age > self.talent_max_age || self.talent_max_age > 120 {
             return Err(ConfigError::Invalid(

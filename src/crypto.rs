@@ -8,7 +8,7 @@ use hmac::{Hmac, Mac};
 use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
 
-use crate::config::Settings;
+use secrecy::SecretString;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -51,14 +51,19 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 impl DataCipher {
-    pub fn from_settings(settings: &Settings) -> Result<Self, CryptoError> {
-        let (id, cipher, raw) = parse_key(settings.data_key.expose_secret())?;
-        let previous = settings
-            .previous_data_keys
+    /// The cipher of the current data key, able to read what `previous` keys wrote; the blind
+    /// index key is derived from the data key unless given.
+    pub fn from_keys(
+        data_key: &SecretString,
+        previous_data_keys: &[SecretString],
+        index_key: Option<&SecretString>,
+    ) -> Result<Self, CryptoError> {
+        let (id, cipher, raw) = parse_key(data_key.expose_secret())?;
+        let previous = previous_data_keys
             .iter()
             .map(|k| parse_key(k.expose_secret()).map(|(id, cipher, _)| KeyEntry { id, cipher }))
             .collect::<Result<Vec<_>, _>>()?;
-        let index_key = match &settings.index_key {
+        let index_key = match index_key {
             Some(k) => k.expose_secret().as_bytes().to_vec(),
             None => {
                 let mut mac = HmacSha256::new_from_slice(&raw).map_err(|_| CryptoError::BadKey)?;
@@ -203,13 +208,11 @@ mod tests {
     use secrecy::SecretString;
 
     fn cipher_with(key: &str, previous: Vec<&str>) -> DataCipher {
-        let mut s = Settings::defaults();
-        s.data_key = SecretString::from(key.to_owned());
-        s.previous_data_keys = previous
+        let previous: Vec<SecretString> = previous
             .into_iter()
             .map(|k| SecretString::from(k.to_owned()))
             .collect();
-        DataCipher::from_settings(&s).unwrap()
+        DataCipher::from_keys(&SecretString::from(key.to_owned()), &previous, None).unwrap()
     }
 
     const K1: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";

@@ -1,14 +1,15 @@
 //! Background work that runs on every instance. Each job must be safe to run on several
 //! instances at once (a conditional update in the database, or a lock in the shared cache), so
 //! that it happens exactly once however many servers are up.
-use std::future::Future;
 use std::time::Duration;
 
 use crate::app_state::AppState;
 
 pub mod daily;
+mod periodic;
 
 pub use daily::{China, DailyJob};
+pub use periodic::spawn_periodic;
 
 /// Jobs done once a day at a fixed China time (see [`daily`]); domains add theirs here.
 pub const DAILY_JOBS: &[DailyJob] = &[];
@@ -51,22 +52,4 @@ pub fn spawn_all(state: &AppState) {
         state.clone(),
         crate::leaderboards::sync::replay_unapplied,
     );
-}
-
-/// Run `job` every `interval`, logging failures and carrying on.
-pub fn spawn_periodic<F, Fut>(name: &'static str, interval: Duration, state: AppState, job: F)
-where
-    F: Fn(AppState) -> Fut + Send + 'static,
-    Fut: Future<Output = anyhow::Result<()>> + Send,
-{
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(interval);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            if let Err(e) = job(state.clone()).await {
-                tracing::warn!(job = name, error = ?e, "background job failed");
-            }
-        }
-    });
 }

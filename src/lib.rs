@@ -23,6 +23,7 @@ pub mod notifications;
 pub mod openapi;
 pub mod pagination;
 pub mod regions;
+pub mod routes;
 pub mod staff;
 pub mod startup;
 pub mod talents;

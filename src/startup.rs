@@ -9,8 +9,7 @@ use futures_util::TryFutureExt;
 use futures_util::future::{Either, ready};
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
-use utoipa_actix_web::service_config::ServiceConfig;
-use utoipa_actix_web::{AppExt, scope};
+use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::app_state::AppState;
@@ -18,42 +17,9 @@ use crate::cache::Cache;
 use crate::config::Settings;
 use crate::error::{ApiError, FieldError};
 use crate::fallback::RouteTable;
+use crate::jobs;
 use crate::openapi::ApiDoc;
-use crate::{
-    auth, consents, health, jobs, leaderboards, media, notifications, regions, staff, talents,
-    todos, trainings, volunteer,
-};
-
-/// Every API route. Handlers are registered with `.service(..)` only, so each one is in the
-/// OpenAPI document.
-pub fn api_routes(cfg: &mut ServiceConfig) {
-    cfg.service(
-        scope::scope("/api/v1")
-            .configure(auth::routes)
-            .configure(regions::routes)
-            .configure(staff::routes)
-            .configure(talents::routes)
-            .configure(trainings::routes)
-            .configure(notifications::routes)
-            .configure(volunteer::routes)
-            .configure(leaderboards::routes)
-            .configure(media::routes)
-            .configure(consents::routes)
-            .configure(todos::routes),
-    )
-    .service(health::get_health)
-    .service(health::get_readiness);
-}
-
-/// The OpenAPI document of [`api_routes`], built without a database.
-pub fn routes_document() -> utoipa::openapi::OpenApi {
-    let (_, doc) = App::new()
-        .into_utoipa_app()
-        .openapi(ApiDoc::openapi())
-        .configure(api_routes)
-        .split_for_parts();
-    doc
-}
+use crate::routes::api_routes;
 
 /// Bodies go through [`crate::input::Json`]; this keeps actix's own `web::Json`, should one be
 /// used, inside the same envelope (and Chinese only).
@@ -111,7 +77,7 @@ impl Application {
         if state.settings.run_background_tasks {
             jobs::spawn_all(&state);
         }
-        let table = web::Data::new(RouteTable::from_openapi(&routes_document()));
+        let table = web::Data::new(RouteTable::from_openapi(&crate::openapi::document()));
         let data = web::Data::new(state.clone());
         let server = HttpServer::new(move || {
             App::new()

@@ -129,7 +129,7 @@ pub async fn run_if_due(
 
 /// Poll for `job` on this instance (every `JIQING_DAILY_JOB_POLL_MS`).
 pub fn spawn(state: &AppState, job: DailyJob) {
-    super::spawn_periodic(
+    super::periodic::spawn_periodic(
         job.name,
         state.settings.daily_job_poll_interval,
         state.clone(),

@@ -13,36 +13,12 @@ mod upload;
 
 pub use entity::media::MediaPurpose;
 pub use fields::{Attachment, KeyProblem, MediaField, release};
+pub use sanitize::accepts_pdf;
 pub use store::{MediaLink, MediaStore};
 pub use upload::MAX_FILE_BYTES;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-/// Purposes whose uploads may be PDFs (documents); all others take JPEG and PNG only.
-pub fn accepts_pdf(purpose: MediaPurpose) -> bool {
-    matches!(
-        purpose,
-        MediaPurpose::LoanDocument
-            | MediaPurpose::PioneerNomination
-            | MediaPurpose::Recognition
-            | MediaPurpose::KpiEvidence
-    )
-}
-
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(upload::upload_media).service(serve::get_media);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn documents_may_be_pdfs_and_photos_may_not() {
-        assert!(accepts_pdf(MediaPurpose::LoanDocument));
-        assert!(accepts_pdf(MediaPurpose::KpiEvidence));
-        assert!(!accepts_pdf(MediaPurpose::VolunteerReport));
-        assert!(!accepts_pdf(MediaPurpose::HopeRoom));
-        assert!(!accepts_pdf(MediaPurpose::MentoringRecord));
-    }
 }

@@ -10,6 +10,8 @@ use img_parts::jpeg::{Jpeg, markers};
 use img_parts::png::Png;
 use img_parts::{ImageEXIF, ImageICC};
 
+use entity::media::MediaPurpose;
+
 /// Largest width or height accepted (a 48-megapixel phone photo is 8000 × 6000).
 pub const MAX_SIDE: u32 = 12_000;
 /// Most memory one decode may take.
@@ -209,9 +211,29 @@ fn strip_png(bytes: Bytes, orientation: u8) -> Result<Bytes, Refusal> {
     Ok(Bytes::from(out))
 }
 
+/// Purposes whose uploads may be PDFs (documents); all others take JPEG and PNG only.
+pub fn accepts_pdf(purpose: MediaPurpose) -> bool {
+    matches!(
+        purpose,
+        MediaPurpose::LoanDocument
+            | MediaPurpose::PioneerNomination
+            | MediaPurpose::Recognition
+            | MediaPurpose::KpiEvidence
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documents_may_be_pdfs_and_photos_may_not() {
+        assert!(accepts_pdf(MediaPurpose::LoanDocument));
+        assert!(accepts_pdf(MediaPurpose::KpiEvidence));
+        assert!(!accepts_pdf(MediaPurpose::VolunteerReport));
+        assert!(!accepts_pdf(MediaPurpose::HopeRoom));
+        assert!(!accepts_pdf(MediaPurpose::MentoringRecord));
+    }
 
     fn tiny(format: ImageFormat) -> Vec<u8> {
         let img = image::RgbImage::from_pixel(4, 3, image::Rgb([200, 30, 30]));

@@ -11,8 +11,8 @@ use sea_orm::{ActiveEnum, ActiveModelTrait, Set};
 use sha2::{Digest, Sha256};
 
 use super::dto::{MediaView, UploadMediaForm};
-use super::sanitize::{self, Refusal};
-use super::{accepts_pdf, store};
+use super::sanitize::{self, Refusal, accepts_pdf};
+use super::store;
 use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};

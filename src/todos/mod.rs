@@ -5,20 +5,15 @@
 mod dto;
 mod list;
 mod queue;
+mod registry;
 
 pub use queue::{
     CountFuture, TodoContext, TodoCount, TodoQueue, bank_officers, cadre_review_queue, cadres,
     count_with_overdue,
 };
+pub use registry::QUEUES;
 
 use utoipa_actix_web::service_config::ServiceConfig;
-
-/// Every queue, in the order the console shows them.
-pub const QUEUES: &[&TodoQueue] = &[
-    &crate::talents::todos::TALENTS_TO_VERIFY,
-    &crate::volunteer::todos::REPORTS_TO_REVIEW,
-    &crate::volunteer::todos::CORRECTIONS_TO_REVIEW,
-];
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list::list_admin_todos);

@@ -1320,7 +1320,7 @@ async fn after_a_data_key_rotation_old_values_still_read_and_are_reencrypted() {
     let mut old_settings = jiqing::config::Settings::defaults();
     old_settings.data_key = SecretString::from(OLD.to_owned());
     old_settings.index_key = Some(SecretString::from(INDEX.to_owned()));
-    let old = jiqing::crypto::DataCipher::from_settings(&old_settings).unwrap();
+    let old = old_settings.data_cipher().unwrap();
 
     let id = id_number("19980501", 45);
     let (_, view) = register(&app, "rotated", "褚石", 45, "220102001001").await;
