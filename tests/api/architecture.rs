@@ -429,3 +429,55 @@ fn a_path_through_a_reexport_lands_in_the_defining_file() {
 fn m(s: &str) -> Module {
     s.split("::").map(String::from).collect()
 }
+
+/// The `## Layout` block of the README, line by line.
+fn readme_layout() -> Vec<String> {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md is readable");
+    let start = readme
+        .find("## Layout")
+        .expect("the README has a Layout section");
+    readme[start..]
+        .lines()
+        .skip_while(|l| !l.starts_with("```"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("```"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_readme_layout_names_every_top_level_source_entry_and_nothing_that_is_gone() {
+    let layout = readme_layout();
+    let named: BTreeSet<String> = layout
+        .iter()
+        .flat_map(|l| l.split([' ', ',']))
+        .filter_map(|w| w.strip_prefix("src/"))
+        .map(|w| w.trim_end_matches('/').to_string())
+        .collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(root.join("src")).expect("src is readable") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        // `jobs.rs, jobs/` names a module file and its folder on one line.
+        if !named.contains(&name) && !named.contains(name.trim_end_matches(".rs")) {
+            missing.push(name);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "README layout does not name: {missing:?}"
+    );
+    let gone: Vec<&String> = named
+        .iter()
+        .filter(|n| !n.is_empty() && !root.join("src").join(n).exists())
+        .collect();
+    assert!(
+        gone.is_empty(),
+        "README layout names what src/ does not have: {gone:?}"
+    );
+}
