@@ -94,7 +94,8 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(path_error))
                 .configure(api_routes)
                 .openapi_service(|api| {
-                    SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", api)
+                    SwaggerUi::new("/swagger-ui/{_:.*}")
+                        .url("/api-docs/openapi.json", crate::openapi::finish(api))
                 })
                 .default_service(web::to(crate::fallback::not_found))
                 .into_app()

@@ -1,14 +1,16 @@
 //! China time (UTC+8, no daylight saving): how times are shown, and where days, weeks, months
 //! and years begin for "this week / this month" and for deadlines.
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, SubsecRound, TimeZone, Utc};
 
 pub fn china() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
 }
 
-/// Times go out as RFC 3339 with the `+08:00` offset.
+/// Times go out as RFC 3339 in whole seconds with the `+08:00` offset
+/// (`2026-12-01T09:00:00+08:00`): every time in a response is made here, so all have one form
+/// (the black-box tests check every body).
 pub fn to_china(t: DateTime<Utc>) -> DateTime<FixedOffset> {
-    t.with_timezone(&china())
+    t.with_timezone(&china()).trunc_subsecs(0)
 }
 
 pub fn today_in_china(now: DateTime<Utc>) -> NaiveDate {

@@ -29,6 +29,7 @@ static DUMMY_HASH: LazyLock<String> =
     responses(
         (status = 200, body = TokenResponse),
         (status = 401, body = ErrorEnvelope, description = "BAD_CREDENTIALS"),
+        (status = 403, body = ErrorEnvelope, description = "ACCOUNT_DISABLED"),
         (status = 422, body = ErrorEnvelope),
         (status = 429, body = ErrorEnvelope, description = "LOGIN_RATE_LIMITED, with Retry-After")
     )

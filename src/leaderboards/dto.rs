@@ -25,6 +25,7 @@ pub struct VolunteerBoardQuery {
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     /// `db` computes the answer by SQL (province cadres only); default `auto`.
+    #[param(inline)]
     pub source: Option<Source>,
 }
 

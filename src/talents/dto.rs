@@ -262,7 +262,7 @@ pub struct RegionTalentStats {
     /// Verified talents whose home region lies here.
     pub verified_talents: u64,
     /// Verified talents per category (one talent may count in several).
-    pub by_category: Vec<CategoryCount>,
+    pub by_category: Vec<TalentCategoryCount>,
     /// Villages (村/社区) in this region.
     pub villages: u64,
     /// Villages with at least one verified talent whose home region is that village.
@@ -273,7 +273,7 @@ pub struct RegionTalentStats {
 
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct CategoryCount {
+pub struct TalentCategoryCount {
     pub category: TalentCategory,
     pub count: u64,
 }

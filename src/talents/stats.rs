@@ -6,7 +6,7 @@ use actix_web::{get, web};
 use sea_orm::{ConnectionTrait, Statement};
 
 use super::choices::TalentCategory;
-use super::dto::{CategoryCount, RegionTalentStats, StatsQuery, TalentStatsView};
+use super::dto::{RegionTalentStats, StatsQuery, TalentCategoryCount, TalentStatsView};
 use crate::app_state::AppState;
 use crate::auth::Cadre;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
@@ -47,7 +47,7 @@ fn view(code: String, name: String, level: String, c: &Counts) -> RegionTalentSt
         by_category: TalentCategory::ALL
             .iter()
             .enumerate()
-            .map(|(i, cat)| CategoryCount {
+            .map(|(i, cat)| TalentCategoryCount {
                 category: *cat,
                 count: c.by_category.get(i).copied().unwrap_or(0),
             })

@@ -14,7 +14,8 @@ use uuid::Uuid;
 
 use super::admin::find_visible;
 use super::dto::{
-    CategoryCount, CompletionRequest, CompletionResult, RegionCount, StatsQuery, TrainingStats,
+    CompletionRequest, CompletionResult, RegionCount, StatsQuery, TrainingCategoryCount,
+    TrainingStats,
 };
 use super::rules::{Category, EnrollmentStatus as S, TrainingStatus};
 use super::seats::{lock_training, training_link};
@@ -225,7 +226,7 @@ pub async fn get_training_stats(
     Ok(web::Json(TrainingStats {
         total_completions: by_category.values().sum(),
         by_category: Category::iter()
-            .map(|c| CategoryCount {
+            .map(|c| TrainingCategoryCount {
                 category: c,
                 label: c.label().to_owned(),
                 trainings: trainings_by_category.get(&c).copied().unwrap_or(0),

@@ -139,10 +139,12 @@ impl TrainingView {
     }
 }
 
+/// One training category as choice lists show it (`{value, label}`, like every choice list).
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct CategoryView {
-    pub code: Category,
+#[schema(example = json!({"value": "ecommerce_livestream", "label": "电商直播"}))]
+pub struct TrainingCategoryChoice {
+    pub value: Category,
     pub label: String,
 }
 
@@ -153,6 +155,7 @@ pub struct CategoryView {
 pub struct TrainingFilter {
     pub category: Option<Category>,
     /// `open` (sign-up still possible), `closed` (deadline passed) or `cancelled`; default: not cancelled.
+    #[param(inline)]
     pub status: Option<TrainingPhase>,
     /// Starting on or after this China-time date.
     #[param(value_type = Option<String>, format = Date, example = "2026-12-01")]
@@ -315,6 +318,7 @@ pub struct CompletionResult {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct ParticipantFilter {
+    #[param(inline)]
     pub status: Option<ParticipantStatus>,
 }
 
@@ -363,7 +367,7 @@ pub struct StatsQuery {
 
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct CategoryCount {
+pub struct TrainingCategoryCount {
     pub category: Category,
     pub label: String,
     /// Trainings organised by this region or any region inside it (not cancelled).
@@ -387,7 +391,7 @@ pub struct RegionCount {
 pub struct TrainingStats {
     pub region_code: String,
     pub total_completions: u64,
-    pub by_category: Vec<CategoryCount>,
+    pub by_category: Vec<TrainingCategoryCount>,
     /// Completions per region one level down.
     pub by_region: Vec<RegionCount>,
 }

@@ -5,7 +5,7 @@ use entity::trainings::{self, Column as T};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 use uuid::Uuid;
 
-use super::dto::{CategoryView, TrainingFilter, TrainingPhase, TrainingView};
+use super::dto::{TrainingCategoryChoice, TrainingFilter, TrainingPhase, TrainingView};
 use super::rules::{Category, TrainingStatus, organiser_regions_above};
 use crate::app_state::AppState;
 use crate::auth::CurrentUser;
@@ -110,14 +110,14 @@ pub async fn get_training(
 #[utoipa::path(
     tag = "trainings",
     operation_id = "list_training_categories",
-    responses((status = 200, body = Vec<CategoryView>))
+    responses((status = 200, body = Vec<TrainingCategoryChoice>))
 )]
 #[get("/training-categories")]
-pub async fn list_training_categories() -> web::Json<Vec<CategoryView>> {
+pub async fn list_training_categories() -> web::Json<Vec<TrainingCategoryChoice>> {
     web::Json(
         Category::iter()
-            .map(|c| CategoryView {
-                code: c,
+            .map(|c| TrainingCategoryChoice {
+                value: c,
                 label: c.label().to_owned(),
             })
             .collect(),

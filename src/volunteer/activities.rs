@@ -7,7 +7,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::dto::{ActivityFilter, ActivityView, CategoryView, CreateActivityRequest, SignupView};
+use super::dto::{
+    ActivityFilter, ActivityView, CreateActivityRequest, SignupView, VolunteerCategoryChoice,
+};
 use super::rules::{Category, Point};
 use crate::app_state::AppState;
 use crate::auth::{Cadre, CurrentUser};
@@ -21,14 +23,14 @@ use sea_orm::Iterable;
 #[utoipa::path(
     tag = "volunteer",
     operation_id = "list_volunteer_categories",
-    responses((status = 200, body = [CategoryView]))
+    responses((status = 200, body = [VolunteerCategoryChoice]))
 )]
 #[get("/volunteer/categories")]
-pub async fn list_volunteer_categories() -> web::Json<Vec<CategoryView>> {
+pub async fn list_volunteer_categories() -> web::Json<Vec<VolunteerCategoryChoice>> {
     use crate::choices::Labelled;
     web::Json(
         Category::iter()
-            .map(|c| CategoryView {
+            .map(|c| VolunteerCategoryChoice {
                 value: c,
                 label: c.label().into(),
             })

@@ -136,6 +136,7 @@ impl From<entity::volunteer_signups::Model> for SignupView {
 #[into_params(parameter_in = Query)]
 pub struct CodeQuery {
     /// `in` for check-in, `out` for check-out.
+    #[param(inline)]
     pub kind: CodeKind,
 }
 
@@ -482,9 +483,11 @@ pub fn masked_id(id: &str) -> String {
     mask_id_number(id)
 }
 
+/// One volunteer category as choice lists show it.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct CategoryView {
+#[schema(example = json!({"value": "river_patrol", "label": "河小青巡河护河"}))]
+pub struct VolunteerCategoryChoice {
     pub value: Category,
     pub label: String,
 }

@@ -485,7 +485,7 @@ async fn login_at(
     if let Some(a) = address {
         req = req.header("x-forwarded-for", a);
     }
-    req.send().await.unwrap()
+    app.send(req).await
 }
 
 #[tokio::test]

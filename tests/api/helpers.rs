@@ -342,7 +342,13 @@ impl TestApp {
         if let Some(b) = body {
             req = req.json(b);
         }
-        req.send().await.expect("request sent")
+        self.send(req).await
+    }
+
+    /// Send a request and check the answer against the OpenAPI document
+    /// ([`crate::contract::checked`]); every request of the tests goes through here.
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> Response {
+        send_checked(&self.client, req).await
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
@@ -415,6 +421,14 @@ impl TestApp {
         assert_eq!(resp.status(), StatusCode::OK, "staff login works");
         login_from(resp.json().await.expect("json"))
     }
+}
+
+/// Send a request with any client and check the answer against the OpenAPI document.
+pub async fn send_checked(client: &reqwest::Client, req: reqwest::RequestBuilder) -> Response {
+    let req = req.build().expect("the request builds");
+    let (method, url) = (req.method().clone(), req.url().clone());
+    let resp = client.execute(req).await.expect("request sent");
+    crate::contract::checked(&method, &url, resp).await
 }
 
 pub const STAFF_PASSWORD: &str = "correct horse battery";
@@ -579,7 +593,7 @@ impl TestApp {
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
-        req.send().await.expect("request sent")
+        self.send(req).await
     }
 
     /// Upload `file` for `purpose` and return its key (asserting 201).

@@ -22,14 +22,14 @@ fn body(minutes: i32) -> Value {
 }
 
 async fn send(app: &TestApp, who: &Login, key: &str, body: &Value) -> reqwest::Response {
-    app.client
-        .post(app.url(PATH))
-        .bearer_auth(&who.token)
-        .header("Idempotency-Key", key)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
+    app.send(
+        app.client
+            .post(app.url(PATH))
+            .bearer_auth(&who.token)
+            .header("Idempotency-Key", key)
+            .json(body),
+    )
+    .await
 }
 
 async fn reports_of(app: &TestApp, who: &Login) -> u64 {
@@ -74,14 +74,14 @@ async fn a_key_replays_the_same_body_and_refuses_another() {
 
     for bad in ["", &"x".repeat(65), "键-1"] {
         let resp = app
-            .client
-            .post(app.url(PATH))
-            .bearer_auth(&y.token)
-            .header("Idempotency-Key", bad.as_bytes())
-            .json(&b)
-            .send()
-            .await
-            .unwrap();
+            .send(
+                app.client
+                    .post(app.url(PATH))
+                    .bearer_auth(&y.token)
+                    .header("Idempotency-Key", bad.as_bytes())
+                    .json(&b),
+            )
+            .await;
         let err = assert_error(resp, StatusCode::UNPROCESSABLE_ENTITY, "VALIDATION_FAILED").await;
         assert_eq!(
             err["error"]["fields"][0]["field"], "Idempotency-Key",
@@ -159,14 +159,12 @@ async fn a_retry_while_the_first_call_is_still_committing_gets_the_first_report(
     let retry = tokio::spawn({
         let (client, url, token) = (app.client.clone(), app.url(PATH), y.token.clone());
         async move {
-            client
+            let req = client
                 .post(url)
                 .bearer_auth(token)
                 .header("Idempotency-Key", "slow")
-                .json(&b)
-                .send()
-                .await
-                .unwrap()
+                .json(&b);
+            send_checked(&client, req).await
         }
     });
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;

@@ -1,4 +1,5 @@
 //! The one integration-test binary: black-box tests over HTTP against the real app.
+mod contract;
 mod helpers;
 
 mod architecture;

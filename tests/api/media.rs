@@ -54,7 +54,7 @@ fn stored_files(app: &TestApp) -> usize {
 }
 
 async fn fetch(app: &TestApp, url: &str) -> reqwest::Response {
-    app.client.get(app.url(url)).send().await.unwrap()
+    app.send(app.client.get(app.url(url))).await
 }
 
 #[tokio::test]

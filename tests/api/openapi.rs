@@ -130,3 +130,99 @@ fn handler_functions_are_named_after_their_operation_ids() {
     }
     assert!(checked >= 70, "found only {checked} handlers");
 }
+
+/// Every `$ref` in a JSON value.
+fn refs(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v) {
+                    ("$ref", serde_json::Value::String(r)) => out.push(r.clone()),
+                    _ => refs(v, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
+/// A generated client resolves every reference: none may point at a schema that is not defined.
+#[test]
+fn every_schema_reference_resolves() {
+    let doc = serde_json::to_value(jiqing::openapi::document()).unwrap();
+    let mut found = Vec::new();
+    refs(&doc, &mut found);
+    assert!(found.len() > 100, "references found: {}", found.len());
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let dangling: std::collections::BTreeSet<&String> = found
+        .iter()
+        .filter(|r| {
+            r.strip_prefix("#/components/schemas/")
+                .is_none_or(|name| !schemas.contains_key(name))
+        })
+        .collect();
+    assert!(dangling.is_empty(), "dangling references: {dangling:?}");
+}
+
+/// utoipa names a schema after its Rust type and keeps the last one registered under a name,
+/// so two types called `CategoryView` silently document one of them with the other's shape.
+/// Every type deriving `ToSchema` (or renamed with `#[schema(as = …)]`) must have a name of its own.
+#[test]
+fn no_schema_name_is_used_by_two_types() {
+    let item = regex::Regex::new(r"^pub (?:struct|enum) (\w+)").unwrap();
+    let renamed = regex::Regex::new(r"#\[schema\([^\n]*\bas\s*=\s*([\w:]+)").unwrap();
+    let mut names: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    rust_files(&root.join("entity/src"), &mut files);
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        // The attributes above an item: from its `#[derive(` down to `pub struct|enum Name`.
+        let mut attrs: Option<String> = None;
+        for line in text.lines() {
+            if line.starts_with("#[derive(") {
+                attrs = Some(String::new());
+            }
+            if line.trim().is_empty() || line == "}" {
+                attrs = None;
+            }
+            let Some(a) = attrs.as_mut() else { continue };
+            a.push_str(line);
+            a.push('\n');
+            if let Some(m) = item.captures(line) {
+                let derives = &a[..a.find(")]").unwrap_or(a.len())];
+                if derives
+                    .split([',', '('])
+                    .any(|d| d.trim().ends_with("ToSchema"))
+                {
+                    let name = renamed
+                        .captures(a)
+                        .map(|r| r[1].rsplit("::").next().unwrap().to_owned())
+                        .unwrap_or_else(|| m[1].to_owned());
+                    let at = format!("{}::{}", file.strip_prefix(root).unwrap().display(), &m[1]);
+                    names.entry(name).or_default().push(at);
+                }
+                attrs = None;
+            }
+        }
+    }
+    assert!(names.len() > 80, "schemas found: {}", names.len());
+    let reused: Vec<_> = names.iter().filter(|(_, types)| types.len() > 1).collect();
+    assert!(
+        reused.is_empty(),
+        "schema names used by two types (rename one, or #[schema(as = …)]): {reused:?}"
+    );
+}
+
+fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}

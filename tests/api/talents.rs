@@ -1491,7 +1491,7 @@ async fn export_with_fault(
     if let Some(n) = fault_after {
         req = req.header("x-test-export-fault-after", n.to_string());
     }
-    req.send().await.unwrap()
+    app.send(req).await
 }
 
 #[tokio::test]

@@ -342,6 +342,8 @@ async fn youth_see_the_trainings_of_their_home_region_with_the_seats_left() {
     .await;
     assert_eq!(categories.as_array().unwrap().len(), 7);
     assert_eq!(categories[0]["label"], "电商直播");
+    // One shape for every choice list: `{value, label}`.
+    assert_eq!(categories[0]["value"], "ecommerce_livestream");
 }
 
 #[tokio::test]

@@ -464,14 +464,14 @@ async fn self_reports_wait_for_a_cadre_of_the_region_and_only_approved_hours_cou
     let body = json!({"category": "medical", "content": "义诊服务", "place": "南岭街道卫生站",
                       "servedAt": served, "minutes": 150, "description": "测血压", "photos": [photo]});
     let send = || async {
-        app.client
-            .post(app.url("/api/v1/me/volunteer/reports"))
-            .bearer_auth(&y.token)
-            .header("Idempotency-Key", "report-1")
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
+        app.send(
+            app.client
+                .post(app.url("/api/v1/me/volunteer/reports"))
+                .bearer_auth(&y.token)
+                .header("Idempotency-Key", "report-1")
+                .json(&body),
+        )
+        .await
     };
     let first = json_of(send().await, StatusCode::CREATED).await;
     let repeat = json_of(send().await, StatusCode::OK).await;
