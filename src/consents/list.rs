@@ -25,7 +25,7 @@ use crate::pagination::{Page, PageQuery, fetch_page};
 pub async fn list_my_sharing_consents(
     state: web::Data<AppState>,
     user: CurrentUser,
-    page: web::Query<PageQuery>,
+    page: crate::input::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<SharingConsentView>>> {
     let parts = page.parts()?;
     Ok(web::Json(

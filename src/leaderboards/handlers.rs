@@ -70,7 +70,7 @@ fn board_region(code: &str, field: &str, allow_township: bool) -> ApiResult<Regi
 pub async fn get_volunteer_hours_leaderboard(
     req: HttpRequest,
     state: web::Data<AppState>,
-    q: web::Query<VolunteerBoardQuery>,
+    q: crate::input::Query<VolunteerBoardQuery>,
 ) -> ApiResult<web::Json<VolunteerBoard>> {
     let limit = q.limit.unwrap_or(50);
     if !(1..=100).contains(&limit) {
@@ -195,7 +195,7 @@ pub async fn get_volunteer_hours_leaderboard(
 #[get("/leaderboards/regions")]
 pub async fn get_region_leaderboard(
     state: web::Data<AppState>,
-    q: web::Query<RegionBoardQuery>,
+    q: crate::input::Query<RegionBoardQuery>,
 ) -> ApiResult<web::Json<RegionBoard>> {
     board_region(&q.parent, "parent", false)?;
     regions::queries::require(&state.db, &q.parent, "parent").await?;

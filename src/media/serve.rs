@@ -42,7 +42,7 @@ fn missing() -> ApiError {
 pub async fn get_media(
     state: web::Data<AppState>,
     key: web::Path<String>,
-    signature: web::Query<Signature>,
+    signature: crate::input::Query<Signature>,
 ) -> ApiResult<HttpResponse> {
     let key = key.into_inner();
     let expires = signature.exp.as_deref().and_then(|e| e.parse::<i64>().ok());

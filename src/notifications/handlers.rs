@@ -27,8 +27,8 @@ use crate::pagination::PageQuery;
 pub async fn list_my_notifications(
     state: web::Data<AppState>,
     user: CurrentUser,
-    page: web::Query<PageQuery>,
-    filter: web::Query<NotificationFilter>,
+    page: crate::input::Query<PageQuery>,
+    filter: crate::input::Query<NotificationFilter>,
 ) -> ApiResult<web::Json<NotificationPage>> {
     let (page, page_size) = page.parts()?;
     let mine = Column::UserId.eq(user.id());

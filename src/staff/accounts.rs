@@ -186,7 +186,7 @@ pub async fn create_staff(
 pub async fn list_staff(
     state: web::Data<AppState>,
     cadre: Cadre,
-    query: web::Query<PageQuery>,
+    query: crate::input::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<StaffView>>> {
     let parts = query.parts()?;
     let prefix = cadre.region_prefix();

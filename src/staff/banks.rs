@@ -9,6 +9,7 @@ use crate::app_state::AppState;
 use crate::auth::Cadre;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::input::Json;
+use crate::pagination::{Page, PageQuery};
 
 /// Register a partner bank (province cadres only).
 #[utoipa::path(
@@ -51,8 +52,9 @@ pub async fn create_bank(
     tag = "staff",
     operation_id = "list_banks",
     security(("bearer" = [])),
+    params(PageQuery),
     responses(
-        (status = 200, body = [BankView]),
+        (status = 200, body = Page<BankView>),
         (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope)
     )
@@ -61,10 +63,17 @@ pub async fn create_bank(
 pub async fn list_banks(
     state: web::Data<AppState>,
     _cadre: Cadre,
-) -> ApiResult<web::Json<Vec<BankView>>> {
-    let all = banks::Entity::find()
-        .order_by_asc(banks::Column::Name)
-        .all(&state.db)
-        .await?;
-    Ok(web::Json(all.into_iter().map(Into::into).collect()))
+    page: crate::input::Query<PageQuery>,
+) -> ApiResult<web::Json<Page<BankView>>> {
+    Ok(web::Json(
+        crate::pagination::fetch_page(
+            banks::Entity::find()
+                .order_by_asc(banks::Column::Name)
+                .order_by_asc(banks::Column::Id),
+            &state.db,
+            page.parts()?,
+            BankView::from,
+        )
+        .await?,
+    ))
 }

@@ -36,8 +36,8 @@ use crate::workflow::{Actor, ReviewDecision, ReviewRequest, Transition};
 pub async fn list_talents(
     state: web::Data<AppState>,
     cadre: Cadre,
-    filter: web::Query<TalentFilter>,
-    page: web::Query<PageQuery>,
+    filter: crate::input::Query<TalentFilter>,
+    page: crate::input::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<TalentView>>> {
     let parts = page.parts()?;
     let cond = scope_condition(&state.db, &state.cipher, &cadre, &filter).await?;

@@ -155,7 +155,7 @@ pub async fn export_talents(
     req: HttpRequest,
     state: web::Data<AppState>,
     cadre: Cadre,
-    filter: web::Query<TalentFilter>,
+    filter: crate::input::Query<TalentFilter>,
 ) -> ApiResult<HttpResponse> {
     let cond = scope_condition(&state.db, &state.cipher, &cadre, &filter).await?;
     let region = filter

@@ -164,7 +164,7 @@ impl From<conflicts::Model> for IdNumberConflictView {
 pub async fn list_id_number_conflicts(
     state: web::Data<AppState>,
     cadre: Cadre,
-    page: web::Query<PageQuery>,
+    page: crate::input::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<IdNumberConflictView>>> {
     let parts = page.parts()?;
     if !cadre.is_province() {

@@ -91,7 +91,7 @@ pub async fn reveal_talent(
 pub async fn list_talent_reveals(
     state: web::Data<AppState>,
     cadre: Cadre,
-    page: web::Query<PageQuery>,
+    page: crate::input::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<RevealLogView>>> {
     if !cadre.is_province() {
         return Err(ApiError::Forbidden(

@@ -139,7 +139,7 @@ async fn grouped_counts(
 pub async fn get_talent_stats(
     state: web::Data<AppState>,
     cadre: Cadre,
-    query: web::Query<StatsQuery>,
+    query: crate::input::Query<StatsQuery>,
 ) -> ApiResult<web::Json<TalentStatsView>> {
     let code = query
         .region

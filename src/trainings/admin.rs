@@ -332,8 +332,8 @@ pub async fn find_visible(
 pub async fn list_admin_trainings(
     state: web::Data<AppState>,
     cadre: Cadre,
-    page: web::Query<PageQuery>,
-    filter: web::Query<TrainingFilter>,
+    page: crate::input::Query<PageQuery>,
+    filter: crate::input::Query<TrainingFilter>,
 ) -> ApiResult<web::Json<Page<TrainingView>>> {
     let parts = page.parts()?;
     let now = Utc::now();

@@ -164,7 +164,7 @@ pub async fn create_completions(
 pub async fn get_training_stats(
     state: web::Data<AppState>,
     cadre: Cadre,
-    query: web::Query<StatsQuery>,
+    query: crate::input::Query<StatsQuery>,
 ) -> ApiResult<web::Json<TrainingStats>> {
     let region = query
         .region

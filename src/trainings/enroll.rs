@@ -127,8 +127,8 @@ pub async fn create_enrollment(
 pub async fn list_my_enrollments(
     state: web::Data<AppState>,
     user: CurrentUser,
-    page: web::Query<PageQuery>,
-    filter: web::Query<MyEnrollmentFilter>,
+    page: crate::input::Query<PageQuery>,
+    filter: crate::input::Query<MyEnrollmentFilter>,
 ) -> ApiResult<web::Json<Page<EnrollmentView>>> {
     let parts = page.parts()?;
     let mut query = enrollments::Entity::find().filter(E::UserId.eq(user.id()));

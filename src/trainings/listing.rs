@@ -61,8 +61,8 @@ pub fn apply_filter(
 pub async fn list_trainings(
     state: web::Data<AppState>,
     user: CurrentUser,
-    page: web::Query<PageQuery>,
-    filter: web::Query<TrainingFilter>,
+    page: crate::input::Query<PageQuery>,
+    filter: crate::input::Query<TrainingFilter>,
 ) -> ApiResult<web::Json<Page<TrainingView>>> {
     let parts = page.parts()?;
     let now = Utc::now();

@@ -105,8 +105,8 @@ pub async fn list_participants(
     state: web::Data<AppState>,
     cadre: Cadre,
     id: web::Path<Uuid>,
-    page: web::Query<PageQuery>,
-    filter: web::Query<ParticipantFilter>,
+    page: crate::input::Query<PageQuery>,
+    filter: crate::input::Query<ParticipantFilter>,
 ) -> ApiResult<web::Json<Page<ParticipantView>>> {
     let parts = page.parts()?;
     let all = participants(&state, &cadre, id.into_inner(), filter.status).await?;
@@ -140,7 +140,7 @@ pub async fn export_participants(
     state: web::Data<AppState>,
     cadre: Cadre,
     id: web::Path<Uuid>,
-    filter: web::Query<ParticipantFilter>,
+    filter: crate::input::Query<ParticipantFilter>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let all = participants(&state, &cadre, id, filter.status).await?;

@@ -8,7 +8,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::dto::{
-    ActivityFilter, ActivityView, CreateActivityRequest, SignupView, VolunteerCategoryChoice,
+    ActivityFilter, ActivityView, CreateActivityRequest, MySignupView, SignupView,
+    VolunteerCategoryChoice,
 };
 use super::rules::{Category, Point};
 use crate::app_state::AppState;
@@ -129,8 +130,8 @@ pub async fn create_volunteer_activity(
 pub async fn list_volunteer_activities(
     state: web::Data<AppState>,
     _user: CurrentUser,
-    filter: web::Query<ActivityFilter>,
-    page: web::Query<PageQuery>,
+    filter: crate::input::Query<ActivityFilter>,
+    page: crate::input::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<ActivityView>>> {
     let parts = page.parts()?;
     let mut q = activities::Entity::find();
@@ -258,24 +259,48 @@ fn already_signed_up() -> ApiError {
     ApiError::Conflict("ALREADY_SIGNED_UP", "您已报名该活动".into())
 }
 
-/// The caller's sign-ups, newest first, with check-in state.
+/// The caller's sign-ups, newest first, with the activity's title and time and the check-in state.
 #[utoipa::path(
     tag = "volunteer",
     operation_id = "list_my_volunteer_signups",
     security(("bearer" = [])),
-    responses((status = 200, body = [SignupView]), (status = 401, body = ErrorEnvelope))
+    params(PageQuery),
+    responses((status = 200, body = Page<MySignupView>), (status = 401, body = ErrorEnvelope))
 )]
 #[get("/me/volunteer/signups")]
 pub async fn list_my_volunteer_signups(
     state: web::Data<AppState>,
     user: CurrentUser,
-) -> ApiResult<web::Json<Vec<SignupView>>> {
-    let rows = signups::Entity::find()
-        .filter(signups::Column::UserId.eq(user.id()))
-        .order_by_desc(signups::Column::CreatedAt)
+    page: crate::input::Query<PageQuery>,
+) -> ApiResult<web::Json<Page<MySignupView>>> {
+    let parts = page.parts()?;
+    let rows = crate::pagination::fetch_page(
+        signups::Entity::find()
+            .filter(signups::Column::UserId.eq(user.id()))
+            .order_by_desc(signups::Column::CreatedAt)
+            .order_by_desc(signups::Column::Id),
+        &state.db,
+        parts,
+        |s| s,
+    )
+    .await?;
+    let ids: Vec<Uuid> = rows.items.iter().map(|s| s.activity_id).collect();
+    let by_id: std::collections::HashMap<Uuid, activities::Model> = activities::Entity::find()
+        .filter(activities::Column::Id.is_in(ids))
         .all(&state.db)
-        .await?;
-    Ok(web::Json(rows.into_iter().map(Into::into).collect()))
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let mut items = Vec::with_capacity(rows.items.len());
+    for s in rows.items {
+        // A sign-up references its activity (foreign key): a missing one is a bug, not a blank.
+        let a = by_id.get(&s.activity_id).ok_or_else(|| {
+            ApiError::Unexpected(anyhow::anyhow!("sign-up {} without its activity", s.id))
+        })?;
+        items.push(MySignupView::new(s, a));
+    }
+    Ok(web::Json(Page::new(items, rows.total, parts)))
 }
 
 /// Withdraw from an activity before checking in; the seat is freed.

@@ -15,6 +15,7 @@ use crate::auth::{Cadre, CurrentUser};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::input::Json;
 use crate::leaderboards::sync;
+use crate::pagination::{Page, PageQuery};
 use crate::talents;
 use crate::time::to_china;
 
@@ -55,7 +56,7 @@ pub async fn get_volunteer_check_in_code(
     state: web::Data<AppState>,
     cadre: Cadre,
     id: web::Path<Uuid>,
-    q: web::Query<CodeQuery>,
+    q: crate::input::Query<CodeQuery>,
 ) -> ApiResult<web::Json<CodeView>> {
     let a = activity(&state, *id).await?;
     cadre.ensure_visible(&a.region_code, "志愿活动")?;
@@ -331,8 +332,9 @@ pub async fn create_volunteer_makeup(
     tag = "volunteer",
     operation_id = "list_volunteer_signups",
     security(("bearer" = [])),
+    params(PageQuery),
     responses(
-        (status = 200, body = [RosterLine]),
+        (status = 200, body = Page<RosterLine>),
         (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope)
@@ -343,25 +345,33 @@ pub async fn list_volunteer_signups(
     state: web::Data<AppState>,
     cadre: Cadre,
     id: web::Path<Uuid>,
-) -> ApiResult<web::Json<Vec<RosterLine>>> {
+    page: crate::input::Query<PageQuery>,
+) -> ApiResult<web::Json<Page<RosterLine>>> {
+    let parts = page.parts()?;
     let a = activity(&state, *id).await?;
     cadre.ensure_visible(&a.region_code, "志愿活动")?;
-    let rows = signups::Entity::find()
-        .filter(signups::Column::ActivityId.eq(a.id))
-        .order_by_asc(signups::Column::CreatedAt)
-        .all(&state.db)
-        .await?;
-    let ids: Vec<Uuid> = rows.iter().map(|s| s.user_id).collect();
+    let rows = crate::pagination::fetch_page(
+        signups::Entity::find()
+            .filter(signups::Column::ActivityId.eq(a.id))
+            .order_by_asc(signups::Column::CreatedAt)
+            .order_by_asc(signups::Column::Id),
+        &state.db,
+        parts,
+        |s| s,
+    )
+    .await?;
+    let ids: Vec<Uuid> = rows.items.iter().map(|s| s.user_id).collect();
     let names = crate::talents::masked_names(&state.db, &ids).await?;
-    Ok(web::Json(
-        rows.into_iter()
-            .map(|s| RosterLine {
-                name: names.get(&s.user_id).cloned().unwrap_or_else(|| "*".into()),
-                user_id: s.user_id,
-                checked_in_at: s.checked_in_at.map(to_china),
-                checked_out_at: s.checked_out_at.map(to_china),
-                entry_id: s.entry_id,
-            })
-            .collect(),
-    ))
+    let items = rows
+        .items
+        .into_iter()
+        .map(|s| RosterLine {
+            name: names.get(&s.user_id).cloned().unwrap_or_else(|| "*".into()),
+            user_id: s.user_id,
+            checked_in_at: s.checked_in_at.map(to_china),
+            checked_out_at: s.checked_out_at.map(to_china),
+            entry_id: s.entry_id,
+        })
+        .collect();
+    Ok(web::Json(Page::new(items, rows.total, parts)))
 }

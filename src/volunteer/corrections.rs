@@ -149,8 +149,8 @@ pub async fn create_volunteer_correction(
 pub async fn list_volunteer_corrections(
     state: web::Data<AppState>,
     cadre: Cadre,
-    filter: web::Query<StatusFilter>,
-    page: web::Query<PageQuery>,
+    filter: crate::input::Query<StatusFilter>,
+    page: crate::input::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<CorrectionView>>> {
     let parts = page.parts()?;
     let status = filter.status(CorrectionStatus::Pending)?;

@@ -131,6 +131,44 @@ impl From<entity::volunteer_signups::Model> for SignupView {
     }
 }
 
+/// One of the caller's sign-ups, with the activity it is for.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MySignupView {
+    pub id: Uuid,
+    pub activity_id: Uuid,
+    #[schema(example = "河小青巡河护河志愿行动")]
+    pub activity_title: String,
+    pub activity_category: Category,
+    pub activity_place: String,
+    pub activity_starts_at: DateTime<FixedOffset>,
+    pub activity_ends_at: DateTime<FixedOffset>,
+    pub checked_in_at: Option<DateTime<FixedOffset>>,
+    pub checked_out_at: Option<DateTime<FixedOffset>>,
+    /// The ledger entry written at check-out.
+    pub entry_id: Option<Uuid>,
+}
+
+impl MySignupView {
+    pub fn new(
+        s: entity::volunteer_signups::Model,
+        a: &entity::volunteer_activities::Model,
+    ) -> Self {
+        Self {
+            id: s.id,
+            activity_id: s.activity_id,
+            activity_title: a.title.clone(),
+            activity_category: a.category,
+            activity_place: a.place.clone(),
+            activity_starts_at: to_china(a.starts_at),
+            activity_ends_at: to_china(a.ends_at),
+            checked_in_at: s.checked_in_at.map(to_china),
+            checked_out_at: s.checked_out_at.map(to_china),
+            entry_id: s.entry_id,
+        }
+    }
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]

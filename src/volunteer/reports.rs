@@ -168,7 +168,7 @@ pub async fn create_volunteer_report(
 pub async fn list_my_volunteer_reports(
     state: web::Data<AppState>,
     user: CurrentUser,
-    page: web::Query<PageQuery>,
+    page: crate::input::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<ReportView>>> {
     let parts = page.parts()?;
     Ok(web::Json(
@@ -201,8 +201,8 @@ pub async fn list_my_volunteer_reports(
 pub async fn list_volunteer_reports(
     state: web::Data<AppState>,
     cadre: Cadre,
-    filter: web::Query<StatusFilter>,
-    page: web::Query<PageQuery>,
+    filter: crate::input::Query<StatusFilter>,
+    page: crate::input::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<ReportView>>> {
     let parts = page.parts()?;
     let status = filter.status(ReportStatus::Pending)?;

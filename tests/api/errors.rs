@@ -69,16 +69,33 @@ async fn malformed_oversized_and_mistyped_bodies_are_clear_errors() {
 }
 
 #[tokio::test]
-async fn bad_query_parameters_are_a_422() {
+async fn bad_query_parameters_are_a_422_naming_the_parameter() {
     let app = spawn_app().await;
     let cadre = app.admin_of("220000").await;
-    assert_error(
+    let body = assert_error(
         app.get("/api/v1/admin/staff?page=abc", Some(&cadre.token))
             .await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "VALIDATION_FAILED",
     )
     .await;
+    assert_eq!(body["error"]["fields"][0]["field"], "page", "{body}");
+    assert_eq!(body["error"]["fields"][0]["code"], "INVALID_QUERY");
+    let body = assert_error(
+        app.get(
+            "/api/v1/admin/trainings?status=sideways",
+            Some(&cadre.token),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert_eq!(body["error"]["fields"][0]["field"], "status", "{body}");
+    assert_eq!(
+        body["error"]["fields"][0]["message"],
+        "查询参数不是可选的取值之一"
+    );
     assert_error(
         app.get("/api/v1/admin/staff?pageSize=1000", Some(&cadre.token))
             .await,

@@ -640,6 +640,13 @@ fn every_handler_reads_its_body_through_the_checking_extractor() {
                 path.display(),
                 n + 1
             );
+            // `web::Query` answers a bad parameter without naming it.
+            assert!(
+                !param.contains("web::Query<"),
+                "{}:{}: take `crate::input::Query<…>` instead of `web::Query<…>`",
+                path.display(),
+                n + 1
+            );
         }
     }
 }

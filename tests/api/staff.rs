@@ -125,6 +125,13 @@ async fn only_province_cadres_add_banks_and_bank_officers() {
         StatusCode::CREATED,
     )
     .await;
+    let banks = json_of(
+        app.get("/api/v1/admin/banks", Some(&city.token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(banks["total"], 1, "a page: {banks}");
+    assert_eq!(banks["items"][0]["name"], "吉林银行");
     let officer = json!({"username": "jlbank1", "password": STAFF_PASSWORD, "displayName": "信贷员", "role": "bank_officer", "bankId": bank["id"]});
     assert_error(
         app.post("/api/v1/admin/staff", Some(&city.token), &officer)

@@ -206,7 +206,16 @@ async fn a_cadre_publishes_an_activity_and_youth_sign_up_until_it_is_full() {
         StatusCode::OK,
     )
     .await;
-    assert_eq!(mine[0]["activityId"], id);
+    assert_eq!(mine["total"], 1, "a page: {mine}");
+    assert_eq!(mine["items"][0]["activityId"], id);
+    // A youth's list says what each sign-up is for and when, without a second request.
+    assert!(
+        mine["items"][0]["activityTitle"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty())
+    );
+    assert!(mine["items"][0]["activityStartsAt"].is_string());
+    assert!(mine["items"][0]["activityEndsAt"].is_string());
     let resp = app.delete(&format!("{path}/me"), Some(&seated.token)).await;
     assert_eq!(resp.status(), StatusCode::NO_CONTENT);
     assert_error(
@@ -416,6 +425,8 @@ async fn a_forgotten_check_out_is_made_up_by_the_organiser_capped_and_marked_as_
         StatusCode::OK,
     )
     .await;
+    assert_eq!(roster["total"], 1, "a page: {roster}");
+    let roster = &roster["items"];
     assert_eq!(roster[0]["userId"], y.user_id);
     assert!(roster[0]["checkedOutAt"].is_null());
     let path = format!("/api/v1/admin/volunteer/activities/{id}/makeups");
