@@ -328,7 +328,8 @@ impl ReportView {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct StatusFilter {
-    /// pending (default) | approved | rejected
+    /// pending (default) | approved | rejected (reports and corrections share these values).
+    #[param(inline, value_type = Option<entity::volunteer_reports::ReportStatus>)]
     pub status: Option<String>,
 }
 

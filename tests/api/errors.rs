@@ -130,3 +130,98 @@ async fn readiness_is_503_when_the_database_is_gone() {
     )
     .await;
 }
+
+/// The field codes the sources can answer: the literals inside `FieldError::new(…)` and
+/// `…::field(…)` calls, the codes the body extractor maps problems to, the text rule's constants
+/// and the `validator` rules in use (`length` → `LENGTH`).
+fn field_codes_in_sources() -> std::collections::BTreeMap<String, String> {
+    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let literal = regex::Regex::new(r#""([A-Z][A-Z0-9_]+)""#).unwrap();
+    let arm = regex::Regex::new(r#"=> \(\s*"([A-Z][A-Z0-9_]+)""#).unwrap();
+    let constant = regex::Regex::new(r#"pub const \w+: &str = "([A-Z][A-Z0-9_]+)""#).unwrap();
+    let validate = regex::Regex::new(r"#\[validate\(([^\]]*)\)\]").unwrap();
+    let rule =
+        regex::Regex::new(r"\b(length|range|required|email|url|regex|must_match|contains)\(")
+            .unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut found = std::collections::BTreeMap::new();
+    let mut paths = Vec::new();
+    files(&root.join("src"), &mut paths);
+    for path in paths {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let at = path.strip_prefix(root).unwrap().display().to_string();
+        let mut add = |code: &str| {
+            found.entry(code.to_owned()).or_insert_with(|| at.clone());
+        };
+        for call in ["FieldError::new(", "::field("] {
+            for (start, _) in text.match_indices(call) {
+                let args = &text[start + call.len()..];
+                let mut depth = 1;
+                let end = args
+                    .char_indices()
+                    .find(|(_, c)| {
+                        match c {
+                            '(' => depth += 1,
+                            ')' => depth -= 1,
+                            _ => {}
+                        }
+                        depth == 0
+                    })
+                    .map_or(args.len(), |(i, _)| i);
+                for m in literal.captures_iter(&args[..end]) {
+                    add(&m[1]);
+                }
+            }
+        }
+        if at.starts_with("src/input/") {
+            for m in arm
+                .captures_iter(&text)
+                .chain(constant.captures_iter(&text))
+            {
+                add(&m[1]);
+            }
+        }
+        for v in validate.captures_iter(&text) {
+            for r in rule.captures_iter(&v[1]) {
+                add(&r[1].to_uppercase());
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn every_field_code_in_the_sources_is_listed_in_the_api_design_note() {
+    let note = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/api-design.md"))
+        .unwrap();
+    let codes = field_codes_in_sources();
+    for expected in [
+        "INVALID_TYPE",
+        "REQUIRED",
+        "LENGTH",
+        "CONTROL_CHARACTER",
+        "UNKNOWN_BANK",
+    ] {
+        assert!(
+            codes.contains_key(expected),
+            "the scan finds {expected}: {codes:?}"
+        );
+    }
+    let missing: Vec<_> = codes
+        .iter()
+        .filter(|(code, _)| !note.contains(&format!("`{code}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "field codes missing from docs/api-design.md (code, first source): {missing:?}"
+    );
+}
