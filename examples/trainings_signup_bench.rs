@@ -56,7 +56,8 @@ async fn main() -> anyhow::Result<()> {
             password: password.clone(),
             display_name: "压测".into(),
             role: StaffRole::Cadre,
-            region_code: Some("220102".into()),
+            league_unit_code: Some("220102".into()),
+            region_code: None,
             bank_id: None,
         },
     )

@@ -14,6 +14,7 @@ use crate::checkin_codes::CheckinCodes;
 use crate::config::Settings;
 use crate::crypto::DataCipher;
 use crate::db;
+use crate::league::LeagueTree;
 use crate::media::MediaStore;
 
 /// Everything a handler needs, shared by all workers (cheap to clone: handles and `Arc`s).
@@ -28,6 +29,8 @@ pub struct AppState {
     pub checkin_codes: Arc<CheckinCodes>,
     /// Uploaded files and their signed URLs.
     pub media: Arc<MediaStore>,
+    /// The league units and their scopes, loaded at start (units change only by migration).
+    pub league: Arc<LeagueTree>,
 }
 
 impl AppState {
@@ -37,6 +40,7 @@ impl AppState {
         if settings.migrate_on_start {
             db::migrate(&db).await?;
         }
+        let league = Arc::new(LeagueTree::load(&db).await?);
         let cache = match &settings.redis_url {
             Some(url) => Cache::redis(url, &settings.cache_prefix).await?,
             None => Cache::memory(&settings.cache_prefix),
@@ -55,6 +59,7 @@ impl AppState {
         Ok(Self {
             checkin_codes,
             media,
+            league,
             db,
             cache,
             settings: Arc::new(settings),

@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::kpi_scope::{CountyScope, KpiScopes, TownshipScope, VillageScope};
+
 /// Development-only defaults: they let `cargo run` work on a bare laptop and are refused in production.
 pub const DEV_JWT_SECRET: &str = "jiqing-development-jwt-secret-do-not-use-in-production";
 /// 32 bytes, base64: "jiqing-dev-data-key-not-for-prod".
@@ -92,6 +94,9 @@ pub struct Settings {
     /// How often each instance checks whether a daily job is due (`JIQING_DAILY_JOB_POLL_MS`,
     /// default 60 s).
     pub daily_job_poll_interval: Duration,
+    /// Which townships, villages and counties count in KPI denominators and coverage
+    /// (`JIQING_KPI_TOWNSHIP_SCOPE`, `JIQING_KPI_VILLAGE_SCOPE`, `JIQING_KPI_COUNTY_SCOPE`).
+    pub kpi_scopes: KpiScopes,
 }
 
 /// Domains whose notifications may also go out as WeChat subscription messages.
@@ -138,6 +143,20 @@ fn parse_bool(
         Some(other) => Err(ConfigError::Invalid(format!(
             "{name} must be true or false, got {other:?}"
         ))),
+    }
+}
+
+fn parse_choice<T>(
+    var: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: T,
+    parse: impl Fn(&str) -> Option<T>,
+    allowed: &str,
+) -> Result<T, ConfigError> {
+    match var(name) {
+        None => Ok(default),
+        Some(v) => parse(v.trim())
+            .ok_or_else(|| ConfigError::Invalid(format!("{name} must be {allowed}, got {v:?}"))),
     }
 }
 
@@ -330,6 +349,29 @@ impl Settings {
             media_cleanup_interval: parse_millis(&var, "JIQING_MEDIA_CLEANUP_MS", 3_600_000, 10)?,
             review_due_days: parse_u32(&var, "JIQING_REVIEW_DUE_DAYS", 7)?,
             daily_job_poll_interval: parse_millis(&var, "JIQING_DAILY_JOB_POLL_MS", 60_000, 10)?,
+            kpi_scopes: KpiScopes {
+                township: parse_choice(
+                    &var,
+                    "JIQING_KPI_TOWNSHIP_SCOPE",
+                    TownshipScope::Rural,
+                    TownshipScope::parse,
+                    "rural, rural_plus_other or all",
+                )?,
+                village: parse_choice(
+                    &var,
+                    "JIQING_KPI_VILLAGE_SCOPE",
+                    VillageScope::VillageCommittees,
+                    VillageScope::parse,
+                    "village_committees, rural_units or all",
+                )?,
+                county: parse_choice(
+                    &var,
+                    "JIQING_KPI_COUNTY_SCOPE",
+                    CountyScope::Gb2260,
+                    CountyScope::parse,
+                    "gb2260 or all",
+                )?,
+            },
         };
         settings.check()?;
         Ok(settings)
@@ -461,5 +503,26 @@ mod tests {
         assert!(err.to_string().contains("JIQING_MEDIA_STORE"), "{err}");
         assert!(production(&[("JIQING_MEDIA_UPLOADS_PER_HOUR", "0")]).is_err());
         assert!(production(&[("JIQING_MEDIA_CLEANUP_MS", "soon")]).is_err());
+    }
+
+    #[test]
+    fn kpi_scopes_default_to_rural_and_refuse_unknown_values() {
+        let s = production(&[]).unwrap();
+        assert_eq!(s.kpi_scopes, KpiScopes::default());
+        assert_eq!(s.kpi_scopes.township, TownshipScope::Rural);
+        let s = production(&[
+            ("JIQING_KPI_TOWNSHIP_SCOPE", "all"),
+            ("JIQING_KPI_VILLAGE_SCOPE", "rural_units"),
+            ("JIQING_KPI_COUNTY_SCOPE", "all"),
+        ])
+        .unwrap();
+        assert_eq!(s.kpi_scopes.township, TownshipScope::All);
+        assert_eq!(s.kpi_scopes.village, VillageScope::RuralUnits);
+        assert_eq!(s.kpi_scopes.county, CountyScope::All);
+        let err = production(&[("JIQING_KPI_VILLAGE_SCOPE", "villages")]).unwrap_err();
+        assert!(
+            err.to_string().contains("JIQING_KPI_VILLAGE_SCOPE"),
+            "{err}"
+        );
     }
 }

@@ -25,7 +25,10 @@ enum Command {
         /// cadre or bank_officer
         #[arg(long, default_value = "cadre")]
         role: String,
-        /// Region code for a cadre (220000 for the province).
+        /// League unit of a cadre: 220000 (团省委), a city code, 220581, CBS or a county code.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Older form of --unit: a province, city or county code naming the unit.
         #[arg(long)]
         region: Option<String>,
         /// Bank id for a bank officer.
@@ -100,6 +103,7 @@ async fn main() -> anyhow::Result<()> {
         Command::CreateAdmin {
             username,
             role,
+            unit,
             region,
             bank,
             display_name,
@@ -117,6 +121,7 @@ async fn main() -> anyhow::Result<()> {
                     password,
                     display_name,
                     role,
+                    league_unit_code: unit,
                     region_code: region,
                     bank_id: bank,
                 },

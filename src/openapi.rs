@@ -18,6 +18,7 @@ Errors always use the `ErrorEnvelope` schema; see docs/api-design.md for convent
     tags(
         (name = "auth", description = "登录与身份"),
         (name = "regions", description = "行政区划"),
+        (name = "league-units", description = "团组织（团省委、市州团委、长白山、梅河口、县级团委）"),
         (name = "staff", description = "团干部与合作银行账号"),
         (name = "talents", description = "青年人才库"),
         (name = "trainings", description = "培训报名、候补、签到与结业"),

@@ -3,8 +3,8 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    auth, consents, health, leaderboards, media, notifications, regions, staff, talents, todos,
-    trainings, volunteer,
+    auth, consents, health, leaderboards, league, media, notifications, regions, staff, talents,
+    todos, trainings, volunteer,
 };
 
 /// Every API route. Handlers are registered with `.service(..)` only, so each one is in the
@@ -14,6 +14,7 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
         scope::scope("/api/v1")
             .configure(auth::routes)
             .configure(regions::routes)
+            .configure(league::routes)
             .configure(staff::routes)
             .configure(talents::routes)
             .configure(trainings::routes)

@@ -8,6 +8,8 @@ pub mod banks;
 pub mod id_number_conflict_days;
 pub mod id_number_conflicts;
 pub mod job_runs;
+pub mod league_unit_regions;
+pub mod league_units;
 pub mod media;
 pub mod notifications;
 pub mod refresh_tokens;

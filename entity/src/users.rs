@@ -24,8 +24,12 @@ pub struct Model {
     pub is_mentor: bool,
     /// Set for password staff accounts; WeChat users have none.
     pub staff_role: Option<StaffRole>,
+    /// A cadre's level: their league unit's.
     pub cadre_level: Option<CadreLevel>,
+    /// A cadre's region for display: their unit's code when it names one region (null for `CBS`).
     pub region_code: Option<String>,
+    /// A cadre's league unit (`league_units.id`): their scope.
+    pub league_unit_id: Option<i32>,
     pub bank_id: Option<Uuid>,
     pub disabled: bool,
     pub created_at: DateTimeUtc,

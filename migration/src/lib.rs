@@ -2,6 +2,7 @@
 pub use sea_orm_migration::prelude::*;
 
 pub mod event_table;
+pub mod league_seed;
 
 mod m20261129_000001_create_regions;
 mod m20261129_000002_create_identity;
@@ -10,6 +11,7 @@ mod m20261129_000110_create_talent_reveals_and_consents;
 mod m20261129_000200_create_notifications;
 mod m20261129_000201_create_trainings;
 mod m20261129_000300_create_volunteer;
+mod m20261130_000100_create_league_units;
 mod m20261130_000200_add_lifecycle_versions;
 mod m20261130_000201_create_event_tables;
 mod m20261130_000300_create_media;
@@ -31,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000200_create_notifications::Migration),
             Box::new(m20261129_000201_create_trainings::Migration),
             Box::new(m20261129_000300_create_volunteer::Migration),
+            Box::new(m20261130_000100_create_league_units::Migration),
             Box::new(m20261130_000200_add_lifecycle_versions::Migration),
             Box::new(m20261130_000201_create_event_tables::Migration),
             Box::new(m20261130_000300_create_media::Migration),

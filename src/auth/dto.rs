@@ -57,8 +57,17 @@ pub struct RefreshRequest {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CadreView {
+    /// The league unit's level.
     pub level: CadreLevel,
-    pub region_code: String,
+    /// The league unit the cadre acts for (`220100`, `220581`, `CBS`).
+    pub unit_code: String,
+    /// 「共青团长春市委员会」
+    pub unit_name: String,
+    /// 「长春市团委」
+    pub unit_short_name: String,
+    /// The unit's region when it is exactly one (null for `CBS`).
+    pub region_code: Option<String>,
+    /// That region's name (the unit's short name for `CBS`).
     pub region_name: String,
 }
 

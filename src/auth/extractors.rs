@@ -54,10 +54,13 @@ pub fn bearer(req: &HttpRequest) -> Option<String> {
         .then(|| token.trim().to_owned())
 }
 
+fn state_of(req: &HttpRequest) -> Result<&web::Data<AppState>, ApiError> {
+    req.app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("AppState missing")))
+}
+
 async fn load(req: HttpRequest) -> Result<CurrentUser, ApiError> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("AppState missing")))?;
+    let state = state_of(&req)?;
     let token = bearer(&req).ok_or_else(ApiError::unauthenticated)?;
     let claims = state
         .jwt
@@ -131,7 +134,7 @@ impl FromRequest for CurrentUser {
 
 /// Extractors for a kind of account: load the caller, then narrow them down or refuse.
 trait RoleExtractor: Sized + 'static {
-    fn narrow(user: CurrentUser) -> Result<Self, ApiError>;
+    fn narrow(user: CurrentUser, state: &AppState) -> Result<Self, ApiError>;
 }
 
 /// Implements `FromRequest` for role extractors through [`RoleExtractor::narrow`].
@@ -146,14 +149,15 @@ macro_rules! role_extractor {
                 let req = req.clone();
                 Box::pin(async move {
                     let _settled = settled;
-                    <$t>::narrow(load(req).await?)
+                    let user = load(req.clone()).await?;
+                    <$t>::narrow(user, state_of(&req)?)
                 })
             }
         }
     };
 }
 
-/// A logged-in league cadre with their level and region.
+/// A logged-in league cadre with their league unit (level and scope).
 #[derive(Debug, Clone)]
 pub struct Cadre {
     pub scope: CadreScope,
@@ -172,8 +176,9 @@ fn not_staff(kind: &str) -> ApiError {
 }
 
 impl RoleExtractor for Cadre {
-    fn narrow(user: CurrentUser) -> Result<Self, ApiError> {
-        let scope = CadreScope::from_user(&user.user).ok_or_else(|| not_staff("团干部"))?;
+    fn narrow(user: CurrentUser, state: &AppState) -> Result<Self, ApiError> {
+        let scope =
+            CadreScope::from_user(&user.user, &state.league).ok_or_else(|| not_staff("团干部"))?;
         Ok(Cadre { scope, user })
     }
 }
@@ -187,7 +192,7 @@ pub struct BankOfficer {
 }
 
 impl RoleExtractor for BankOfficer {
-    fn narrow(user: CurrentUser) -> Result<Self, ApiError> {
+    fn narrow(user: CurrentUser, _: &AppState) -> Result<Self, ApiError> {
         match (user.user.staff_role, user.user.bank_id) {
             (Some(StaffRole::BankOfficer), Some(bank_id)) => Ok(BankOfficer { bank_id, user }),
             _ => Err(not_staff("合作银行工作人员")),
@@ -204,11 +209,11 @@ pub enum Staff {
 }
 
 impl RoleExtractor for Staff {
-    fn narrow(user: CurrentUser) -> Result<Self, ApiError> {
-        if let Some(scope) = CadreScope::from_user(&user.user) {
+    fn narrow(user: CurrentUser, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(scope) = CadreScope::from_user(&user.user, &state.league) {
             return Ok(Staff::Cadre(Cadre { scope, user }));
         }
-        BankOfficer::narrow(user)
+        BankOfficer::narrow(user, state)
             .map(Staff::BankOfficer)
             .map_err(|_| not_staff("团干部或合作银行工作人员"))
     }

@@ -90,6 +90,7 @@ async fn find_or_create(state: &AppState, who: WechatIdentity) -> ApiResult<user
         staff_role: Set(None),
         cadre_level: Set(None),
         region_code: Set(None),
+        league_unit_id: Set(None),
         bank_id: Set(None),
         disabled: Set(false),
         created_at: Set(now),

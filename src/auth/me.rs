@@ -10,15 +10,21 @@ use crate::crypto::mask_phone;
 use crate::error::{ApiResult, ErrorEnvelope};
 
 pub async fn me_view(state: &AppState, user: &users::Model) -> ApiResult<MeView> {
-    let cadre = match CadreScope::from_user(user) {
+    let cadre = match CadreScope::from_user(user, &state.league) {
         Some(scope) => {
-            let region_name = regions::Entity::find_by_id(scope.region_code.clone())
-                .one(&state.db)
-                .await?
-                .map(|r| r.name)
-                .unwrap_or_default();
+            let region_name = match &scope.region_code {
+                Some(code) => regions::Entity::find_by_id(code.clone())
+                    .one(&state.db)
+                    .await?
+                    .map(|r| r.name)
+                    .unwrap_or_default(),
+                None => scope.unit.short_name.clone(),
+            };
             Some(CadreView {
                 level: scope.level,
+                unit_code: scope.unit.code.clone(),
+                unit_name: scope.unit.name.clone(),
+                unit_short_name: scope.unit.short_name.clone(),
                 region_code: scope.region_code,
                 region_name,
             })

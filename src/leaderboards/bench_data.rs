@@ -118,6 +118,7 @@ pub async fn seed(
             staff_role: Set(None),
             cadre_level: Set(None),
             region_code: Set(None),
+            league_unit_id: Set(None),
             bank_id: Set(None),
             disabled: Set(false),
             created_at: Set(created),

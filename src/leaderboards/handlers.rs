@@ -16,7 +16,7 @@ use crate::app_state::AppState;
 use crate::auth::Cadre;
 use crate::auth::extractors::bearer;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
-use crate::regions::{self, RegionLevel, level_of};
+use crate::regions::{self, RegionCode, RegionLevel, level_of};
 use crate::time::to_china;
 
 /// The caller's user id from a bearer token, checked by signature and expiry only: a
@@ -155,8 +155,10 @@ pub async fn get_volunteer_hours_leaderboard(
         }
         None => {
             regions::queries::require(&state.db, &q.region, "region").await?;
-            let prefix = regions::code::prefix_of(&q.region).unwrap_or(&q.region);
-            let sql = queries::user_board(&state.db, prefix, range, u64::from(limit), me).await?;
+            let region = RegionCode::parse(&q.region)
+                .ok_or_else(|| ApiError::field("region", "UNKNOWN_REGION", "行政区划代码不存在"))?;
+            let sql = queries::user_board(&state.db, region.prefix(), range, u64::from(limit), me)
+                .await?;
             let ids: Vec<Uuid> = sql.top.iter().map(|(u, _)| *u).collect();
             let names = crate::talents::masked_names(&state.db, &ids).await?;
             answer.served_from = "database".into();
@@ -202,7 +204,9 @@ pub async fn get_region_leaderboard(
     let metric = q.metric.unwrap_or(Metric::Total);
     let now = Utc::now();
     let children = regions::queries::children(&state.db, &q.parent).await?;
-    let parent_prefix = regions::code::prefix_of(&q.parent).unwrap_or(&q.parent);
+    let parent = RegionCode::parse(&q.parent)
+        .ok_or_else(|| ApiError::field("parent", "UNKNOWN_REGION", "行政区划代码不存在"))?;
+    let parent_prefix = parent.prefix();
     let child_digits = children
         .first()
         .and_then(|c| level_of(&c.code))
@@ -212,7 +216,7 @@ pub async fn get_region_leaderboard(
         let p = home.get(..child_digits)?;
         children
             .iter()
-            .find(|c| regions::code::prefix_of(&c.code) == Some(p))
+            .find(|c| RegionCode::parse(&c.code).is_some_and(|c| c.prefix() == p))
             .map(|c| c.code.clone())
     };
     let cached = match state

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::regions::{RegionLevel, level_of};
+use crate::regions::{RegionCode, RegionLevel};
 use crate::time::{start_of_day, start_of_month, start_of_week, start_of_year, today_in_china};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -74,18 +74,14 @@ pub fn is_board_level(level: RegionLevel) -> bool {
 
 /// The codes of the province, city, county and township containing a township or village.
 pub fn board_regions(home: &str) -> Vec<String> {
-    match level_of(home) {
-        Some(RegionLevel::Township | RegionLevel::Village) => vec![
-            format!("{}0000", &home[..2]),
-            format!("{}00", &home[..4]),
-            home[..6].to_owned(),
-            home[..9].to_owned(),
-        ],
-        Some(RegionLevel::County) => vec![
-            format!("{}0000", &home[..2]),
-            format!("{}00", &home[..4]),
-            home[..6].to_owned(),
-        ],
+    match RegionCode::parse(home) {
+        Some(code) if code.level() >= RegionLevel::County => {
+            let mut boards = code.ancestors();
+            if is_board_level(code.level()) {
+                boards.push(code.as_str().to_owned());
+            }
+            boards
+        }
         _ => Vec::new(),
     }
 }

@@ -17,22 +17,7 @@ pub struct SqlBoard {
     pub me: Option<(u64, i64)>,
 }
 
-/// The smallest digit string of the same length above every code starting with `prefix`
-/// (`220102` → `220103`, `2201` → `2202`), so "inside the region" is an index range scan
-/// (`LIKE 'x%'` cannot use the index under a non-C collation).
-pub fn prefix_end(prefix: &str) -> String {
-    let mut digits: Vec<u8> = prefix.bytes().collect();
-    for d in digits.iter_mut().rev() {
-        if *d == b'9' {
-            *d = b'0';
-        } else {
-            *d += 1;
-            return String::from_utf8(digits).unwrap_or_default();
-        }
-    }
-    // All nines: nothing sorts above, so use a character after every digit.
-    format!("{prefix}:")
-}
+pub use crate::regions::code::prefix_end;
 
 fn in_scope(
     prefix: &str,

@@ -5,7 +5,9 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum RegionLevel {
     Province,
@@ -49,32 +51,115 @@ impl RegionLevel {
     }
 }
 
-/// The level a well-formed code denotes, or `None` for anything that is not a region code.
-pub fn level_of(code: &str) -> Option<RegionLevel> {
-    if !code.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+/// A well-formed region code. The one place that knows the code's shape: its level, its
+/// significant prefix and the codes of the regions above it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RegionCode {
+    code: String,
+    level: RegionLevel,
+}
+
+impl RegionCode {
+    /// `None` for anything that is not a region code (wrong length, not digits).
+    pub fn parse(code: &str) -> Option<Self> {
+        if !code.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let level = match code.len() {
+            12 => RegionLevel::Village,
+            9 => RegionLevel::Township,
+            6 if code.ends_with("0000") => RegionLevel::Province,
+            6 if code.ends_with("00") => RegionLevel::City,
+            6 => RegionLevel::County,
+            _ => return None,
+        };
+        Some(Self {
+            code: code.to_owned(),
+            level,
+        })
     }
-    match code.len() {
-        12 => Some(RegionLevel::Village),
-        9 => Some(RegionLevel::Township),
-        6 if code.ends_with("0000") => Some(RegionLevel::Province),
-        6 if code.ends_with("00") => Some(RegionLevel::City),
-        6 => Some(RegionLevel::County),
-        _ => None,
+
+    pub fn as_str(&self) -> &str {
+        &self.code
+    }
+
+    pub fn level(&self) -> RegionLevel {
+        self.level
+    }
+
+    /// The significant prefix: `220100` → `2201`, `220102001` → `220102001`.
+    pub fn prefix(&self) -> &str {
+        &self.code[..self.level.significant_digits()]
+    }
+
+    /// The code of the region at `level` containing this one (itself at its own level), or
+    /// `None` when `level` is below this code's.
+    pub fn at_level(&self, level: RegionLevel) -> Option<String> {
+        if level > self.level {
+            return None;
+        }
+        let digits = level.significant_digits();
+        let head = &self.code[..digits];
+        Some(match level {
+            RegionLevel::Province => format!("{head}0000"),
+            RegionLevel::City => format!("{head}00"),
+            _ => head.to_owned(),
+        })
+    }
+
+    /// The codes of the regions above this one, province first (`220102001001` →
+    /// `220000, 220100, 220102, 220102001`).
+    pub fn ancestors(&self) -> Vec<String> {
+        [
+            RegionLevel::Province,
+            RegionLevel::City,
+            RegionLevel::County,
+            RegionLevel::Township,
+        ]
+        .into_iter()
+        .filter(|l| *l < self.level)
+        .filter_map(|l| self.at_level(l))
+        .collect()
+    }
+
+    /// True when `inner` is this region or lies anywhere below it.
+    pub fn contains(&self, inner: &str) -> bool {
+        level_of(inner).is_some() && inner.starts_with(self.prefix())
     }
 }
 
-/// The significant prefix of a code: `220100` → `2201`, `220102001` → `220102001`.
-pub fn prefix_of(code: &str) -> Option<&str> {
-    level_of(code).map(|l| &code[..l.significant_digits()])
+impl std::fmt::Display for RegionCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.code)
+    }
+}
+
+/// The level a well-formed code denotes, or `None` for anything that is not a region code.
+pub fn level_of(code: &str) -> Option<RegionLevel> {
+    RegionCode::parse(code).map(|c| c.level())
 }
 
 /// True when `inner` is `outer` itself or lies anywhere below it.
 pub fn is_within(inner: &str, outer: &str) -> bool {
-    match (level_of(inner), prefix_of(outer)) {
-        (Some(_), Some(prefix)) => inner.starts_with(prefix),
-        _ => false,
+    RegionCode::parse(outer).is_some_and(|o| o.contains(inner))
+}
+
+/// The smallest digit string of the same length above every code starting with `prefix`
+/// (`220102` → `220103`, `2201` → `2202`), so "starts with the prefix" is the index range
+/// `code >= prefix AND code < prefix_end(prefix)` (`LIKE 'x%'` cannot use the index under a
+/// non-C collation).
+pub fn prefix_end(prefix: &str) -> String {
+    let mut digits: Vec<u8> = prefix.bytes().collect();
+    for d in digits.iter_mut().rev() {
+        if *d == b'9' {
+            *d = b'0';
+        } else {
+            *d += 1;
+            return String::from_utf8(digits).unwrap_or_default();
+        }
     }
+    // All nines: nothing sorts above, so use a character after every digit.
+    format!("{prefix}:")
 }
 
 #[cfg(test)]
@@ -106,5 +191,20 @@ mod tests {
         assert!(is_within("220102001010", "220102001"));
         assert!(!is_within("220102002010", "220102001"));
         assert!(!is_within("garbage", "220000"));
+    }
+
+    #[test]
+    fn a_code_knows_its_prefix_and_the_codes_above_it() {
+        let v = RegionCode::parse("220102001001").unwrap();
+        assert_eq!(v.level(), RegionLevel::Village);
+        assert_eq!(v.prefix(), "220102001001");
+        assert_eq!(v.ancestors(), ["220000", "220100", "220102", "220102001"]);
+        let c = RegionCode::parse("220100").unwrap();
+        assert_eq!(c.prefix(), "2201");
+        assert_eq!(c.ancestors(), ["220000"]);
+        assert!(RegionCode::parse("220000").unwrap().ancestors().is_empty());
+        assert_eq!(c.at_level(RegionLevel::County), None);
+        assert_eq!(prefix_end("2201"), "2202");
+        assert_eq!(prefix_end("220199"), "220200");
     }
 }

@@ -4,7 +4,7 @@ mod dto;
 mod handlers;
 pub mod queries;
 
-pub use code::{RegionLevel, is_within, level_of};
+pub use code::{RegionCode, RegionLevel, is_within, level_of};
 pub use dto::RegionView;
 
 use utoipa_actix_web::service_config::ServiceConfig;

@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
-use entity::{banks, users};
+use entity::{banks, league_units, users};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, PaginatorTrait,
     QueryFilter, QueryOrder, Set,
@@ -9,12 +9,12 @@ use uuid::Uuid;
 
 use super::dto::{CreateStaffRequest, StaffRole, StaffView};
 use crate::app_state::AppState;
-use crate::auth::{Cadre, CadreLevel};
+use crate::auth::Cadre;
 use crate::crypto::hash_password;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::input::Json;
 use crate::pagination::{Page, PageQuery};
-use crate::regions::{self, RegionLevel};
+use crate::regions;
 
 /// A staff account to create, already checked.
 pub struct NewStaff {
@@ -22,8 +22,43 @@ pub struct NewStaff {
     pub password: String,
     pub display_name: String,
     pub role: StaffRole,
+    /// For a cadre: their league unit (`220100`, `220581`, `CBS`).
+    pub league_unit_code: Option<String>,
+    /// For a cadre, the older form: a province, city or county code naming their unit.
     pub region_code: Option<String>,
     pub bank_id: Option<Uuid>,
+}
+
+/// The league unit a new cadre account is for: `leagueUnitCode`, or a `regionCode` naming a
+/// unit. Unknown unit: 422 `UNKNOWN_UNIT`; a region that names no unit: `UNKNOWN_REGION` or
+/// `LEVEL` as before.
+pub async fn unit_for_new_cadre(
+    db: &impl ConnectionTrait,
+    unit_code: Option<&str>,
+    region_code: Option<&str>,
+) -> ApiResult<league_units::Model> {
+    let by_code = |code: &str| {
+        league_units::Entity::find()
+            .filter(league_units::Column::Code.eq(code))
+            .one(db)
+    };
+    if let Some(code) = unit_code.filter(|c| !c.is_empty()) {
+        return by_code(code)
+            .await?
+            .ok_or_else(|| ApiError::field("leagueUnitCode", "UNKNOWN_UNIT", "团组织代码不存在"));
+    }
+    let code = region_code
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| ApiError::field("leagueUnitCode", "REQUIRED", "团干部须指定所属团组织"))?;
+    let region = regions::queries::require(db, code, "regionCode").await?;
+    match by_code(&region.code).await? {
+        Some(unit) => Ok(unit),
+        None => Err(ApiError::field(
+            "regionCode",
+            "LEVEL",
+            "团干部所属区划须为省、市（州）或县（市、区）",
+        )),
+    }
 }
 
 fn valid_username(u: &str) -> bool {
@@ -45,25 +80,25 @@ pub async fn create_account(db: &impl ConnectionTrait, new: NewStaff) -> ApiResu
     if new.password.chars().count() < 10 {
         return Err(ApiError::field("password", "LENGTH", "密码至少10个字符"));
     }
-    let (staff_role, cadre_level, region_code, bank_id) = match new.role {
+    let (staff_role, cadre_level, region_code, bank_id, league_unit_id) = match new.role {
         StaffRole::Cadre => {
-            let code = new.region_code.as_deref().ok_or_else(|| {
-                ApiError::field("regionCode", "REQUIRED", "团干部须指定所属行政区划")
-            })?;
-            let region = regions::queries::require(db, code, "regionCode").await?;
-            let level = match RegionLevel::parse(&region.level) {
-                Some(RegionLevel::Province) => CadreLevel::Province,
-                Some(RegionLevel::City) => CadreLevel::City,
-                Some(RegionLevel::County) => CadreLevel::County,
-                _ => {
-                    return Err(ApiError::field(
-                        "regionCode",
-                        "LEVEL",
-                        "团干部所属区划须为省、市（州）或县（市、区）",
-                    ));
-                }
-            };
-            (StaffRole::Cadre, Some(level), Some(region.code), None)
+            let unit = unit_for_new_cadre(
+                db,
+                new.league_unit_code.as_deref(),
+                new.region_code.as_deref(),
+            )
+            .await?;
+            // The region is kept for display: the unit's code when it names one region.
+            let region = regions::queries::find(db, &unit.code)
+                .await?
+                .map(|r| r.code);
+            (
+                StaffRole::Cadre,
+                Some(unit.level),
+                region,
+                None,
+                Some(unit.id),
+            )
         }
         StaffRole::BankOfficer => {
             let id = new.bank_id.ok_or_else(|| {
@@ -73,7 +108,7 @@ pub async fn create_account(db: &impl ConnectionTrait, new: NewStaff) -> ApiResu
                 .one(db)
                 .await?
                 .ok_or_else(|| ApiError::field("bankId", "UNKNOWN_BANK", "银行不存在"))?;
-            (StaffRole::BankOfficer, None, None, Some(id))
+            (StaffRole::BankOfficer, None, None, Some(id), None)
         }
     };
     let taken = users::Entity::find()
@@ -106,6 +141,7 @@ pub async fn create_account(db: &impl ConnectionTrait, new: NewStaff) -> ApiResu
         staff_role: Set(Some(staff_role)),
         cadre_level: Set(cadre_level),
         region_code: Set(region_code),
+        league_unit_id: Set(league_unit_id),
         bank_id: Set(bank_id),
         disabled: Set(false),
         created_at: Set(now),
@@ -115,10 +151,10 @@ pub async fn create_account(db: &impl ConnectionTrait, new: NewStaff) -> ApiResu
     .await?)
 }
 
-/// Create a staff account inside the caller's region.
+/// Create a staff account inside the caller's league unit.
 ///
-/// A cadre creates cadres for their own region or any province/city/county inside it; only
-/// province cadres create bank-officer accounts.
+/// A cadre creates cadres for their own league unit or any unit below it (`leagueUnitCode`;
+/// a `regionCode` naming a unit still works); only province cadres create bank-officer accounts.
 #[utoipa::path(
     tag = "staff",
     operation_id = "create_staff",
@@ -129,7 +165,7 @@ pub async fn create_account(db: &impl ConnectionTrait, new: NewStaff) -> ApiResu
         (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "OUTSIDE_REGION or PROVINCE_CADRE_ONLY"),
         (status = 409, body = ErrorEnvelope, description = "USERNAME_TAKEN"),
-        (status = 422, body = ErrorEnvelope)
+        (status = 422, body = ErrorEnvelope, description = "UNKNOWN_UNIT, UNKNOWN_REGION, LEVEL")
     )
 )]
 #[post("/admin/staff")]
@@ -141,9 +177,18 @@ pub async fn create_staff(
     let body = body.into_inner();
     match body.role {
         StaffRole::Cadre => {
-            if let Some(code) = &body.region_code {
-                regions::queries::require(&state.db, code, "regionCode").await?;
-                cadre.ensure_covers(code)?;
+            let unit = unit_for_new_cadre(
+                &state.db,
+                body.league_unit_code.as_deref(),
+                body.region_code.as_deref(),
+            )
+            .await?;
+            let unit = state
+                .league
+                .by_id(unit.id)
+                .ok_or_else(|| ApiError::Unexpected(anyhow::anyhow!("unit not loaded")))?;
+            if !cadre.covers_unit(unit) {
+                return Err(ApiError::forbidden_region());
             }
         }
         StaffRole::BankOfficer if !cadre.is_province() => {
@@ -161,12 +206,13 @@ pub async fn create_staff(
             password: body.password,
             display_name: body.display_name,
             role: body.role,
+            league_unit_code: body.league_unit_code,
             region_code: body.region_code,
             bank_id: body.bank_id,
         },
     )
     .await?;
-    Ok(HttpResponse::Created().json(StaffView::from(user)))
+    Ok(HttpResponse::Created().json(StaffView::new(user, &state.league)))
 }
 
 /// Staff accounts the caller can see: cadres inside their region (province cadres also see bank officers).
@@ -189,10 +235,17 @@ pub async fn list_staff(
     query: crate::input::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<StaffView>>> {
     let parts = query.parts()?;
-    let prefix = cadre.region_prefix();
+    // A cadre sees the cadres of their own unit and of the units below it.
+    let units: Vec<i32> = state
+        .league
+        .units()
+        .iter()
+        .filter(|u| cadre.covers_unit(u))
+        .map(|u| u.id)
+        .collect();
     let mut filter = users::Column::StaffRole
         .eq(StaffRole::Cadre)
-        .and(users::Column::RegionCode.starts_with(prefix));
+        .and(users::Column::LeagueUnitId.is_in(units));
     if cadre.is_province() {
         filter = filter.or(users::Column::StaffRole.eq(StaffRole::BankOfficer));
     }
@@ -203,7 +256,7 @@ pub async fn list_staff(
                 .order_by_asc(users::Column::Username),
             &state.db,
             parts,
-            Into::into,
+            |u| StaffView::new(u, &state.league),
         )
         .await?,
     ))

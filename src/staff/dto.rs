@@ -6,11 +6,12 @@ use uuid::Uuid;
 use validator::Validate;
 
 pub use crate::auth::{CadreLevel, StaffRole};
+use crate::league::LeagueTree;
 use crate::time::to_china;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase")]
-#[schema(example = json!({"username": "nanguan_admin", "password": "a-long-passphrase", "displayName": "南关区团委", "role": "cadre", "regionCode": "220102"}))]
+#[schema(example = json!({"username": "nanguan_admin", "password": "a-long-passphrase", "displayName": "南关区团委", "role": "cadre", "leagueUnitCode": "220102"}))]
 pub struct CreateStaffRequest {
     /// Login name: 3–32 letters, digits, `_` or `.`; stored in lower case.
     #[validate(custom(
@@ -29,7 +30,10 @@ pub struct CreateStaffRequest {
     #[schema(min_length = 1, max_length = 32)]
     pub display_name: String,
     pub role: StaffRole,
-    /// For a cadre: the province, city or county they act for (their level follows from it).
+    /// For a cadre: the league unit they act for (`220100`, `220581`, `CBS`; their level is the
+    /// unit's). The creator's own unit or one below it.
+    pub league_unit_code: Option<String>,
+    /// For a cadre, the older form: a province, city or county code naming the unit.
     pub region_code: Option<String>,
     /// For a bank officer: their bank.
     pub bank_id: Option<Uuid>,
@@ -43,15 +47,21 @@ pub struct StaffView {
     pub display_name: String,
     pub role: StaffRole,
     pub cadre_level: Option<CadreLevel>,
+    /// A cadre's league unit (null for bank officers).
+    pub league_unit_code: Option<String>,
     pub region_code: Option<String>,
     pub bank_id: Option<Uuid>,
     pub disabled: bool,
     pub created_at: DateTime<FixedOffset>,
 }
 
-impl From<users::Model> for StaffView {
-    fn from(u: users::Model) -> Self {
+impl StaffView {
+    pub fn new(u: users::Model, league: &LeagueTree) -> Self {
         Self {
+            league_unit_code: u
+                .league_unit_id
+                .and_then(|id| league.by_id(id))
+                .map(|unit| unit.code.clone()),
             id: u.id,
             username: u.username.unwrap_or_default(),
             display_name: u.display_name,

@@ -26,8 +26,13 @@ async fn manageable(state: &AppState, cadre: &Cadre, id: Uuid) -> ApiResult<user
         .ok_or_else(missing)?;
     match user.staff_role {
         Some(StaffRole::Cadre) => {
-            let region = user.region_code.as_deref().ok_or_else(missing)?;
-            cadre.ensure_visible(region, "工作人员账号")?;
+            let unit = user
+                .league_unit_id
+                .and_then(|id| state.league.by_id(id))
+                .ok_or_else(missing)?;
+            if !cadre.covers_unit(unit) {
+                return Err(missing());
+            }
         }
         Some(StaffRole::BankOfficer) if cadre.is_province() => {}
         _ => return Err(missing()),
@@ -67,7 +72,10 @@ async fn set_disabled(
             .await?;
     }
     txn.commit().await?;
-    Ok(StaffView::from(users::Model { disabled, ..user }))
+    Ok(StaffView::new(
+        users::Model { disabled, ..user },
+        &state.league,
+    ))
 }
 
 /// Suspend a staff account and end all its sessions at once. Repeating it changes nothing.

@@ -263,9 +263,10 @@ pub struct RegionTalentStats {
     pub verified_talents: u64,
     /// Verified talents per category (one talent may count in several).
     pub by_category: Vec<TalentCategoryCount>,
-    /// Villages (村/社区) in this region.
+    /// Villages here that count under the KPI village scope (default: 村民委员会 only): the
+    /// coverage denominator.
     pub villages: u64,
-    /// Villages with at least one verified talent whose home region is that village.
+    /// Of those, villages with at least one verified talent homed there: the numerator.
     pub villages_with_talent: u64,
     /// `villagesWithTalent / villages` in per mille, rounded down (0 when there are no villages).
     pub village_coverage_permille: u64,
@@ -285,6 +286,7 @@ pub struct TalentCategoryCount {
     "region": {"code": "220102", "name": "南关区", "level": "county", "verifiedTalents": 5,
                "byCategory": [{"category": "e_commerce_talent", "count": 4}],
                "villages": 70, "villagesWithTalent": 3, "villageCoveragePermille": 42},
+    "scopes": {"township": "rural", "village": "village_committees", "county": "gb2260"},
     "children": [{"code": "220102001", "name": "南岭街道", "level": "township", "verifiedTalents": 4,
                   "byCategory": [{"category": "e_commerce_talent", "count": 3}],
                   "villages": 9, "villagesWithTalent": 2, "villageCoveragePermille": 222}]
@@ -293,13 +295,17 @@ pub struct TalentCategoryCount {
 pub struct TalentStatsView {
     pub region: RegionTalentStats,
     pub children: Vec<RegionTalentStats>,
+    /// Which villages count in `villages` (`JIQING_KPI_VILLAGE_SCOPE`), with the township and
+    /// county scopes in force.
+    pub scopes: crate::kpi_scope::KpiScopes,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct StatsQuery {
-    /// Any region inside the cadre's own (default: the cadre's region).
+    /// A league unit at or below the cadre's (`220500` = 通化 without 梅河口, `CBS`), or a
+    /// township or village inside it (default: the cadre's unit).
     #[param(example = "220100")]
     pub region: Option<String>,
 }

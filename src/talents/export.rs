@@ -161,7 +161,8 @@ pub async fn export_talents(
     let region = filter
         .region
         .clone()
-        .unwrap_or_else(|| cadre.region_code.clone());
+        .filter(|r| !r.is_empty())
+        .unwrap_or_else(|| cadre.unit.code.clone());
     let filename = format!(
         "talents-{region}-{}.csv",
         today_in_china(Utc::now()).format("%Y%m%d")

@@ -11,7 +11,6 @@ use super::state::{self, ProfileAction};
 use crate::auth::identity::CadreScope;
 use crate::crypto::{DataCipher, mask_id_number, mask_name, mask_phone};
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::regions::code::prefix_of;
 use crate::time::to_china;
 use crate::validation::normalize_mainland_mobile;
 use crate::workflow::timeline::{Audience, timeline};
@@ -262,16 +261,10 @@ pub async fn scope_condition(
 ) -> ApiResult<Condition> {
     use talent_profiles::Column as C;
     let mut errors = Vec::new();
-    let region = match filter.region.as_deref().filter(|r| !r.is_empty()) {
-        Some(code) => {
-            crate::regions::queries::require(db, code, "region").await?;
-            cadre.ensure_covers(code)?;
-            code.to_owned()
-        }
-        None => cadre.region_code.clone(),
-    };
-    let prefix = prefix_of(&region).unwrap_or("-").to_owned();
-    let mut cond = Condition::all().add(C::HomeRegionCode.starts_with(prefix));
+    let scope = cadre
+        .filter_scope(db, filter.region.as_deref(), "region")
+        .await?;
+    let mut cond = Condition::all().add(scope.condition(C::HomeRegionCode));
     if let Some(v) = filter.industry.as_deref().filter(|v| !v.is_empty()) {
         match Industry::parse(v) {
             Some(i) => {

@@ -1,16 +1,19 @@
-//! The region dashboard of the talent pool: verified talents per child region and category, and
-//! how many villages have at least one ("村村都有好青年").
-use std::collections::HashMap;
-
+//! The dashboard of the talent pool by league unit: verified talents per child unit (or place)
+//! and category, and how many villages of the KPI scope have at least one ("村村都有好青年").
 use actix_web::{get, web};
-use sea_orm::{ConnectionTrait, Statement};
+use entity::regions;
+use entity::talent_profiles::TalentStatus;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::choices::TalentCategory;
 use super::dto::{RegionTalentStats, StatsQuery, TalentCategoryCount, TalentStatsView};
 use crate::app_state::AppState;
 use crate::auth::Cadre;
-use crate::error::{ApiError, ApiResult, ErrorEnvelope};
-use crate::regions::{self, code::prefix_of};
+use crate::error::{ApiResult, ErrorEnvelope};
+use crate::kpi_scope::VillageScope;
+use crate::league::UnitScope;
+use crate::league::rollup::{Area, rollup};
 
 /// Counts for one group of home-region codes.
 #[derive(Debug, Default, Clone)]
@@ -38,11 +41,11 @@ pub fn permille(part: u64, whole: u64) -> u64 {
     (part * 1000).checked_div(whole).unwrap_or(0)
 }
 
-fn view(code: String, name: String, level: String, c: &Counts) -> RegionTalentStats {
+fn view(area: &Area, c: &Counts) -> RegionTalentStats {
     RegionTalentStats {
-        code,
-        name,
-        level,
+        code: area.code.clone(),
+        name: area.name.clone(),
+        level: area.level.clone(),
         verified_talents: c.verified,
         by_category: TalentCategory::ALL
             .iter()
@@ -60,68 +63,71 @@ fn view(code: String, name: String, level: String, c: &Counts) -> RegionTalentSt
 
 fn count(row: &sea_orm::QueryResult, col: &str) -> ApiResult<u64> {
     let v: Option<i64> = row.try_get("", col)?;
-    Ok(v.unwrap_or(0).max(0) as u64)
+    Ok(Ord::max(v.unwrap_or(0), 0) as u64)
 }
 
-/// Group counts by the first `digits` characters of the home-region code. `prefix` is a checked
-/// region prefix (digits only) and the category codes are constants, so the SQL has no user text.
-async fn grouped_counts(
+/// Verified talents per home-region code inside `scope`: `(code, total, per category)`.
+async fn counts_by_home(
     db: &impl ConnectionTrait,
-    prefix: &str,
-    digits: usize,
-) -> ApiResult<HashMap<String, Counts>> {
-    if !prefix.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ApiError::Unexpected(anyhow::anyhow!("bad region prefix")));
-    }
-    let backend = db.get_database_backend();
-    let group = |col: &str| format!("substr({col}, 1, {digits})");
-    let categories: String = TalentCategory::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            format!(
-                ", SUM(CASE WHEN categories LIKE '%\"{}\"%' ESCAPE '\\' THEN 1 ELSE 0 END) AS c{i}",
+    scope: &UnitScope,
+) -> ApiResult<Vec<(String, u64, Vec<u64>)>> {
+    use entity::talent_profiles::{self, Column as C};
+    let mut select = Query::select();
+    select
+        .column(C::HomeRegionCode)
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+        .from(talent_profiles::Entity)
+        .and_where(Expr::col(C::Status).eq(crate::choices::code(TalentStatus::Verified)))
+        .cond_where(scope.condition(C::HomeRegionCode))
+        .group_by_col(C::HomeRegionCode);
+    for (i, c) in TalentCategory::ALL.iter().enumerate() {
+        // The category codes are constants (snake_case letters): no user text in the SQL.
+        select.expr_as(
+            Expr::cust(format!(
+                "SUM(CASE WHEN categories LIKE '%\"{}\"%' ESCAPE '\\' THEN 1 ELSE 0 END)",
                 c.as_str().replace('_', "\\_")
-            )
-        })
-        .collect();
-    let talents = format!(
-        "SELECT {g} AS grp, COUNT(*) AS n, COUNT(DISTINCT CASE WHEN length(home_region_code) = 12 \
-         THEN home_region_code END) AS villages_with_talent{categories} FROM talent_profiles \
-         WHERE status = 'verified' AND home_region_code LIKE '{prefix}%' GROUP BY {g}",
-        g = group("home_region_code"),
-    );
-    let villages = format!(
-        "SELECT {g} AS grp, COUNT(*) AS n FROM regions WHERE level = 'village' \
-         AND code LIKE '{prefix}%' GROUP BY {g}",
-        g = group("code"),
-    );
-    let mut out: HashMap<String, Counts> = HashMap::new();
-    for row in db
-        .query_all_raw(Statement::from_string(backend, talents))
-        .await?
-    {
-        let key: String = row.try_get("", "grp")?;
-        let entry = out.entry(key).or_default();
-        entry.verified = count(&row, "n")?;
-        entry.villages_with_talent = count(&row, "villages_with_talent")?;
-        entry.by_category = (0..TalentCategory::ALL.len())
+            )),
+            Alias::new(format!("c{i}")),
+        );
+    }
+    let stmt = db.get_database_backend().build(&select);
+    let mut out = Vec::new();
+    for row in db.query_all_raw(stmt).await? {
+        let code: String = row.try_get("", "home_region_code")?;
+        let by_category = (0..TalentCategory::ALL.len())
             .map(|i| count(&row, &format!("c{i}")))
             .collect::<ApiResult<_>>()?;
-    }
-    for row in db
-        .query_all_raw(Statement::from_string(backend, villages))
-        .await?
-    {
-        let key: String = row.try_get("", "grp")?;
-        out.entry(key).or_default().villages = count(&row, "n")?;
+        out.push((code, count(&row, "n")?, by_category));
     }
     Ok(out)
 }
 
-/// Talent-pool counts of a region and of each of its child regions: verified talents, by
-/// category, and the share of villages with at least one verified talent living there
-/// (`villageCoveragePermille`, an integer per mille rounded down, with both counts beside it).
+/// The village codes inside `scope` that count under the village scope in force.
+async fn counted_villages(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    village_scope: VillageScope,
+) -> ApiResult<Vec<String>> {
+    let codes: Vec<String> = regions::Entity::find()
+        .select_only()
+        .column(regions::Column::Code)
+        .filter(regions::Column::Level.eq("village"))
+        .filter(scope.condition(regions::Column::Code))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(codes
+        .into_iter()
+        .filter(|c| village_scope.counts(c))
+        .collect())
+}
+
+/// Talent-pool counts of an area and of each of its children, rolled up by league unit
+/// (`region` = a league-unit code or a place; the province lists the 11 top-level units):
+/// verified talents, by category, and the share of villages in the KPI village scope with at
+/// least one verified talent living there (`villagesWithTalent` ÷ `villages` =
+/// `villageCoveragePermille`, per mille rounded down; `scopes` says which villages count). A
+/// talent homed in a 居委会 still counts in `verifiedTalents`, not in coverage.
 #[utoipa::path(
     tag = "talents",
     operation_id = "get_talent_stats",
@@ -141,37 +147,44 @@ pub async fn get_talent_stats(
     cadre: Cadre,
     query: crate::input::Query<StatsQuery>,
 ) -> ApiResult<web::Json<TalentStatsView>> {
-    let code = query
-        .region
-        .clone()
-        .filter(|r| !r.is_empty())
-        .unwrap_or_else(|| cadre.region_code.clone());
-    let region = regions::queries::require(&state.db, &code, "region").await?;
-    cadre.ensure_covers(&region.code)?;
-    let prefix = prefix_of(&region.code).unwrap_or("-");
-    let children = regions::queries::children(&state.db, &region.code).await?;
-    let digits = children
-        .first()
-        .and_then(|c| prefix_of(&c.code))
-        .map_or(12, str::len);
-    let groups = grouped_counts(&state.db, prefix, digits).await?;
+    let scopes = state.settings.kpi_scopes;
+    let rollup = rollup(&state.db, &cadre, query.region.as_deref(), "region").await?;
     let mut total = Counts::default();
-    for c in groups.values() {
-        total.add(c);
+    let mut children = vec![Counts::default(); rollup.children.len()];
+    let mut covered = std::collections::HashSet::new();
+    for (code, n, by_category) in counts_by_home(&state.db, &rollup.area.scope).await? {
+        let c = Counts {
+            verified: n,
+            by_category,
+            villages: 0,
+            villages_with_talent: 0,
+        };
+        total.add(&c);
+        if let Some(i) = rollup.child_of(&code) {
+            children[i].add(&c);
+        }
+        if scopes.village.counts(&code) {
+            covered.insert(code);
+        }
     }
-    let empty = Counts::default();
-    let children = children
-        .into_iter()
-        .map(|child| {
-            let c = prefix_of(&child.code)
-                .and_then(|p| groups.get(p))
-                .unwrap_or(&empty);
-            view(child.code, child.name, child.level, c)
-        })
-        .collect();
+    for village in counted_villages(&state.db, &rollup.area.scope, scopes.village).await? {
+        let has_talent = u64::from(covered.contains(&village));
+        total.villages += 1;
+        total.villages_with_talent += has_talent;
+        if let Some(i) = rollup.child_of(&village) {
+            children[i].villages += 1;
+            children[i].villages_with_talent += has_talent;
+        }
+    }
     Ok(web::Json(TalentStatsView {
-        region: view(region.code, region.name, region.level, &total),
-        children,
+        region: view(&rollup.area, &total),
+        children: rollup
+            .children
+            .iter()
+            .zip(&children)
+            .map(|(a, c)| view(a, c))
+            .collect(),
+        scopes,
     }))
 }
 

@@ -117,7 +117,7 @@ pub async fn cadre_review_queue<E: EntityTrait>(
     };
     count_with_overdue(
         cx.db,
-        items.filter(region.starts_with(cadre.region_prefix())),
+        items.filter(cadre.unit.scope.condition(region)),
         Condition::all().add(since.lt(cx.review_due_before())),
     )
     .await

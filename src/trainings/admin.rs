@@ -337,9 +337,8 @@ pub async fn list_admin_trainings(
 ) -> ApiResult<web::Json<Page<TrainingView>>> {
     let parts = page.parts()?;
     let now = Utc::now();
-    let prefix = cadre.region_prefix();
     let query = apply_filter(
-        trainings::Entity::find().filter(T::RegionCode.starts_with(prefix)),
+        trainings::Entity::find().filter(cadre.unit.scope.condition(T::RegionCode)),
         &filter,
         now,
     )

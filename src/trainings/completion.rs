@@ -6,7 +6,7 @@ use chrono::{Duration, Utc};
 use entity::notifications::NotificationKind;
 use entity::training_enrollments::{self as enrollments, Column as E};
 use entity::trainings::{self, Column as T};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
 };
@@ -25,8 +25,9 @@ use crate::auth::Cadre;
 use crate::choices::Labelled;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::input::Json;
+use crate::league::UnitScope;
+use crate::league::rollup::rollup;
 use crate::notifications::{deliver, notify};
-use crate::regions::{self, RegionLevel};
 use crate::time::start_of_day;
 use crate::workflow::{Actor, Transition};
 use sea_orm::Iterable;
@@ -166,36 +167,25 @@ pub async fn get_training_stats(
     cadre: Cadre,
     query: crate::input::Query<StatsQuery>,
 ) -> ApiResult<web::Json<TrainingStats>> {
-    let region = query
-        .region
-        .clone()
-        .unwrap_or_else(|| cadre.region_code.clone());
-    regions::queries::require(&state.db, &region, "region").await?;
-    cadre.ensure_covers(&region)?;
-    let level = regions::level_of(&region).unwrap_or(RegionLevel::Village);
-    let prefix = regions::code::prefix_of(&region).unwrap_or("-").to_owned();
-    let child_digits = match level {
-        RegionLevel::Province => 4,
-        RegionLevel::City => 6,
-        RegionLevel::County => 9,
-        RegionLevel::Township | RegionLevel::Village => 12,
-    };
+    let rollup = rollup(&state.db, &cadre, query.region.as_deref(), "region").await?;
     let db = &state.db;
-    let counts = completion_counts(db, &prefix, child_digits, &query).await?;
+    let counts = completion_counts(db, &rollup.area.scope, &query).await?;
 
     let mut by_category: BTreeMap<String, u64> = BTreeMap::new();
-    let mut by_child: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    // Per child, in the roll-up's order: (completions, of which e-commerce).
+    let mut by_child = vec![(0u64, 0u64); rollup.children.len()];
     let ecommerce = crate::choices::code(Category::EcommerceLivestream);
-    for (child, category, n) in &counts {
+    for (home, category, n) in &counts {
         *by_category.entry(category.clone()).or_default() += n;
-        let entry = by_child.entry(child.clone()).or_default();
-        entry.0 += n;
-        if *category == ecommerce {
-            entry.1 += n;
+        if let Some(i) = rollup.child_of(home) {
+            by_child[i].0 += n;
+            if *category == ecommerce {
+                by_child[i].1 += n;
+            }
         }
     }
     let organised = trainings::Entity::find()
-        .filter(T::RegionCode.starts_with(&prefix))
+        .filter(rollup.area.scope.condition(T::RegionCode))
         .filter(T::Status.eq(TrainingStatus::Published))
         .all(db)
         .await?;
@@ -204,25 +194,20 @@ pub async fn get_training_stats(
     for t in &organised {
         *trainings_by_category.entry(t.category).or_default() += 1;
     }
-    let mut by_region = Vec::new();
-    for (code, (completions, ecommerce)) in by_child {
-        // Township codes are 9 digits, counties 6; cities and the province are written padded.
-        let full = match code.len() {
-            2 => format!("{code}0000"),
-            4 => format!("{code}00"),
-            _ => code,
-        };
-        let name = regions::queries::find(db, &full)
-            .await?
-            .map(|r| r.name)
-            .unwrap_or_default();
-        by_region.push(RegionCount {
-            region_code: full,
-            region_name: name,
+    // Children with completions, in the roll-up's order (units by `sort_order`, places by code).
+    let by_region = rollup
+        .children
+        .iter()
+        .zip(by_child)
+        .filter(|(_, (completions, _))| *completions > 0)
+        .map(|(child, (completions, ecommerce))| RegionCount {
+            region_code: child.code.clone(),
+            region_name: child.name.clone(),
             completions,
             ecommerce_completions: ecommerce,
-        });
-    }
+        })
+        .collect();
+    let region = rollup.area.code.clone();
     Ok(web::Json(TrainingStats {
         total_completions: by_category.values().sum(),
         by_category: Category::iter()
@@ -241,27 +226,20 @@ pub async fn get_training_stats(
     }))
 }
 
-/// `(child region prefix, category, completions)` for youth living under `prefix`.
+/// `(home region, category, completions)` for youth living inside `scope`.
 async fn completion_counts(
     db: &impl ConnectionTrait,
-    prefix: &str,
-    child_digits: i32,
+    scope: &UnitScope,
     query: &StatsQuery,
 ) -> ApiResult<Vec<(String, String, u64)>> {
     let e = Alias::new("e");
     let t = Alias::new("t");
-    let child = Alias::new("child");
+    let home = Alias::new("home");
     let category = Alias::new("category");
     let n = Alias::new("n");
     let mut select = Query::select();
     select
-        .expr_as(
-            Func::cust("SUBSTR")
-                .arg(Expr::col((e.clone(), E::HomeRegionCode)))
-                .arg(1i32)
-                .arg(child_digits),
-            child.clone(),
-        )
+        .expr_as(Expr::col((e.clone(), E::HomeRegionCode)), home.clone())
         .expr_as(Expr::col((t.clone(), T::Category)), category.clone())
         .expr_as(Expr::col((e.clone(), E::Id)).count(), n.clone())
         .from_as(enrollments::Entity, e.clone())
@@ -272,8 +250,8 @@ async fn completion_counts(
             Expr::col((t.clone(), T::Id)).equals((e.clone(), E::TrainingId)),
         )
         .and_where(Expr::col((e.clone(), E::CompletedAt)).is_not_null())
-        .and_where(Expr::col((e.clone(), E::HomeRegionCode)).like(format!("{prefix}%")))
-        .group_by_col(child.clone())
+        .cond_where(scope.condition((e.clone(), E::HomeRegionCode)))
+        .group_by_col((e.clone(), E::HomeRegionCode))
         .group_by_col((t.clone(), T::Category));
     if let Some(from) = query.from {
         select.and_where(Expr::col((e.clone(), E::CompletedAt)).gte(start_of_day(from)));
@@ -286,7 +264,7 @@ async fn completion_counts(
     let stmt = db.get_database_backend().build(&select);
     let mut out = Vec::new();
     for row in db.query_all_raw(stmt).await? {
-        let code: String = row.try_get("", "child")?;
+        let code: String = row.try_get("", "home")?;
         let cat: String = row.try_get("", "category")?;
         let count: i64 = row.try_get("", "n")?;
         out.push((code, cat, u64::try_from(count).unwrap_or(0)));

@@ -48,12 +48,12 @@ pub fn is_organiser_level(code: &str) -> bool {
 /// The province, city and county codes above a township or village: the organiser regions
 /// whose trainings a youth living there may join.
 pub fn organiser_regions_above(home: &str) -> Vec<String> {
-    match regions::level_of(home) {
-        Some(RegionLevel::Township | RegionLevel::Village) => vec![
-            format!("{}0000", &home[..2]),
-            format!("{}00", &home[..4]),
-            home[..6].to_owned(),
-        ],
+    match regions::RegionCode::parse(home) {
+        Some(code) if code.level() >= RegionLevel::Township => code
+            .ancestors()
+            .into_iter()
+            .filter(|a| is_organiser_level(a))
+            .collect(),
         _ => Vec::new(),
     }
 }

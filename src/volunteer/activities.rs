@@ -58,10 +58,10 @@ pub async fn create_volunteer_activity(
     cadre: Cadre,
     body: Json<CreateActivityRequest>,
 ) -> ApiResult<HttpResponse> {
-    let region = body
-        .region_code
-        .clone()
-        .unwrap_or_else(|| cadre.region_code.clone());
+    let region = match &body.region_code {
+        Some(code) => code.clone(),
+        None => cadre.own_region("regionCode")?,
+    };
     regions::queries::require(&state.db, &region, "regionCode").await?;
     cadre.ensure_covers(&region)?;
     let (starts_at, ends_at) = (body.starts_at.to_utc(), body.ends_at.to_utc());
@@ -136,9 +136,13 @@ pub async fn list_volunteer_activities(
     let parts = page.parts()?;
     let mut q = activities::Entity::find();
     if let Some(region) = &filter.region {
-        regions::queries::require(&state.db, region, "region").await?;
-        let prefix = regions::code::prefix_of(region).unwrap_or(region);
-        q = q.filter(activities::Column::RegionCode.starts_with(prefix));
+        let code = regions::queries::require(&state.db, region, "region").await?;
+        let prefix = regions::RegionCode::parse(&code.code)
+            .map(|c| c.prefix().to_owned())
+            .unwrap_or_default();
+        q = q
+            .filter(activities::Column::RegionCode.gte(prefix.as_str()))
+            .filter(activities::Column::RegionCode.lt(regions::code::prefix_end(&prefix)));
     }
     if !filter.include_past.unwrap_or(false) {
         q = q.filter(activities::Column::EndsAt.gt(Utc::now()));

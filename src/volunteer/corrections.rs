@@ -154,11 +154,10 @@ pub async fn list_volunteer_corrections(
 ) -> ApiResult<web::Json<Page<CorrectionView>>> {
     let parts = page.parts()?;
     let status = filter.status(CorrectionStatus::Pending)?;
-    let prefix = cadre.region_prefix();
     Ok(web::Json(
         crate::pagination::fetch_page(
             corrections::Entity::find()
-                .filter(corrections::Column::RegionCode.starts_with(prefix))
+                .filter(cadre.unit.scope.condition(corrections::Column::RegionCode))
                 .filter(corrections::Column::Status.eq(status))
                 .order_by_asc(corrections::Column::CreatedAt),
             &state.db,

@@ -206,11 +206,10 @@ pub async fn list_volunteer_reports(
 ) -> ApiResult<web::Json<Page<ReportView>>> {
     let parts = page.parts()?;
     let status = filter.status(ReportStatus::Pending)?;
-    let prefix = cadre.region_prefix();
     Ok(web::Json(
         crate::pagination::fetch_page(
             reports::Entity::find()
-                .filter(reports::Column::RegionCode.starts_with(prefix))
+                .filter(cadre.unit.scope.condition(reports::Column::RegionCode))
                 .filter(reports::Column::Status.eq(status))
                 .order_by_asc(reports::Column::CreatedAt),
             &state.db,

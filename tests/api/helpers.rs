@@ -380,7 +380,8 @@ impl TestApp {
         login_from(resp.json().await.expect("json"))
     }
 
-    /// Create a cadre account for `region` directly and log in with it over HTTP.
+    /// Create a cadre account for the league unit `region` (`220100`, `220581`, `CBS`) directly
+    /// and log in with it over HTTP.
     pub async fn admin_of(&self, region: &str) -> Login {
         let username = format!("cadre_{}", &Uuid::new_v4().simple().to_string()[..12]);
         self.create_staff(&username, StaffRole::Cadre, Some(region), None)
@@ -402,7 +403,9 @@ impl TestApp {
                 password: STAFF_PASSWORD.into(),
                 display_name: "测试账号".into(),
                 role,
-                region_code: region.map(Into::into),
+                // Cadres are created by league unit (a province/city/county code or `CBS`).
+                league_unit_code: region.map(Into::into),
+                region_code: None,
                 bank_id: bank,
             },
         )

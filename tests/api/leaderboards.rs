@@ -30,8 +30,11 @@ fn range(period: &str, now: DateTime<Utc>) -> Option<(DateTime<Utc>, DateTime<Ut
     }
 }
 
-fn prefix(code: &str) -> &str {
-    jiqing::regions::code::prefix_of(code).unwrap()
+fn prefix(code: &str) -> String {
+    jiqing::regions::RegionCode::parse(code)
+        .unwrap()
+        .prefix()
+        .to_owned()
 }
 
 /// The ranking computed by SQL straight from the ledger: minutes descending, user id ascending.

@@ -11,6 +11,7 @@ mod idempotency;
 mod input;
 mod jobs;
 mod leaderboards;
+mod league_units;
 mod media;
 mod notifications;
 mod openapi;

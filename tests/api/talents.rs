@@ -993,6 +993,7 @@ pub async fn seed_talents(app: &TestApp, n: usize, region: &str, status: TalentS
                 staff_role: Set(None),
                 cadre_level: Set(None),
                 region_code: Set(None),
+                league_unit_id: Set(None),
                 bank_id: Set(None),
                 disabled: Set(false),
                 created_at: Set(now),
@@ -1108,7 +1109,9 @@ async fn the_export_is_a_bom_prefixed_masked_csv_of_the_region_streamed_in_chunk
 
 #[tokio::test]
 async fn stats_count_verified_talents_per_child_region_and_category_and_village_coverage() {
-    let app = spawn_app().await;
+    // Every village-level code counts here (社区 too), so the urban test places are covered;
+    // the default (村民委员会 only) is tested in league_units.rs.
+    let app = spawn_app_with(|s| s.kpi_scopes.village = jiqing::kpi_scope::VillageScope::All).await;
     let county = app.admin_of("220102").await;
     // 南岭街道 (220102001): two verified in 华阳社区, one in 恒安社区, one pending in 百屹社区,
     // one verified registered at the township itself.
@@ -1184,7 +1187,7 @@ async fn stats_count_verified_talents_per_child_region_and_category_and_village_
     assert_eq!(huayang["verifiedTalents"], 2);
     assert_eq!(huayang["villages"], 1);
     assert_eq!(huayang["villageCoveragePermille"], 1000);
-    // The province dashboard rolls up by city.
+    // The province dashboard rolls up by league unit: 9 cities, 长白山 and 梅河口.
     let province = app.admin_of("220000").await;
     let all = json_of(
         app.get("/api/v1/admin/talents/stats", Some(&province.token))
@@ -1199,7 +1202,7 @@ async fn stats_count_verified_talents_per_child_region_and_category_and_village_
         .find(|c| c["code"] == "220100")
         .unwrap();
     assert_eq!(changchun["verifiedTalents"], 5);
-    assert_eq!(all["children"].as_array().unwrap().len(), 9);
+    assert_eq!(all["children"].as_array().unwrap().len(), 11);
     assert_error(
         app.get(
             "/api/v1/admin/talents/stats?region=229999",
