@@ -1,11 +1,30 @@
 use actix_web::{get, web};
 
 use super::dto::{LeagueUnitQuery, LeagueUnitView};
+use super::tree::LeagueUnit;
 use crate::app_state::AppState;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
+use crate::input::Query;
+use crate::pagination::{Page, PageQuery};
 
 fn unknown() -> ApiError {
     ApiError::not_found("团组织")
+}
+
+/// One page of units already in tree order (the tree is in memory; at most 80 units).
+fn page_of<'a>(
+    units: impl Iterator<Item = &'a std::sync::Arc<LeagueUnit>>,
+    page: &PageQuery,
+) -> ApiResult<Page<LeagueUnitView>> {
+    let (number, size) = page.parts()?;
+    let all: Vec<&std::sync::Arc<LeagueUnit>> = units.collect();
+    let items = all
+        .iter()
+        .skip(((number - 1) * size) as usize)
+        .take(size as usize)
+        .map(|u| LeagueUnitView::from(u.as_ref()))
+        .collect();
+    Ok(Page::new(items, all.len() as u64, (number, size)))
 }
 
 /// The league units (the province, the 11 top-level units, the county units) in tree order,
@@ -13,26 +32,27 @@ fn unknown() -> ApiError {
 #[utoipa::path(
     tag = "league-units",
     operation_id = "list_league_units",
-    params(LeagueUnitQuery),
+    params(LeagueUnitQuery, PageQuery),
     responses(
-        (status = 200, body = [LeagueUnitView]),
-        (status = 422, body = ErrorEnvelope, description = "INVALID_QUERY")
+        (status = 200, body = Page<LeagueUnitView>),
+        (status = 422, body = ErrorEnvelope, description = "INVALID_QUERY (level, page)")
     )
 )]
 #[get("/league-units")]
 pub async fn list_league_units(
     state: web::Data<AppState>,
-    query: web::Query<LeagueUnitQuery>,
-) -> ApiResult<web::Json<Vec<LeagueUnitView>>> {
-    Ok(web::Json(
+    query: Query<LeagueUnitQuery>,
+    page: Query<PageQuery>,
+) -> ApiResult<web::Json<Page<LeagueUnitView>>> {
+    let level = query.into_inner().level;
+    Ok(web::Json(page_of(
         state
             .league
             .units()
             .iter()
-            .filter(|u| query.level.is_none_or(|l| u.level == l))
-            .map(|u| LeagueUnitView::from(u.as_ref()))
-            .collect(),
-    ))
+            .filter(|u| level.is_none_or(|l| u.level == l)),
+        &page.into_inner(),
+    )?))
 }
 
 /// One league unit by its code (`220100`, `220581`, `CBS`).
@@ -58,9 +78,12 @@ pub async fn get_league_unit(
 #[utoipa::path(
     tag = "league-units",
     operation_id = "list_league_unit_children",
-    params(("code" = String, Path, description = "League unit code", example = "220000")),
+    params(
+        ("code" = String, Path, description = "League unit code", example = "220000"),
+        PageQuery
+    ),
     responses(
-        (status = 200, body = [LeagueUnitView]),
+        (status = 200, body = Page<LeagueUnitView>),
         (status = 404, body = ErrorEnvelope, description = "No such unit")
     )
 )]
@@ -68,14 +91,11 @@ pub async fn get_league_unit(
 pub async fn list_league_unit_children(
     state: web::Data<AppState>,
     code: web::Path<String>,
-) -> ApiResult<web::Json<Vec<LeagueUnitView>>> {
+    page: Query<PageQuery>,
+) -> ApiResult<web::Json<Page<LeagueUnitView>>> {
     state.league.unit(&code).ok_or_else(unknown)?;
-    Ok(web::Json(
-        state
-            .league
-            .children(&code)
-            .into_iter()
-            .map(|u| LeagueUnitView::from(u.as_ref()))
-            .collect(),
-    ))
+    Ok(web::Json(page_of(
+        state.league.children(&code).into_iter(),
+        &page.into_inner(),
+    )?))
 }

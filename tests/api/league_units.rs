@@ -36,7 +36,8 @@ async fn the_tree_of_league_units_is_public_with_chinese_names() {
         StatusCode::OK,
     )
     .await;
-    let codes: Vec<&str> = top
+    assert_eq!(top["total"], 11);
+    let codes: Vec<&str> = top["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -74,20 +75,36 @@ async fn the_tree_of_league_units_is_public_with_chinese_names() {
     )
     .await;
     assert!(
-        tonghua
+        tonghua["items"]
             .as_array()
             .unwrap()
             .iter()
             .all(|u| u["code"] != "220581" && u["level"] == "county")
     );
     let counties = json_of(
-        app.get("/api/v1/league-units?level=county", None).await,
+        app.get("/api/v1/league-units?level=county&pageSize=100", None)
+            .await,
         StatusCode::OK,
     )
     .await;
-    assert_eq!(counties.as_array().unwrap().len(), 68);
-    let all = json_of(app.get("/api/v1/league-units", None).await, StatusCode::OK).await;
-    assert_eq!(all.as_array().unwrap().len(), 1 + 11 + 68);
+    assert_eq!(counties["total"], 68);
+    assert_eq!(counties["items"].as_array().unwrap().len(), 68);
+    let all = json_of(
+        app.get("/api/v1/league-units?page=4&pageSize=20", None)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(all["total"], 1 + 11 + 68);
+    assert_eq!(all["items"].as_array().unwrap().len(), 20);
+    let err = assert_error(
+        app.get("/api/v1/league-units?level=town", None).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert_eq!(err["error"]["fields"][0]["field"], "level");
+    assert_eq!(err["error"]["fields"][0]["code"], "INVALID_QUERY");
     assert_error(
         app.get("/api/v1/league-units/220621120", None).await,
         StatusCode::NOT_FOUND,
