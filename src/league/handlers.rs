@@ -93,6 +93,8 @@ pub async fn list_league_unit_children(
     code: web::Path<String>,
     page: Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<LeagueUnitView>>> {
+    // The query is checked before the look-up, as on every list.
+    page.parts()?;
     state.league.unit(&code).ok_or_else(unknown)?;
     Ok(web::Json(page_of(
         state.league.children(&code).into_iter(),
