@@ -152,6 +152,15 @@ fn validator(key: &str, schema: &Value) -> Arc<jsonschema::Validator> {
         .clone()
 }
 
+/// What is wrong with `value` against `schema` (strict, components inlined); empty when it fits.
+pub fn problems(key: &str, schema: &Value, value: &Value) -> Vec<String> {
+    validator(key, schema)
+        .iter_errors(value)
+        .take(12)
+        .map(|e| format!("{} (at {})", e, e.instance_path()))
+        .collect()
+}
+
 fn timestamps(value: &Value, at: &str, out: &mut Vec<String>) {
     match value {
         Value::String(s) if TIMESTAMP.is_match(s) && !CHINA_SECONDS.is_match(s) => {

@@ -226,3 +226,48 @@ fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         }
     }
 }
+
+/// A reader of the document and a generated client see a filled-in body for every JSON request
+/// and success answer, and no example contradicts its schema (they are validated like responses).
+#[test]
+fn every_json_request_body_and_success_answer_has_an_example_that_fits_its_schema() {
+    let doc = serde_json::to_value(jiqing::openapi::document()).unwrap();
+    let schemas = &doc["components"]["schemas"];
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (verb, op) in item.as_object().unwrap() {
+            let mut contents = vec![("request".to_owned(), &op["requestBody"])];
+            for (status, r) in op["responses"].as_object().unwrap() {
+                if status.starts_with('2') {
+                    contents.push((status.clone(), r));
+                }
+            }
+            for (what, holder) in contents {
+                let content = &holder["content"]["application/json"];
+                if content.is_null() {
+                    continue;
+                }
+                let schema = &content["schema"];
+                let mut own = schema;
+                while let Some(r) = own["$ref"].as_str() {
+                    own = &schemas[r.rsplit('/').next().unwrap()];
+                }
+                let example = content.get("example").or_else(|| own.get("example"));
+                let Some(example) = example else {
+                    panic!("{verb} {path} {what}: no example");
+                };
+                let problems = crate::contract::problems(
+                    &format!("example {verb} {path} {what}"),
+                    schema,
+                    example,
+                );
+                assert!(
+                    problems.is_empty(),
+                    "{verb} {path} {what}: the example does not fit its schema: {problems:?}\nexample: {example}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 80, "examples checked: {checked}");
+}
