@@ -11,6 +11,7 @@ mod idempotency;
 mod input;
 mod jobs;
 mod leaderboards;
+mod league_matrix;
 mod league_units;
 mod media;
 mod notifications;
