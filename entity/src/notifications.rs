@@ -78,4 +78,10 @@ pub enum NotificationKind {
     #[sea_orm(string_value = "volunteer.correction_rejected")]
     #[serde(rename = "volunteer.correction_rejected")]
     VolunteerCorrectionRejected,
+    #[sea_orm(string_value = "volunteer.activity_changed")]
+    #[serde(rename = "volunteer.activity_changed")]
+    VolunteerActivityChanged,
+    #[sea_orm(string_value = "volunteer.activity_cancelled")]
+    #[serde(rename = "volunteer.activity_cancelled")]
+    VolunteerActivityCancelled,
 }

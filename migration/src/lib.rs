@@ -19,6 +19,7 @@ mod m20261130_000301_create_sharing_consents;
 mod m20261130_000302_create_job_runs;
 mod m20261130_000303_add_request_hash_and_todo_indexes;
 mod m20261130_000400_create_id_number_conflicts;
+mod m20261130_000700_add_volunteer_activity_lifecycle;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000302_create_job_runs::Migration),
             Box::new(m20261130_000303_add_request_hash_and_todo_indexes::Migration),
             Box::new(m20261130_000400_create_id_number_conflicts::Migration),
+            Box::new(m20261130_000700_add_volunteer_activity_lifecycle::Migration),
         ]
     }
 }

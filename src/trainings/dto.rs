@@ -318,6 +318,9 @@ pub struct CompletionResult {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct ParticipantFilter {
+    /// Default: everyone holding or waiting for a seat (enrolled, offered, waiting). People who
+    /// left are listed on request: `cancelled` (left by themselves), `lapsed` (let an offer
+    /// expire), `training_cancelled`, or `all`.
     #[param(inline)]
     pub status: Option<ParticipantStatus>,
 }
@@ -330,6 +333,11 @@ pub enum ParticipantStatus {
     Offered,
     CheckedIn,
     Completed,
+    Cancelled,
+    Lapsed,
+    TrainingCancelled,
+    /// Everyone who ever signed up, whatever became of it.
+    All,
 }
 
 /// A participant as a cadre sees them: personal data masked.

@@ -37,6 +37,12 @@ async fn participants(
         Some(ParticipantStatus::Offered) => query.filter(E::Status.eq(S::Offered)),
         Some(ParticipantStatus::CheckedIn) => query.filter(E::CheckedInAt.is_not_null()),
         Some(ParticipantStatus::Completed) => query.filter(E::CompletedAt.is_not_null()),
+        Some(ParticipantStatus::Cancelled) => query.filter(E::Status.eq(S::Cancelled)),
+        Some(ParticipantStatus::Lapsed) => query.filter(E::Status.eq(S::Lapsed)),
+        Some(ParticipantStatus::TrainingCancelled) => {
+            query.filter(E::Status.eq(S::TrainingCancelled))
+        }
+        Some(ParticipantStatus::All) => query,
     };
     let rows = query
         .order_by_asc(E::WaitlistSeq.is_not_null())

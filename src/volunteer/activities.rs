@@ -8,17 +8,21 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::dto::{
-    ActivityFilter, ActivityView, CreateActivityRequest, MySignupView, SignupView,
-    VolunteerCategoryChoice,
+    ActivityFilter, ActivityRequest, ActivityView, MySignupView, SignupView,
+    VolunteerCategoryChoice, eligibility_text,
 };
-use super::rules::{Category, Point};
+use super::rules::{Category, Point, may_sign_up};
+use super::state::ActivityAction;
 use crate::app_state::AppState;
 use crate::auth::{Cadre, CurrentUser};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::input::Json;
 use crate::pagination::{Page, PageQuery};
+use crate::workflow::{Actor, events, transition, units};
 use crate::{regions, talents};
-use sea_orm::Iterable;
+use entity::volunteer_activities::ActivityStatus;
+use entity::volunteer_signups::SignupStatus;
+use sea_orm::{ConnectionTrait, Iterable};
 
 /// The volunteer categories with their Chinese labels.
 #[utoipa::path(
@@ -39,12 +43,13 @@ pub async fn list_volunteer_categories() -> web::Json<Vec<VolunteerCategoryChoic
     )
 }
 
-/// Publish a volunteer activity in the organiser's region.
+/// Publish a volunteer activity in the organiser's region. Unless `openToAll`, only youth whose
+/// home lies in the organiser's unit may sign up.
 #[utoipa::path(
     tag = "volunteer",
     operation_id = "create_volunteer_activity",
     security(("bearer" = [])),
-    request_body = CreateActivityRequest,
+    request_body = ActivityRequest,
     responses(
         (status = 201, body = ActivityView),
         (status = 401, body = ErrorEnvelope),
@@ -56,7 +61,7 @@ pub async fn list_volunteer_categories() -> web::Json<Vec<VolunteerCategoryChoic
 pub async fn create_volunteer_activity(
     state: web::Data<AppState>,
     cadre: Cadre,
-    body: Json<CreateActivityRequest>,
+    body: Json<ActivityRequest>,
 ) -> ApiResult<HttpResponse> {
     let region = match &body.region_code {
         Some(code) => code.clone(),
@@ -64,6 +69,56 @@ pub async fn create_volunteer_activity(
     };
     regions::queries::require(&state.db, &region, "regionCode").await?;
     cadre.ensure_covers(&region)?;
+    let checked = check_request(&body)?;
+    let payload = events::payload(&*body);
+    let txn = state.db.begin().await?;
+    let activity = activities::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        region_code: Set(region),
+        category: Set(body.category),
+        title: Set(body.title.trim().into()),
+        description: Set(body.description.trim().into()),
+        place: Set(body.place.trim().into()),
+        lat_e6: Set(checked.point.map(|p| p.lat_e6)),
+        lng_e6: Set(checked.point.map(|p| p.lng_e6)),
+        radius_m: Set(body.radius_m),
+        starts_at: Set(checked.starts_at),
+        ends_at: Set(checked.ends_at),
+        wanted: Set(body.wanted),
+        signed_up: Set(0),
+        organiser_id: Set(cadre.user_id),
+        created_at: Set(Utc::now()),
+        status: Set(ActivityStatus::Published),
+        version: Set(1),
+        open_to_all: Set(body.open_to_all),
+        unit_code: Set(Some(units::unit_code_of(&cadre))),
+        cancel_reason: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    transition::record_creation(
+        &txn,
+        &activity,
+        ActivityAction::Create,
+        &Actor::cadre(&cadre),
+        payload,
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    let view = with_eligibility(&state.db, vec![activity.into()]).await?;
+    Ok(HttpResponse::Created().json(view.into_iter().next()))
+}
+
+/// An activity's times and check-in point, checked.
+pub(super) struct CheckedActivity {
+    pub starts_at: chrono::DateTime<Utc>,
+    pub ends_at: chrono::DateTime<Utc>,
+    pub point: Option<Point>,
+}
+
+/// The rules a published or edited activity keeps.
+pub(super) fn check_request(body: &ActivityRequest) -> ApiResult<CheckedActivity> {
     let (starts_at, ends_at) = (body.starts_at.to_utc(), body.ends_at.to_utc());
     if ends_at <= starts_at {
         return Err(ApiError::field("endsAt", "RANGE", "结束时间须晚于开始时间"));
@@ -92,29 +147,32 @@ pub async fn create_volunteer_activity(
             "签到位置和签到范围须同时填写",
         ));
     }
-    let activity = activities::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        region_code: Set(region),
-        category: Set(body.category),
-        title: Set(body.title.trim().into()),
-        description: Set(body.description.trim().into()),
-        place: Set(body.place.trim().into()),
-        lat_e6: Set(point.map(|p| p.lat_e6)),
-        lng_e6: Set(point.map(|p| p.lng_e6)),
-        radius_m: Set(body.radius_m),
-        starts_at: Set(starts_at),
-        ends_at: Set(ends_at),
-        wanted: Set(body.wanted),
-        signed_up: Set(0),
-        organiser_id: Set(cadre.user_id),
-        created_at: Set(Utc::now()),
-    }
-    .insert(&state.db)
-    .await?;
-    Ok(HttpResponse::Created().json(ActivityView::from(activity)))
+    Ok(CheckedActivity {
+        starts_at,
+        ends_at,
+        point,
+    })
 }
 
-/// Volunteer activities, soonest first (upcoming and running ones unless `includePast`).
+/// State who may sign up with the organising unit's name (one look-up for a page).
+pub(super) async fn with_eligibility(
+    db: &impl ConnectionTrait,
+    mut views: Vec<ActivityView>,
+) -> ApiResult<Vec<ActivityView>> {
+    let codes = views
+        .iter()
+        .filter(|v| !v.open_to_all)
+        .filter_map(|v| v.unit_code.clone());
+    let names = units::unit_labels(db, codes).await?;
+    for v in &mut views {
+        let unit = v.unit_code.as_ref().and_then(|c| names.get(c));
+        v.eligibility = eligibility_text(v.open_to_all, unit.map(String::as_str));
+    }
+    Ok(views)
+}
+
+/// Published volunteer activities, soonest first (upcoming and running ones unless
+/// `includePast`); each states who may sign up.
 #[utoipa::path(
     tag = "volunteer",
     operation_id = "list_volunteer_activities",
@@ -134,7 +192,8 @@ pub async fn list_volunteer_activities(
     page: crate::input::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<ActivityView>>> {
     let parts = page.parts()?;
-    let mut q = activities::Entity::find();
+    let mut q =
+        activities::Entity::find().filter(activities::Column::Status.eq(ActivityStatus::Published));
     if let Some(region) = &filter.region {
         let code = regions::queries::require(&state.db, region, "region").await?;
         let prefix = regions::RegionCode::parse(&code.code)
@@ -147,19 +206,19 @@ pub async fn list_volunteer_activities(
     if !filter.include_past.unwrap_or(false) {
         q = q.filter(activities::Column::EndsAt.gt(Utc::now()));
     }
-    Ok(web::Json(
-        crate::pagination::fetch_page(
-            q.order_by_asc(activities::Column::StartsAt)
-                .order_by_asc(activities::Column::Id),
-            &state.db,
-            parts,
-            Into::into,
-        )
-        .await?,
-    ))
+    let mut page = crate::pagination::fetch_page(
+        q.order_by_asc(activities::Column::StartsAt)
+            .order_by_asc(activities::Column::Id),
+        &state.db,
+        parts,
+        Into::into,
+    )
+    .await?;
+    page.items = with_eligibility(&state.db, page.items).await?;
+    Ok(web::Json(page))
 }
 
-/// One activity.
+/// One activity (also a cancelled one, with its status and reason), stating who may sign up.
 #[utoipa::path(
     tag = "volunteer",
     operation_id = "get_volunteer_activity",
@@ -180,11 +239,17 @@ pub async fn get_volunteer_activity(
         .one(&state.db)
         .await?
         .ok_or_else(|| ApiError::not_found("志愿活动"))?;
-    Ok(web::Json(a.into()))
+    let view = with_eligibility(&state.db, vec![a.into()]).await?;
+    Ok(web::Json(
+        view.into_iter()
+            .next()
+            .ok_or_else(|| ApiError::not_found("志愿活动"))?,
+    ))
 }
 
-/// Sign up for an activity (youth with a talent profile). Seats are taken by conditional
-/// update, so an activity is never over-filled.
+/// Sign up for an activity (youth with a talent profile whose home lies in the organising unit,
+/// or anyone's when the activity is open to all). Seats are taken by conditional update, so an
+/// activity is never over-filled, and never after it was cancelled.
 #[utoipa::path(
     tag = "volunteer",
     operation_id = "create_volunteer_signup",
@@ -192,9 +257,9 @@ pub async fn get_volunteer_activity(
     responses(
         (status = 201, body = SignupView),
         (status = 401, body = ErrorEnvelope),
-        (status = 403, body = ErrorEnvelope, description = "YOUTH_ONLY"),
+        (status = 403, body = ErrorEnvelope, description = "YOUTH_ONLY; OUTSIDE_ACTIVITY_AREA: home outside the organising unit and the activity is not open to all"),
         (status = 404, body = ErrorEnvelope),
-        (status = 409, body = ErrorEnvelope, description = "ALREADY_SIGNED_UP / ACTIVITY_FULL / ACTIVITY_ENDED / TALENT_PROFILE_REQUIRED")
+        (status = 409, body = ErrorEnvelope, description = "ALREADY_SIGNED_UP / ACTIVITY_FULL / ACTIVITY_ENDED / ACTIVITY_CANCELLED / TALENT_PROFILE_REQUIRED")
     )
 )]
 #[post("/volunteer/activities/{id}/signups")]
@@ -211,8 +276,29 @@ pub async fn create_volunteer_signup(
         .one(&state.db)
         .await?
         .ok_or_else(|| ApiError::not_found("志愿活动"))?;
+    if activity.status == ActivityStatus::Cancelled {
+        return Err(activity_cancelled());
+    }
     if activity.ends_at <= Utc::now() {
         return Err(ApiError::Conflict("ACTIVITY_ENDED", "活动已结束".into()));
+    }
+    if !may_sign_up(
+        &state.league,
+        activity.open_to_all,
+        activity.unit_code.as_deref(),
+        &activity.region_code,
+        &home.region_code,
+    ) {
+        let view = with_eligibility(&state.db, vec![activity.clone().into()]).await?;
+        let rule = view
+            .into_iter()
+            .next()
+            .map(|v| v.eligibility)
+            .unwrap_or_default();
+        return Err(ApiError::Forbidden(
+            "OUTSIDE_ACTIVITY_AREA",
+            format!("您的家庭所在地不在本活动报名范围内：{rule}"),
+        ));
     }
     let txn = state.db.begin().await?;
     if signups::Entity::find()
@@ -230,10 +316,15 @@ pub async fn create_volunteer_signup(
             Expr::col(activities::Column::SignedUp).add(1),
         )
         .filter(activities::Column::Id.eq(activity.id))
+        .filter(activities::Column::Status.eq(ActivityStatus::Published))
         .filter(Expr::col(activities::Column::SignedUp).lt(Expr::col(activities::Column::Wanted)))
         .exec(&txn)
         .await?;
     if taken.rows_affected == 0 {
+        let now = transition::reload::<activities::Model>(&txn, activity.id).await?;
+        if now.status == ActivityStatus::Cancelled {
+            return Err(activity_cancelled());
+        }
         return Err(ApiError::Conflict(
             "ACTIVITY_FULL",
             "该活动志愿者已招满".into(),
@@ -248,6 +339,7 @@ pub async fn create_volunteer_signup(
         checked_out_at: Set(None),
         entry_id: Set(None),
         created_at: Set(Utc::now()),
+        status: Set(SignupStatus::Active),
     }
     .insert(&txn)
     .await
@@ -257,6 +349,10 @@ pub async fn create_volunteer_signup(
     })?;
     txn.commit().await?;
     Ok(HttpResponse::Created().json(SignupView::from(signup)))
+}
+
+pub(super) fn activity_cancelled() -> ApiError {
+    ApiError::Conflict("ACTIVITY_CANCELLED", "该活动已取消".into())
 }
 
 fn already_signed_up() -> ApiError {
@@ -316,7 +412,7 @@ pub async fn list_my_volunteer_signups(
         (status = 204),
         (status = 401, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope, description = "not signed up"),
-        (status = 409, body = ErrorEnvelope, description = "ALREADY_CHECKED_IN")
+        (status = 409, body = ErrorEnvelope, description = "ALREADY_CHECKED_IN / ACTIVITY_CANCELLED (the sign-up already ended)")
     )
 )]
 #[delete("/volunteer/activities/{id}/signups/me")]
@@ -332,8 +428,12 @@ pub async fn delete_my_volunteer_signup(
         .one(&txn)
         .await?
         .ok_or_else(|| ApiError::not_found("报名记录"))?;
+    if signup.status == SignupStatus::ActivityCancelled {
+        return Err(activity_cancelled());
+    }
     let gone = signups::Entity::delete_many()
         .filter(signups::Column::Id.eq(signup.id))
+        .filter(signups::Column::Status.eq(SignupStatus::Active))
         .filter(signups::Column::CheckedInAt.is_null())
         .exec(&txn)
         .await?;

@@ -5,6 +5,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 use uuid::Uuid;
 
+use super::activities::activity_cancelled;
 use super::dto::{
     CodeKind, CodeQuery, CodeView, MakeupRequest, RosterLine, ScanRequest, SignupView,
 };
@@ -18,6 +19,8 @@ use crate::leaderboards::sync;
 use crate::pagination::{Page, PageQuery};
 use crate::talents;
 use crate::time::to_china;
+use entity::volunteer_activities::ActivityStatus;
+use entity::volunteer_signups::SignupStatus;
 
 /// Check-in opens this long before the start.
 const EARLY_CHECKIN: i64 = 60;
@@ -48,7 +51,8 @@ async fn activity(state: &AppState, id: Uuid) -> ApiResult<activities::Model> {
         (status = 200, body = CodeView),
         (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope),
-        (status = 404, body = ErrorEnvelope)
+        (status = 404, body = ErrorEnvelope),
+        (status = 409, body = ErrorEnvelope, description = "ACTIVITY_CANCELLED")
     )
 )]
 #[get("/admin/volunteer/activities/{id}/check-in-code")]
@@ -60,6 +64,9 @@ pub async fn get_volunteer_check_in_code(
 ) -> ApiResult<web::Json<CodeView>> {
     let a = activity(&state, *id).await?;
     cadre.ensure_visible(&a.region_code, "志愿活动")?;
+    if a.status == ActivityStatus::Cancelled {
+        return Err(activity_cancelled());
+    }
     let issued = state.checkin_codes.issue(purpose(q.kind), a.id, Utc::now());
     Ok(web::Json(CodeView {
         code: issued.code,
@@ -122,7 +129,7 @@ async fn my_signup(state: &AppState, activity: Uuid, user: Uuid) -> ApiResult<si
         (status = 200, body = SignupView),
         (status = 401, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope),
-        (status = 409, body = ErrorEnvelope, description = "NOT_SIGNED_UP / ALREADY_CHECKED_IN / OUTSIDE_TIME_WINDOW"),
+        (status = 409, body = ErrorEnvelope, description = "NOT_SIGNED_UP / ALREADY_CHECKED_IN / OUTSIDE_TIME_WINDOW / ACTIVITY_CANCELLED"),
         (status = 410, body = ErrorEnvelope, description = "CODE_EXPIRED: scan the current code"),
         (status = 422, body = ErrorEnvelope, description = "code: CODE_INVALID; latitude: LOCATION_REQUIRED / OUTSIDE_AREA")
     )
@@ -135,6 +142,9 @@ pub async fn create_volunteer_check_in(
     body: Json<ScanRequest>,
 ) -> ApiResult<web::Json<SignupView>> {
     let a = activity(&state, *id).await?;
+    if a.status == ActivityStatus::Cancelled {
+        return Err(activity_cancelled());
+    }
     check_scan(&state, &a, CodeKind::In, &body)?;
     let signup = my_signup(&state, a.id, user.id()).await?;
     let now = Utc::now();
@@ -147,6 +157,7 @@ pub async fn create_volunteer_check_in(
     let res = signups::Entity::update_many()
         .col_expr(signups::Column::CheckedInAt, Expr::value(now))
         .filter(signups::Column::Id.eq(signup.id))
+        .filter(signups::Column::Status.eq(SignupStatus::Active))
         .filter(signups::Column::CheckedInAt.is_null())
         .exec(&state.db)
         .await?;

@@ -16,13 +16,16 @@ use crate::error::{ApiError, ApiResult};
 use crate::media::{MediaLink, MediaStore};
 use crate::time::to_china;
 use crate::workflow::{NextStep, TimelineEntry};
+use entity::volunteer_activities::ActivityStatus;
 use entity::volunteer_corrections::CorrectionStatus;
 use entity::volunteer_reports::ReportStatus;
+use entity::volunteer_signups::SignupStatus;
 
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase")]
-#[schema(example = json!({"category": "river_patrol", "title": "伊通河巡河护河", "description": "沿河捡拾垃圾、劝导游客", "place": "南关区伊通河南岭段", "latitude": 43.8601, "longitude": 125.3402, "radiusM": 500, "regionCode": "220102", "startsAt": "2026-12-05T09:00:00+08:00", "endsAt": "2026-12-05T12:00:00+08:00", "wanted": 20}))]
-pub struct CreateActivityRequest {
+#[schema(example = json!({"category": "river_patrol", "title": "伊通河巡河护河", "description": "沿河捡拾垃圾、劝导游客", "place": "南关区伊通河南岭段", "latitude": 43.8601, "longitude": 125.3402, "radiusM": 500, "regionCode": "220102", "startsAt": "2026-12-05T09:00:00+08:00", "endsAt": "2026-12-05T12:00:00+08:00", "wanted": 20, "openToAll": false}))]
+/// An activity as the organiser publishes it (`POST`) or replaces it (`PUT`, with `version`).
+pub struct ActivityRequest {
     pub category: Category,
     #[validate(custom(
         function = "crate::input::text::visible_length::<2, 64>",
@@ -52,10 +55,36 @@ pub struct CreateActivityRequest {
     pub region_code: Option<String>,
     pub starts_at: DateTime<FixedOffset>,
     pub ends_at: DateTime<FixedOffset>,
-    /// Volunteers wanted, 1–10,000.
+    /// Volunteers wanted, 1–10,000; when editing, not below the number signed up.
     #[validate(range(min = 1, max = 10000, message = "招募人数应为1至10000"))]
     #[schema(minimum = 1, maximum = 10000)]
     pub wanted: i32,
+    /// Youth from anywhere may sign up. Default false: only youth whose home lies in the
+    /// organising unit (the organiser's).
+    #[serde(default)]
+    pub open_to_all: bool,
+    /// Editing only (required there): the `version` the organiser looked at; when the activity
+    /// changed since, 409 `ACTIVITY_CHANGED`.
+    #[schema(minimum = 1)]
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+/// Why an activity is called off, told to everyone signed up.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"reason": "因天气原因取消", "version": 2}))]
+pub struct CancelActivityRequest {
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 200>",
+        message = "取消原因长度应为2至200个字符"
+    ))]
+    #[schema(min_length = 2, max_length = 200)]
+    pub reason: String,
+    /// The `version` the organiser looked at (optional).
+    #[schema(minimum = 1)]
+    #[serde(default)]
+    pub version: Option<i32>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -75,12 +104,36 @@ pub struct ActivityView {
     pub ends_at: DateTime<FixedOffset>,
     pub wanted: i32,
     pub signed_up: i32,
+    pub status: ActivityStatus,
+    #[schema(example = "已发布")]
+    pub status_label: String,
+    /// Send it back when editing or cancelling.
+    pub version: i32,
+    /// Youth from anywhere may sign up.
+    pub open_to_all: bool,
+    /// The organising league unit; unless `openToAll`, only youth living in it may sign up.
+    pub unit_code: Option<String>,
+    /// Who may sign up, for people (「仅限共青团南关区委员会所辖地区的青年报名」).
+    #[schema(example = "仅限共青团南关区委员会所辖地区的青年报名")]
+    pub eligibility: String,
+    /// Why the organiser cancelled it.
+    pub cancel_reason: Option<String>,
+}
+
+/// Who may sign up, in words, given the organising unit's name (None: open to all).
+pub fn eligibility_text(open_to_all: bool, unit_name: Option<&str>) -> String {
+    match (open_to_all, unit_name) {
+        (true, _) => "面向全省青年开放报名".to_owned(),
+        (false, None) => "仅限活动组织单位所辖地区的青年报名".to_owned(),
+        (false, Some(unit)) => format!("仅限{unit}所辖地区的青年报名"),
+    }
 }
 
 impl From<activities::Model> for ActivityView {
     fn from(a: activities::Model) -> Self {
         Self {
             id: a.id,
+            unit_code: a.unit_code.or_else(|| Some(a.region_code.clone())),
             category_label: a.category.label().to_owned(),
             category: a.category,
             region_code: a.region_code,
@@ -94,8 +147,38 @@ impl From<activities::Model> for ActivityView {
             ends_at: to_china(a.ends_at),
             wanted: a.wanted,
             signed_up: a.signed_up,
+            status_label: a.status.label().to_owned(),
+            status: a.status,
+            version: a.version,
+            // Filled in with the unit's name by `activities::with_eligibility`.
+            eligibility: eligibility_text(a.open_to_all, None),
+            open_to_all: a.open_to_all,
+            cancel_reason: a.cancel_reason,
         }
     }
+}
+
+/// An activity as its organisers see it, with its history.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivityDetailView {
+    #[serde(flatten)]
+    pub activity: ActivityView,
+    /// Oldest first: publication, edits, cancellation.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct AdminActivityFilter {
+    /// Only activities with this status.
+    #[param(inline)]
+    pub status: Option<ActivityStatus>,
+    /// Only the caller's own activities (default: every activity of their unit).
+    pub mine: Option<bool>,
+    /// Also list activities that have ended (default true for organisers).
+    pub include_past: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -113,6 +196,8 @@ pub struct ActivityFilter {
 pub struct SignupView {
     pub id: Uuid,
     pub activity_id: Uuid,
+    /// `activity_cancelled` once the organiser called the activity off.
+    pub status: SignupStatus,
     pub checked_in_at: Option<DateTime<FixedOffset>>,
     pub checked_out_at: Option<DateTime<FixedOffset>>,
     /// The ledger entry written at check-out.
@@ -124,6 +209,7 @@ impl From<entity::volunteer_signups::Model> for SignupView {
         Self {
             id: s.id,
             activity_id: s.activity_id,
+            status: s.status,
             checked_in_at: s.checked_in_at.map(to_china),
             checked_out_at: s.checked_out_at.map(to_china),
             entry_id: s.entry_id,
@@ -137,6 +223,8 @@ impl From<entity::volunteer_signups::Model> for SignupView {
 pub struct MySignupView {
     pub id: Uuid,
     pub activity_id: Uuid,
+    /// `activity_cancelled` once the organiser called the activity off.
+    pub status: SignupStatus,
     #[schema(example = "河小青巡河护河志愿行动")]
     pub activity_title: String,
     pub activity_category: Category,
@@ -157,6 +245,7 @@ impl MySignupView {
         Self {
             id: s.id,
             activity_id: s.activity_id,
+            status: s.status,
             activity_title: a.title.clone(),
             activity_category: a.category,
             activity_place: a.place.clone(),

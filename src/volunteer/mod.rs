@@ -6,6 +6,7 @@ mod attendance;
 mod corrections;
 pub mod dto;
 pub mod ledger;
+mod organise;
 mod reports;
 pub mod rules;
 pub mod state;
@@ -17,6 +18,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(activities::list_volunteer_categories)
         .service(activities::create_volunteer_activity)
+        .service(organise::list_admin_volunteer_activities)
+        .service(organise::get_admin_volunteer_activity)
+        .service(organise::update_volunteer_activity)
+        .service(organise::cancel_volunteer_activity)
         .service(activities::list_volunteer_activities)
         .service(activities::get_volunteer_activity)
         .service(activities::create_volunteer_signup)

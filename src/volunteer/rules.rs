@@ -23,6 +23,22 @@ crate::labels!(EntrySource {
     Revocation: "撤销",
 });
 
+/// Who may sign up for an activity: anyone when it is open to all, else youth whose home lies in
+/// the organising unit (`unit_code`; without one, the local unit of the activity's place).
+pub fn may_sign_up(
+    tree: &crate::league::LeagueTree,
+    open_to_all: bool,
+    unit_code: Option<&str>,
+    activity_region: &str,
+    home_region: &str,
+) -> bool {
+    let unit = unit_code
+        .map(str::to_owned)
+        .or_else(|| tree.owner(activity_region).map(|u| u.code.clone()))
+        .unwrap_or_else(|| activity_region.to_owned());
+    open_to_all || crate::workflow::units::unit_covers(tree, &unit, home_region)
+}
+
 /// Longest single service record accepted (a self-report or a corrected entry): one day.
 pub const MAX_ENTRY_MINUTES: i32 = 24 * 60;
 
@@ -100,6 +116,23 @@ pub fn within_radius(centre: Point, radius_m: i32, at: Point) -> bool {
 mod tests {
     use super::*;
     use chrono::{Duration, TimeZone};
+
+    #[test]
+    fn only_youth_of_the_organising_unit_sign_up_unless_open_to_all() {
+        let tree = crate::league::tree::seeded_tree();
+        let may = |open, unit, home| may_sign_up(&tree, open, unit, "220102001001", home);
+        // A 南关区 activity held in one of its villages, organised by the 南关区 unit.
+        assert!(may(false, Some("220102"), "220102003004"));
+        assert!(!may(false, Some("220102"), "220104001001"));
+        assert!(may(true, Some("220102"), "220104001001"));
+        // A city unit covers its counties; 通化's unit does not cover 梅河口, which has its own.
+        assert!(may(false, Some("220100"), "220183100200"));
+        assert!(!may(false, Some("220500"), "220581100001"));
+        assert!(may(false, Some("220581"), "220581100001"));
+        // Without a stored unit, the activity's own region decides.
+        assert!(may(false, None, "220102001002"));
+        assert!(!may(false, None, "220103001001"));
+    }
 
     #[test]
     fn served_minutes_are_whole_and_capped_by_the_activity() {

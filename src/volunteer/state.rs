@@ -9,8 +9,13 @@
 //! | correction | — | create | pending | youth (owner of the entry) |
 //! | correction | pending | approve | approved (the difference enters the ledger) | cadre covering the activity |
 //! | correction | pending | reject(reason) | rejected | same |
+//! | activity | — | create | published | cadre (the organiser) |
+//! | activity | published | edit (not ended; times fixed once anyone checked in) | published | cadre covering the activity |
+//! | activity | published | cancel(reason) (not ended, nobody checked in) | cancelled (its sign-ups end) | same |
+use entity::volunteer_activities::{self, ActivityStatus};
 use entity::volunteer_corrections::{self, CorrectionStatus};
 use entity::volunteer_reports::{self, ReportStatus};
+use entity::volunteer_signups::SignupStatus;
 use entity::workflow_events::ActorKind;
 use uuid::Uuid;
 
@@ -27,6 +32,25 @@ crate::labels!(CorrectionStatus {
     Approved: "已更正",
     Rejected: "未通过",
 });
+
+crate::labels!(ActivityStatus {
+    Published: "已发布",
+    Cancelled: "已取消",
+});
+
+crate::labels!(SignupStatus {
+    Active: "已报名",
+    ActivityCancelled: "活动已取消",
+});
+
+crate::actions! {
+    /// What happens to a volunteer activity.
+    pub enum ActivityAction {
+        Create = "create", "组织者发布活动", "发布";
+        Edit = "edit", "组织者修改活动信息", "修改";
+        Cancel = "cancel", "组织者取消活动", "取消";
+    }
+}
 
 crate::actions! {
     /// What happens to a self-report.
@@ -80,6 +104,24 @@ pub fn next_correction(
     }
 }
 
+/// Activities: only cadres act (the time rules are checked by the handlers).
+pub fn next_activity(
+    from: ActivityStatus,
+    action: ActivityAction,
+    actor: ActorKind,
+) -> Result<ActivityStatus, Refusal> {
+    use ActivityAction as A;
+    use ActivityStatus as S;
+    if actor != ActorKind::Cadre {
+        return Err(Refusal::WrongActor);
+    }
+    match (action, from) {
+        (A::Edit, S::Published) => Ok(S::Published),
+        (A::Cancel, S::Published) => Ok(S::Cancelled),
+        (A::Create, _) | (A::Edit | A::Cancel, S::Cancelled) => Err(Refusal::WrongState),
+    }
+}
+
 /// What the youth waits for on a report; `local_unit` is the short name of their local unit.
 pub fn report_next_step(status: ReportStatus, local_unit: &str) -> Option<NextStep> {
     match status {
@@ -115,6 +157,33 @@ impl Subject for volunteer_reports::Model {
         actor: ActorKind,
     ) -> Result<ReportStatus, Refusal> {
         next_report(from, action, actor)
+    }
+}
+
+impl Subject for volunteer_activities::Model {
+    type Entity = volunteer_activities::Entity;
+    type Status = ActivityStatus;
+    type Action = ActivityAction;
+    const EVENTS: EventLog = EventLog::kind("volunteer_events", "activity");
+    const NAME: &'static str = "志愿活动";
+    const CHANGED: (&'static str, &'static str) =
+        ("ACTIVITY_CHANGED", "该活动已有变化，请刷新后重试");
+
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn status(&self) -> ActivityStatus {
+        self.status
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+    fn next(
+        from: ActivityStatus,
+        action: ActivityAction,
+        actor: ActorKind,
+    ) -> Result<ActivityStatus, Refusal> {
+        next_activity(from, action, actor)
     }
 }
 
@@ -212,6 +281,34 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn activities_are_edited_or_cancelled_while_published_by_cadres_only() {
+        use ActivityAction as A;
+        use ActivityStatus as S;
+        assert_eq!(
+            next_activity(S::Published, A::Edit, CADRE),
+            Ok(S::Published)
+        );
+        assert_eq!(
+            next_activity(S::Published, A::Cancel, CADRE),
+            Ok(S::Cancelled)
+        );
+        for action in [A::Edit, A::Cancel, A::Create] {
+            assert_eq!(
+                next_activity(S::Cancelled, action, CADRE),
+                Err(Refusal::WrongState)
+            );
+            assert_eq!(
+                next_activity(S::Published, action, ActorKind::Youth),
+                Err(Refusal::WrongActor)
+            );
+        }
+        assert_eq!(
+            next_activity(S::Published, A::Create, CADRE),
+            Err(Refusal::WrongState)
+        );
     }
 
     #[test]

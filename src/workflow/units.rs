@@ -7,11 +7,21 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::auth::CadreScope;
 use crate::error::ApiResult;
+use crate::league::LeagueTree;
 use crate::regions::RegionCode;
 
 /// The code of the league unit a cadre acts for, stored on their events.
 pub fn unit_code_of(cadre: &CadreScope) -> String {
     cadre.unit.code.clone()
+}
+
+/// Whether a place lies inside a league unit's scope: who may join what the unit organises (a
+/// volunteer activity not open to all). A code naming no unit is read as a region (its prefix).
+pub fn unit_covers(tree: &LeagueTree, unit_code: &str, region_code: &str) -> bool {
+    match tree.unit(unit_code) {
+        Some(unit) => unit.scope.covers(region_code),
+        None => crate::regions::code::is_within(region_code, unit_code),
+    }
 }
 
 /// Full names of league units (「共青团长春市委员会」) by unit code, for timelines.

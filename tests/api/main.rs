@@ -23,4 +23,5 @@ mod talents;
 mod todos;
 mod trainings;
 mod volunteer;
+mod volunteer_organisers;
 mod workflow;

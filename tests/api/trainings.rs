@@ -721,6 +721,42 @@ async fn a_lapsed_offer_passes_on_by_itself_exactly_once_with_two_instances_runn
         .unwrap()
         .unwrap();
     assert_eq!(t.taken, 1, "the seat is held once, by C's offer");
+    // The participant list shows who left on request only.
+    let listed = |status: &'static str| {
+        let (app, cadre, training) = (&app, &cadre, &training);
+        async move {
+            let q = if status.is_empty() {
+                String::new()
+            } else {
+                format!("?status={status}")
+            };
+            let page = json_of(
+                app.get(
+                    &format!("/api/v1/admin/trainings/{training}/participants{q}"),
+                    Some(&cadre.token),
+                )
+                .await,
+                StatusCode::OK,
+            )
+            .await;
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["status"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        listed("").await,
+        ["offered"],
+        "by default: who holds or waits for a seat"
+    );
+    assert_eq!(listed("lapsed").await, ["lapsed"]);
+    assert_eq!(listed("cancelled").await, ["cancelled"]);
+    let mut everyone = listed("all").await;
+    everyone.sort();
+    assert_eq!(everyone, ["cancelled", "lapsed", "offered"]);
     // B cannot accept any more.
     assert_error(
         app.post(
