@@ -2,7 +2,7 @@
 //! time or place) and cancel them (every sign-up ends and its youth hears why). Cadres act on
 //! the activities of their unit; another unit's activity is 404.
 use actix_web::{get, post, put, web};
-use chrono::Utc;
+use chrono::{DateTime, SubsecRound, Utc};
 use entity::notifications::NotificationKind;
 use entity::volunteer_activities::{self as activities, ActivityStatus, Column as A};
 use entity::volunteer_signups::{self as signups, SignupStatus};
@@ -81,6 +81,12 @@ async fn anyone_checked_in(db: &impl ConnectionTrait, activity: Uuid) -> ApiResu
         .count(db)
         .await?
         > 0)
+}
+
+/// Equal as stored: PostgreSQL keeps microseconds, so a time sent again with nanoseconds is the
+/// same time.
+fn same_instant(stored: DateTime<Utc>, sent: DateTime<Utc>) -> bool {
+    stored.trunc_subsecs(6) == sent.trunc_subsecs(6)
 }
 
 fn ended() -> ApiError {
@@ -190,8 +196,9 @@ pub async fn update_volunteer_activity(
     let current = find_visible(&txn, &cadre, id).await?;
     let place = body.place.trim().to_owned();
     let wanted = body.wanted;
-    let moved = current.starts_at != checked.starts_at
-        || current.ends_at != checked.ends_at
+    let times_moved = !same_instant(current.starts_at, checked.starts_at)
+        || !same_instant(current.ends_at, checked.ends_at);
+    let moved = times_moved
         || current.place != place
         || current.lat_e6 != checked.point.map(|p| p.lat_e6)
         || current.lng_e6 != checked.point.map(|p| p.lng_e6);
@@ -219,8 +226,6 @@ pub async fn update_volunteer_activity(
                 format!("招募人数不能少于已报名的{}人", current.signed_up),
             ));
         }
-        let times_moved =
-            current.starts_at != checked.starts_at || current.ends_at != checked.ends_at;
         if times_moved && current.version == seen && anyone_checked_in(&txn, id).await? {
             return Err(ApiError::Conflict(
                 "ATTENDANCE_STARTED",
