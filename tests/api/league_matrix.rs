@@ -110,6 +110,22 @@ const OPERATIONS: &[(&str, &str, &[Guard])] = &[
         &[ById(Training)],
     ),
     ("POST", "/api/v1/admin/volunteer/activities", &[RegionBody]),
+    ("GET", "/api/v1/admin/volunteer/activities", &[List]),
+    (
+        "GET",
+        "/api/v1/admin/volunteer/activities/{id}",
+        &[ById(Activity)],
+    ),
+    (
+        "PUT",
+        "/api/v1/admin/volunteer/activities/{id}",
+        &[ById(Activity)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/volunteer/activities/{id}/cancellations",
+        &[ById(Activity)],
+    ),
     (
         "GET",
         "/api/v1/admin/volunteer/activities/{id}/check-in-code",
@@ -339,6 +355,12 @@ fn body_for(
             json!({"category": "river_patrol", "title": "巡河护河", "description": "沿河捡拾垃圾",
                    "place": "河段", "regionCode": area.organiser, "startsAt": starts.to_rfc3339(),
                    "endsAt": (starts + Duration::hours(2)).to_rfc3339(), "wanted": 5})
+        }
+        ("PUT", _) if path.contains("/volunteer/activities/") => {
+            let starts = Utc::now() + Duration::days(1);
+            json!({"category": "river_patrol", "title": "巡河护河", "description": "沿河捡拾垃圾",
+                   "place": "河段", "startsAt": starts.to_rfc3339(),
+                   "endsAt": (starts + Duration::hours(2)).to_rfc3339(), "wanted": 5, "version": 1})
         }
         ("PUT", _) => training_body(outsider, 10),
         ("POST", "reviews") if path.contains("/talents/") => {
