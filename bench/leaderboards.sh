@@ -40,7 +40,7 @@ if ! psql "$PG_ADMIN" -tAc "SELECT 1 FROM pg_database WHERE datname='${BENCH_DB}
   psql "$PG_ADMIN" -qc "CREATE DATABASE ${BENCH_DB}"
 fi
 echo "== data ($YOUTHS youths, $ENTRIES hour entries; skipped when present)"
-"$BIN" bench-seed --youths "$YOUTHS" --entries "$ENTRIES"
+target/release/jiqing-bench-seed --youths "$YOUTHS" --entries "$ENTRIES"
 psql "$DATABASE_URL" -tAc "SELECT 'ledger rows: ' || count(*) || ', youths: ' || (SELECT count(*) FROM talent_profiles) || ', county ${COUNTY} youths: ' || (SELECT count(*) FROM talent_profiles WHERE home_region_code LIKE '${COUNTY}%') FROM volunteer_hour_entries"
 
 echo "== rebuild every leaderboard from the ledger (Redis prefix bench:)"

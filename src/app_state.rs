@@ -36,7 +36,8 @@ pub struct AppState {
 impl AppState {
     /// Connect to the database (migrating it unless told not to) and to the cache.
     pub async fn connect(settings: Settings) -> anyhow::Result<Self> {
-        let db = db::connect(&settings.database_url).await?;
+        let mut db = db::connect(&settings.database_url).await?;
+        crate::test_hooks::count_statements(&mut db);
         if settings.migrate_on_start {
             db::migrate(&db).await?;
         }

@@ -44,14 +44,6 @@ enum Command {
     Openapi,
     /// Rebuild every volunteer-hours leaderboard from the ledger now, and print how long it took.
     RebuildLeaderboards,
-    /// Fill a SEPARATE, empty database with a synthetic province for the leaderboard benchmark
-    /// (youths over the real villages, hour entries over two years). Skips if already filled.
-    BenchSeed {
-        #[arg(long, default_value_t = 100_000)]
-        youths: u64,
-        #[arg(long, default_value_t = 1_000_000)]
-        entries: u64,
-    },
 }
 
 #[tokio::main]
@@ -147,26 +139,6 @@ async fn main() -> anyhow::Result<()> {
                 "leaderboards rebuilt (generation {generation}) in {:.2} s",
                 started.elapsed().as_secs_f64()
             );
-        }
-        Command::BenchSeed { youths, entries } => {
-            let state = jiqing::app_state::AppState::connect(settings).await?;
-            let started = std::time::Instant::now();
-            let report =
-                jiqing::leaderboards::bench_data::seed(&state.db, &state.cipher, youths, entries)
-                    .await?;
-            if report.skipped {
-                println!(
-                    "already seeded: {} youths, {} ledger entries",
-                    report.youths, report.entries
-                );
-            } else {
-                println!(
-                    "seeded {} youths and {} ledger entries in {:.1} s",
-                    report.youths,
-                    report.entries,
-                    started.elapsed().as_secs_f64()
-                );
-            }
         }
         Command::Openapi => unreachable!("handled above"),
     }

@@ -1,5 +1,9 @@
 //! One way to page every list: `?page=1&pageSize=20` in, `{items, total, page, pageSize}` out.
-use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, Select};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QueryResult, QuerySelect,
+    Select,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -84,7 +88,92 @@ impl<T> Page<T> {
     }
 }
 
-/// One page of `query` plus the total count, each row mapped to its view.
+/// The column every paged statement adds: the number of rows across all pages, computed by the
+/// database in the same statement as the page (`COUNT(*) OVER ()`, PostgreSQL and SQLite ≥ 3.25).
+pub const TOTAL: &str = "page_total";
+
+pub fn total_column() -> Expr {
+    Expr::cust("COUNT(*) OVER ()")
+}
+
+/// A row of a page together with [`TOTAL`].
+pub struct Counted<M> {
+    pub row: M,
+    pub total: i64,
+}
+
+impl<M: FromQueryResult> FromQueryResult for Counted<M> {
+    fn from_query_result(res: &QueryResult, pre: &str) -> Result<Self, DbErr> {
+        Ok(Self {
+            row: M::from_query_result(res, pre)?,
+            // Added to the statement without the entity's prefix (see `SelectTwo`).
+            total: res.try_get("", TOTAL)?,
+        })
+    }
+}
+
+/// A second number a paged statement may compute per row (see [`WithExtra`]).
+pub const EXTRA: &str = "row_extra";
+
+/// A row with [`TOTAL`] and one more number computed in the same statement, named [`EXTRA`]
+/// (the unread count of a notification page, the people ahead of a waiting enrollment).
+pub struct WithExtra<M> {
+    pub row: Counted<M>,
+    pub extra: i64,
+}
+
+impl<M: FromQueryResult> FromQueryResult for WithExtra<M> {
+    fn from_query_result(res: &QueryResult, pre: &str) -> Result<Self, DbErr> {
+        Ok(Self {
+            row: Counted::from_query_result(res, pre)?,
+            extra: res.try_get("", EXTRA)?,
+        })
+    }
+}
+
+/// The total of a page read with [`total_column`]: taken from its rows; zero for an empty first
+/// page; counted separately only when the page lies past the end (the one case the window
+/// cannot answer).
+pub async fn total_of<E, R>(
+    rows: &[Counted<R>],
+    query: Select<E>,
+    db: &impl ConnectionTrait,
+    page: u64,
+) -> ApiResult<u64>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+{
+    Ok(match rows.first() {
+        Some(r) => r.total.max(0) as u64,
+        None if page <= 1 => 0,
+        None => query.count(db).await?,
+    })
+}
+
+/// One page of `query` and the total count, in one statement (see [`total_column`]).
+pub async fn page_rows<E>(
+    query: Select<E>,
+    db: &impl ConnectionTrait,
+    (page, size): (u64, u64),
+) -> ApiResult<(Vec<E::Model>, u64)>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+{
+    let rows: Vec<Counted<E::Model>> = query
+        .clone()
+        .column_as(total_column(), TOTAL)
+        .offset((page - 1) * size)
+        .limit(size)
+        .into_model()
+        .all(db)
+        .await?;
+    let total = total_of(&rows, query, db, page).await?;
+    Ok((rows.into_iter().map(|r| r.row).collect(), total))
+}
+
+/// One page of `query` plus the total count, each row mapped to its view (one statement).
 pub async fn fetch_page<E, T>(
     query: Select<E>,
     db: &impl ConnectionTrait,
@@ -95,11 +184,9 @@ where
     E: EntityTrait,
     E::Model: Sync,
 {
-    let pages = query.paginate(db, size);
-    let total = pages.num_items().await?;
-    let items = pages.fetch_page(page - 1).await?;
+    let (rows, total) = page_rows(query, db, (page, size)).await?;
     Ok(Page::new(
-        items.into_iter().map(map).collect(),
+        rows.into_iter().map(map).collect(),
         total,
         (page, size),
     ))

@@ -20,6 +20,7 @@ use crate::fallback::RouteTable;
 use crate::jobs;
 use crate::openapi::ApiDoc;
 use crate::routes::api_routes;
+use crate::test_hooks::StatementCount;
 
 /// Bodies go through [`crate::input::Json`]; this keeps actix's own `web::Json`, should one be
 /// used, inside the same envelope (and Chinese only).
@@ -104,13 +105,15 @@ impl Application {
                 .wrap_fn(crate::catch_panic::call)
                 .wrap_fn(|req, srv| {
                     let id = req.extensions().get::<RequestId>().map(|r| r.to_string());
+                    let statements = StatementCount::default();
                     let fut = srv.call(req);
                     async move {
-                        let mut res = fut.await?;
+                        let mut res = statements.around(fut).await?;
                         if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
                             res.headers_mut()
                                 .insert(HeaderName::from_static("x-request-id"), value);
                         }
+                        statements.report(res.headers_mut());
                         Ok(res)
                     }
                 })

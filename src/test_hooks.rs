@@ -32,3 +32,55 @@ pub fn export_fault_after(req: &HttpRequest) -> Option<u64> {
         None
     }
 }
+
+/// SQL statements run while serving one request, reported in the `x-test-sql-statements`
+/// response header by test builds so a test can prove a list runs the same number of statements
+/// for 1 and for 100 rows. Release builds carry nothing (a zero-sized value, no header).
+#[derive(Clone, Default)]
+pub struct StatementCount(
+    #[cfg(feature = "test-hooks")] std::sync::Arc<std::sync::atomic::AtomicU64>,
+);
+
+pub const STATEMENTS_HEADER: &str = "x-test-sql-statements";
+
+#[cfg(feature = "test-hooks")]
+tokio::task_local! {
+    static STATEMENTS: StatementCount;
+}
+
+impl StatementCount {
+    /// Run `fut` (one request) with this counter as the one its statements are added to.
+    pub async fn around<F: std::future::Future>(&self, fut: F) -> F::Output {
+        #[cfg(feature = "test-hooks")]
+        return STATEMENTS.scope(self.clone(), fut).await;
+        #[cfg(not(feature = "test-hooks"))]
+        fut.await
+    }
+
+    /// Put the count in the response headers (test builds only).
+    pub fn report(&self, headers: &mut actix_web::http::header::HeaderMap) {
+        #[cfg(feature = "test-hooks")]
+        headers.insert(
+            actix_web::http::header::HeaderName::from_static(STATEMENTS_HEADER),
+            self.0
+                .load(std::sync::atomic::Ordering::Relaxed)
+                .to_string()
+                .parse()
+                .unwrap_or_else(|_| actix_web::http::header::HeaderValue::from_static("?")),
+        );
+        #[cfg(not(feature = "test-hooks"))]
+        let _ = headers;
+    }
+}
+
+/// Count every statement `db` runs towards the request being served, if any (test builds
+/// only: sea-orm calls this back after each statement, on the task that ran it, so work
+/// spawned off the request is not counted).
+pub fn count_statements(db: &mut sea_orm::DatabaseConnection) {
+    #[cfg(feature = "test-hooks")]
+    db.set_metric_callback(|_| {
+        let _ = STATEMENTS.try_with(|c| c.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    });
+    #[cfg(not(feature = "test-hooks"))]
+    let _ = db;
+}

@@ -1,7 +1,6 @@
 //! Volunteer-hours leaderboards: individuals inside any region and regions inside their parent,
 //! for this week / month / year / all time, served from sorted sets in the cache and kept equal
 //! to the ledger (see `sync`).
-pub mod bench_data;
 pub mod dto;
 mod handlers;
 pub mod keys;

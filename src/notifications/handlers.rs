@@ -2,14 +2,14 @@ use actix_web::{get, post, web};
 use chrono::Utc;
 use entity::notifications::{self, Column};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::dto::{NotificationFilter, NotificationPage, NotificationView, ReadAllResult};
 use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
-use crate::pagination::PageQuery;
+use crate::pagination::{EXTRA, PageQuery, TOTAL, WithExtra, total_column};
 
 /// The caller's notifications, newest first, with the number still unread.
 #[utoipa::path(
@@ -36,19 +36,37 @@ pub async fn list_my_notifications(
     if filter.unread_only == Some(true) {
         query = query.filter(Column::ReadAt.is_null());
     }
-    let paginator = query
+    // The page, the total and the unread count in one statement (window aggregates over the
+    // filtered rows; with `unreadOnly` every row is unread, so the two counts agree).
+    let rows: Vec<WithExtra<notifications::Model>> = query
+        .clone()
+        .column_as(total_column(), TOTAL)
+        .column_as(
+            Expr::cust("SUM(CASE WHEN read_at IS NULL THEN 1 ELSE 0 END) OVER ()"),
+            EXTRA,
+        )
         .order_by_desc(Column::CreatedAt)
         .order_by_desc(Column::Id)
-        .paginate(&state.db, page_size);
-    let total = paginator.num_items().await?;
-    let items = paginator.fetch_page(page - 1).await?;
-    let unread_count = notifications::Entity::find()
-        .filter(mine)
-        .filter(Column::ReadAt.is_null())
-        .count(&state.db)
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+        .into_model()
+        .all(&state.db)
         .await?;
+    let (total, unread_count) = match rows.first() {
+        Some(r) => (r.row.total.max(0) as u64, r.extra.max(0) as u64),
+        // An empty first page: the caller has no (unread) notifications at all.
+        None if page <= 1 => (0, 0),
+        None => (
+            query.count(&state.db).await?,
+            notifications::Entity::find()
+                .filter(mine)
+                .filter(Column::ReadAt.is_null())
+                .count(&state.db)
+                .await?,
+        ),
+    };
     Ok(web::Json(NotificationPage {
-        items: items.into_iter().map(Into::into).collect(),
+        items: rows.into_iter().map(|r| r.row.row.into()).collect(),
         total,
         page,
         page_size,

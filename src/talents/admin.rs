@@ -4,7 +4,7 @@ use chrono::Utc;
 use entity::notifications::NotificationKind;
 use entity::talent_profiles;
 use sea_orm::sea_query::Expr;
-use sea_orm::{EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 use uuid::Uuid;
 
 use super::dto::{TalentDetailView, TalentFilter, TalentView};
@@ -41,12 +41,14 @@ pub async fn list_talents(
 ) -> ApiResult<web::Json<Page<TalentView>>> {
     let parts = page.parts()?;
     let cond = scope_condition(&state.db, &state.cipher, &cadre, &filter).await?;
-    let paginator = talent_profiles::Entity::find()
-        .filter(cond)
-        .order_by_desc(talent_profiles::Column::Id)
-        .paginate(&state.db, parts.1);
-    let total = paginator.num_items().await?;
-    let items = paginator.fetch_page(parts.0 - 1).await?;
+    let (items, total) = crate::pagination::page_rows(
+        talent_profiles::Entity::find()
+            .filter(cond)
+            .order_by_desc(talent_profiles::Column::Id),
+        &state.db,
+        parts,
+    )
+    .await?;
     let items = to_views(&state.db, &state.cipher, items).await?;
     Ok(web::Json(Page::new(items, total, parts)))
 }

@@ -5,9 +5,7 @@ use std::collections::HashMap;
 use actix_web::{get, post, web};
 use chrono::Utc;
 use entity::{talent_reveals, users};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
 use super::dto::{RevealLogView, RevealRequest, RevealedView};
@@ -100,12 +98,14 @@ pub async fn list_talent_reveals(
         ));
     }
     let parts = page.parts()?;
-    let paginator = talent_reveals::Entity::find()
-        .order_by_desc(talent_reveals::Column::CreatedAt)
-        .order_by_desc(talent_reveals::Column::Id)
-        .paginate(&state.db, parts.1);
-    let total = paginator.num_items().await?;
-    let rows = paginator.fetch_page(parts.0 - 1).await?;
+    let (rows, total) = crate::pagination::page_rows(
+        talent_reveals::Entity::find()
+            .order_by_desc(talent_reveals::Column::CreatedAt)
+            .order_by_desc(talent_reveals::Column::Id),
+        &state.db,
+        parts,
+    )
+    .await?;
     let cadres: HashMap<Uuid, users::Model> = users::Entity::find()
         .filter(users::Column::Id.is_in(rows.iter().map(|r| r.cadre_id).collect::<Vec<_>>()))
         .all(&state.db)

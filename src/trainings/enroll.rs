@@ -7,33 +7,29 @@ use entity::trainings;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
+    QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
 
 use super::dto::{EnrollmentView, MyEnrollmentFilter};
 use super::rules::{EnrollmentStatus as S, TrainingStatus, organiser_regions_above};
-use super::seats::{lock_training, release_seat, sign_up, training_link, waitlist_position};
+use super::seats::{lock_training, release_seat, sign_up, training_link};
 use super::state::{EnrollmentAction, holds_seat};
 use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::notifications::{deliver, notify};
-use crate::pagination::{Page, PageQuery};
+use crate::pagination::{EXTRA, Page, PageQuery, TOTAL, WithExtra, total_column};
 use crate::talents::{home_region_of, profile_required};
 use crate::workflow::{Actor, Transition};
 
-async fn view_of(
-    db: &impl ConnectionTrait,
-    e: enrollments::Model,
-    training: &trainings::Model,
-) -> ApiResult<EnrollmentView> {
-    let position = match (e.status, e.waitlist_seq) {
-        (S::Waiting, Some(seq)) => Some(waitlist_position(db, training.id, seq).await?),
-        _ => None,
-    };
-    Ok(EnrollmentView::new(e, training, position, Utc::now()))
-}
+/// People before a waiting enrollment on its training's list (what `waitlist_position` counts),
+/// as a column of the listing statement.
+const AHEAD_ON_WAITLIST: &str = "CASE WHEN training_enrollments.status = 'waiting' THEN \
+     (SELECT COUNT(*) FROM training_enrollments AS ahead \
+      WHERE ahead.training_id = training_enrollments.training_id \
+        AND ahead.status = 'waiting' \
+        AND ahead.waitlist_seq < training_enrollments.waitlist_seq) ELSE 0 END";
 
 /// Sign up for a training: a seat when one is free, else a place on the waiting list (with the
 /// position). Refusals say why.
@@ -135,18 +131,36 @@ pub async fn list_my_enrollments(
     if filter.completed == Some(true) {
         query = query.filter(E::CompletedAt.is_not_null());
     }
-    let paginator = query
+    // The page, its trainings, the total and every waiting place's position: one statement,
+    // whatever the page size.
+    let rows: Vec<(WithExtra<enrollments::Model>, Option<trainings::Model>)> = query
+        .clone()
         .find_also_related(trainings::Entity)
+        .column_as(total_column(), TOTAL)
+        .column_as(Expr::cust(AHEAD_ON_WAITLIST), EXTRA)
         .order_by_desc(E::CreatedAt)
         .order_by_desc(E::Id)
-        .paginate(&state.db, parts.1);
-    let total = paginator.num_items().await?;
-    let mut items = Vec::new();
-    for (e, t) in paginator.fetch_page(parts.0 - 1).await? {
-        if let Some(t) = t {
-            items.push(view_of(&state.db, e, &t).await?);
-        }
-    }
+        .offset((parts.0 - 1) * parts.1)
+        .limit(parts.1)
+        .into_model()
+        .all(&state.db)
+        .await?;
+    let total = match rows.first() {
+        Some((r, _)) => r.row.total.max(0) as u64,
+        None if parts.0 <= 1 => 0,
+        None => query.count(&state.db).await?,
+    };
+    let now = Utc::now();
+    let items = rows
+        .into_iter()
+        .filter_map(|(r, t)| {
+            let t = t?;
+            let e = r.row.row;
+            let position = (e.status == S::Waiting && e.waitlist_seq.is_some())
+                .then(|| r.extra.max(0) as u64 + 1);
+            Some(EnrollmentView::new(e, &t, position, now))
+        })
+        .collect();
     Ok(web::Json(Page::new(items, total, parts)))
 }
 

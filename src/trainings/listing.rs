@@ -1,18 +1,19 @@
 //! What youth see: the trainings open to them, one training, the category list.
 use actix_web::{get, web};
 use chrono::{DateTime, Duration, Utc};
+use entity::talent_profiles;
 use entity::trainings::{self, Column as T};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 use uuid::Uuid;
 
 use super::dto::{TrainingCategoryChoice, TrainingFilter, TrainingPhase, TrainingView};
-use super::rules::{Category, TrainingStatus, organiser_regions_above};
+use super::rules::{Category, TrainingStatus};
 use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::choices::Labelled;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::pagination::{Page, PageQuery};
-use crate::talents::home_region_of;
 use crate::time::start_of_day;
 use sea_orm::Iterable;
 
@@ -44,6 +45,33 @@ pub fn apply_filter(
     query
 }
 
+/// Trainings organised by the county, city or province above `user`'s home township or village
+/// (`organiser_regions_above`), or every training when they have no talent profile yet — decided
+/// inside the listing statement, so the list costs no separate look-up of the home region.
+fn organised_above_home_of(user: Uuid) -> Condition {
+    let profile = || {
+        Query::select()
+            .expr(Expr::val(1))
+            .from(talent_profiles::Entity)
+            .and_where(talent_profiles::Column::UserId.eq(user))
+            .to_owned()
+    };
+    let mut above = profile();
+    above
+        .and_where(Expr::cust(
+            "length(talent_profiles.home_region_code) IN (9, 12)",
+        ))
+        .and_where(Expr::cust(
+            "trainings.region_code IN (\
+             substr(talent_profiles.home_region_code, 1, 2) || '0000', \
+             substr(talent_profiles.home_region_code, 1, 4) || '00', \
+             substr(talent_profiles.home_region_code, 1, 6))",
+        ));
+    Condition::any()
+        .add(Expr::exists(above))
+        .add(Expr::exists(profile()).not())
+}
+
 /// Trainings the caller may join: organised by their home county, city or the province
 /// (everything, for someone without a talent profile yet), soonest first.
 #[utoipa::path(
@@ -66,10 +94,8 @@ pub async fn list_trainings(
 ) -> ApiResult<web::Json<Page<TrainingView>>> {
     let parts = page.parts()?;
     let now = Utc::now();
-    let mut query = apply_filter(trainings::Entity::find(), &filter, now);
-    if let Some(home) = home_region_of(&state.db, user.id()).await? {
-        query = query.filter(T::RegionCode.is_in(organiser_regions_above(&home.region_code)));
-    }
+    let query = apply_filter(trainings::Entity::find(), &filter, now)
+        .filter(organised_above_home_of(user.id()));
     Ok(web::Json(
         crate::pagination::fetch_page(
             query.order_by_asc(T::StartsAt).order_by_asc(T::Id),

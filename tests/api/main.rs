@@ -17,6 +17,7 @@ mod media;
 mod notifications;
 mod openapi;
 mod privacy;
+mod queries;
 mod regions;
 mod staff;
 mod talents;

@@ -1,5 +1,5 @@
-//! `jiqing bench-seed`: fills a (separate!) database with a realistic province for the
-//! leaderboard benchmark — youths with talent profiles spread over the real villages, and
+//! `jiqing-bench-seed`: fills a (separate!) database with a realistic province for the
+//! benchmarks (`bench/leaderboards.sh`, `bench/soak.sh`) — youths with talent profiles spread over the real villages, and
 //! verified volunteer-hour entries over the last two years — using multi-row INSERTs.
 use chrono::{Duration, Utc};
 use entity::{
@@ -12,9 +12,12 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::crypto::DataCipher;
+use clap::Parser;
 use entity::talent_profiles::{Education, Gender, PoliticalStatus, TalentStatus};
 use entity::volunteer_hour_entries::{EntrySource, VolunteerCategory};
+use jiqing::app_state::AppState;
+use jiqing::config::Settings;
+use jiqing::crypto::DataCipher;
 
 const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭",
@@ -51,15 +54,15 @@ impl Rng {
     }
 }
 
-pub struct SeedReport {
-    pub youths: u64,
-    pub entries: u64,
-    pub skipped: bool,
+struct SeedReport {
+    youths: u64,
+    entries: u64,
+    skipped: bool,
 }
 
 /// Insert `youths` youths and `entry_count` ledger entries, unless the ledger already holds at
 /// least `entry_count` entries (then nothing is done).
-pub async fn seed(
+async fn seed(
     db: &DatabaseConnection,
     cipher: &DataCipher,
     youths: u64,
@@ -244,4 +247,42 @@ pub async fn seed(
         entries: entry_count,
         skipped: false,
     })
+}
+
+/// A separate program (not part of the server or its library): it writes synthetic people into
+/// whatever `DATABASE_URL` names, so it must never ship with, or be reachable from, the service.
+#[derive(Parser)]
+#[command(
+    name = "jiqing-bench-seed",
+    about = "Fill a SEPARATE, empty database with a synthetic province for the benchmarks \
+             (youths over the real villages, hour entries over two years). Skips if already filled."
+)]
+struct Cli {
+    #[arg(long, default_value_t = 100_000)]
+    youths: u64,
+    #[arg(long, default_value_t = 1_000_000)]
+    entries: u64,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let settings = Settings::from_env()?;
+    let state = AppState::connect(settings).await?;
+    let started = std::time::Instant::now();
+    let report = seed(&state.db, &state.cipher, cli.youths, cli.entries).await?;
+    if report.skipped {
+        println!(
+            "already seeded: {} youths, {} ledger entries",
+            report.youths, report.entries
+        );
+    } else {
+        println!(
+            "seeded {} youths and {} ledger entries in {:.1} s",
+            report.youths,
+            report.entries,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
 }

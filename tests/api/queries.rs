@@ -1,0 +1,188 @@
+//! No list runs one query per row: test builds report the SQL statements each request ran
+//! (`x-test-sql-statements`), and every list must run as many for a hundred rows as for one.
+use chrono::{Duration, Utc};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+use crate::trainings::{VILLAGE, publish, sign_up, training_body};
+use crate::volunteer::create_activity;
+
+/// The statements `path` ran for `who`, after checking the page holds `rows` items (a range).
+async fn statements(
+    app: &TestApp,
+    path: &str,
+    who: &Login,
+    rows: std::ops::RangeInclusive<usize>,
+) -> u64 {
+    let resp = app.get(path, Some(&who.token)).await;
+    let count = resp
+        .headers()
+        .get(jiqing::test_hooks::STATEMENTS_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .expect("test builds report the statement count");
+    let body = json_of(resp, StatusCode::OK).await;
+    // A page (`items`), or a bare array for the short rosters.
+    let items = body["items"]
+        .as_array()
+        .or(body.as_array())
+        .expect("a list of items");
+    assert!(rows.contains(&items.len()), "{path}: {} items", items.len());
+    count
+}
+
+async fn first_id(app: &TestApp, list: &str, who: &Login) -> String {
+    let page = json_of(app.get(list, Some(&who.token)).await, StatusCode::OK).await;
+    page["items"][0]["id"].as_str().expect("an id").to_owned()
+}
+
+fn activity(i: i64) -> Value {
+    let starts = Utc::now() + Duration::days(1) + Duration::minutes(i);
+    json!({
+        "category": "river_patrol", "title": format!("巡河护河{i}"), "description": "沿河捡拾垃圾",
+        "place": "南关区伊通河南岭段", "regionCode": "220102",
+        "startsAt": starts.to_rfc3339(), "endsAt": (starts + Duration::hours(2)).to_rfc3339(),
+        "wanted": 200
+    })
+}
+
+/// What one more row of every list takes: a training `youth` waits for (the first seat goes to
+/// `filler`), an activity they join, a report approved and corrected, a staff account, a bank.
+async fn one_more_of_each(
+    app: &TestApp,
+    i: i64,
+    (cadre, province): (&Login, &Login),
+    (youth, filler): (&Login, &Login),
+) {
+    let t = publish(app, cadre, &training_body("220102", 1)).await;
+    let t = t["id"].as_str().unwrap();
+    assert_eq!(sign_up(app, filler, t).await.status(), StatusCode::CREATED);
+    let waiting = json_of(sign_up(app, youth, t).await, StatusCode::CREATED).await;
+    assert_eq!(waiting["status"], "waiting");
+
+    let a = create_activity(app, cadre, activity(i)).await;
+    json_of(
+        app.post(
+            &format!(
+                "/api/v1/volunteer/activities/{}/signups",
+                a["id"].as_str().unwrap()
+            ),
+            Some(&youth.token),
+            &json!({}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+
+    let served = Utc::now() - Duration::hours(2 * i + 2);
+    let r = crate::volunteer::approved_report(app, youth, cadre, served, 30).await;
+    json_of(
+        app.post(
+            "/api/v1/me/volunteer/corrections",
+            Some(&youth.token),
+            &json!({"entryId": r["entryId"], "minutes": 45, "reason": "时长有误"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+
+    app.create_staff(
+        &format!("staff_{i}"),
+        jiqing::staff::dto::StaffRole::Cadre,
+        Some("220102"),
+        None,
+    )
+    .await;
+    json_of(
+        app.post(
+            "/api/v1/admin/banks",
+            Some(&province.token),
+            &json!({"name": format!("测试银行{i}")}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn every_list_runs_as_many_statements_for_a_hundred_rows_as_for_one() {
+    let app = spawn_app().await;
+    let cadre = app.admin_of("220102").await;
+    let province = app.admin_of("220000").await;
+    let youth = app.youth_in("counted", VILLAGE, true).await;
+    let filler = app.youth_in("filler", VILLAGE, true).await;
+    one_more_of_each(&app, 0, (&cadre, &province), (&youth, &filler)).await;
+    let first_training = first_id(&app, "/api/v1/admin/trainings", &cadre).await;
+    let first_activity = first_id(&app, "/api/v1/volunteer/activities", &youth).await;
+
+    let lists: Vec<(String, &Login)> = vec![
+        ("/api/v1/trainings".into(), &youth),
+        ("/api/v1/me/enrollments".into(), &youth),
+        ("/api/v1/me/notifications".into(), &youth),
+        ("/api/v1/volunteer/activities".into(), &youth),
+        ("/api/v1/me/volunteer/signups".into(), &youth),
+        ("/api/v1/me/volunteer/reports".into(), &youth),
+        ("/api/v1/admin/trainings".into(), &cadre),
+        (
+            format!("/api/v1/admin/trainings/{first_training}/participants"),
+            &cadre,
+        ),
+        (
+            format!("/api/v1/admin/volunteer/activities/{first_activity}/signups"),
+            &cadre,
+        ),
+        (
+            "/api/v1/admin/volunteer/reports?status=approved".into(),
+            &cadre,
+        ),
+        ("/api/v1/admin/volunteer/corrections".into(), &cadre),
+        ("/api/v1/admin/talents".into(), &cadre),
+        ("/api/v1/admin/staff".into(), &province),
+        ("/api/v1/admin/banks".into(), &province),
+    ];
+    let page = |p: &str| format!("{p}{}pageSize=100", if p.contains('?') { '&' } else { '?' });
+    let mut few = Vec::new();
+    // One of each (a few where a list also shows the people who made them).
+    for (path, who) in &lists {
+        few.push(statements(&app, &page(path), who, 1..=3).await);
+    }
+
+    for i in 1..100 {
+        one_more_of_each(&app, i, (&cadre, &province), (&youth, &filler)).await;
+    }
+    // The rosters and the talent pool grow by other youths.
+    for i in 0..99 {
+        let other = app.youth_in(&format!("other{i}"), VILLAGE, true).await;
+        assert_eq!(
+            sign_up(&app, &other, &first_training).await.status(),
+            StatusCode::CREATED
+        );
+        json_of(
+            app.post(
+                &format!("/api/v1/volunteer/activities/{first_activity}/signups"),
+                Some(&other.token),
+                &json!({}),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+    }
+
+    let mut differ = Vec::new();
+    for ((path, who), few) in lists.iter().zip(few) {
+        let many = statements(&app, &page(path), who, 100..=100).await;
+        println!("{path}: {few} statements for one row, {many} for a hundred");
+        if many != few {
+            differ.push(format!("{path}: {few} → {many}"));
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "lists whose statements grow with their rows: {differ:?}"
+    );
+}
