@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Leaderboard benchmark: release build on PostgreSQL + Redis, one run measuring
-#   1. GET top-50 of a county for this month, served from Redis,
-#   2. the same answer computed by SQL from the ledger (?source=db),
-#   3. a trivial JSON endpoint of the same server (/health) as the ceiling,
-# at 64 connections with wrk, and the time to rebuild every leaderboard from the ledger.
+# Leaderboard and list benchmark: release build on PostgreSQL + Redis, one run measuring at 64
+# connections with wrk, each endpoint in turn:
+#   1. a trivial JSON endpoint of the same server (/health): the ceiling,
+#   2. GET top-50 of a county for this month with a youth's token (own rank included), cached,
+#   3. GET the region board of a city for this month, cached,
+#   4. the county top-50 computed by SQL from the ledger (?source=db),
+#   5. an authenticated GET /api/v1/me, and the lists a youth opens first (trainings, volunteer
+#      activities, /me/enrollments, /me/notifications) with the same youth's token,
+# then prints the ratios (goals: boards >= 0.6x /health, lists >= 0.5x /me) and the time to
+# rebuild every leaderboard from the ledger. Run bench/soak.sh first for lists with rows in them.
 #
 #   bench/leaderboards.sh                # defaults below
 #   DURATION=30s COUNTY=220183 bench/leaderboards.sh
@@ -45,7 +50,7 @@ psql "$DATABASE_URL" -tAc "SELECT 'ledger rows: ' || count(*) || ', youths: ' ||
 
 echo "== rebuild every leaderboard from the ledger (Redis prefix bench:)"
 redis-cli -u "$REDIS" --scan --pattern 'bench:*' | xargs -r -n 1000 redis-cli -u "$REDIS" UNLINK >/dev/null
-"$BIN" rebuild-leaderboards
+"$BIN" rebuild-leaderboards 2>&1 | tee /tmp/jiqing-bench-rebuild.txt
 
 echo "== start the server"
 "$BIN" serve >/tmp/jiqing-bench-server.log 2>&1 &
@@ -57,7 +62,9 @@ for _ in $(seq 1 100); do curl -sf "$BASE/health/ready" >/dev/null && break; sle
 ADMIN="bench_cadre_${COUNTY}"
 JIQING_ADMIN_PASSWORD="bench-password-123" "$BIN" create-admin --username "$ADMIN" --region "$COUNTY" >/dev/null 2>&1 || true
 CADRE_TOKEN=$(curl -sf -H 'content-type: application/json' -d "{\"username\":\"$ADMIN\",\"password\":\"bench-password-123\"}" "$BASE/api/v1/auth/login" | sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
-YOUTH_TOKEN=$(curl -sf -H 'content-type: application/json' -d '{"code":"dev:bench0"}' "$BASE/api/v1/auth/wechat-login" | sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
+# A seeded youth of the county (openid dev_<name>), so their lists hold the county's trainings.
+YOUTH=$(psql "$DATABASE_URL" -tAc "SELECT substr(u.openid, 5) FROM users u JOIN talent_profiles p ON p.user_id = u.id WHERE u.openid LIKE 'dev\_bench%' AND p.home_region_code LIKE '${COUNTY}%' ORDER BY u.openid LIMIT 1")
+YOUTH_TOKEN=$(curl -sf -H 'content-type: application/json' -d "{\"code\":\"dev:${YOUTH:-bench0}\"}" "$BASE/api/v1/auth/wechat-login" | sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
 
 LB="$BASE/api/v1/leaderboards/volunteer-hours?region=${COUNTY}&period=month&limit=50"
 echo "== check: both paths give the same top-50"
@@ -81,9 +88,24 @@ run() { # name url token
 echo "== wrk: $CONNECTIONS connections, $THREADS threads, $DURATION each (warm-up 5 s first)"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -H "authorization: Bearer $YOUTH_TOKEN" "$LB" >/dev/null
 run trivial "$BASE/health"
-run leaderboard-redis "$LB" "$YOUTH_TOKEN"
+run leaderboard-cache "$LB" "$YOUTH_TOKEN"
+run regions "$BASE/api/v1/leaderboards/regions?parent=${COUNTY:0:4}00&period=month" "$YOUTH_TOKEN"
 run leaderboard-sql "$LB&source=db" "$CADRE_TOKEN"
+run me "$BASE/api/v1/me" "$YOUTH_TOKEN"
+run trainings "$BASE/api/v1/trainings" "$YOUTH_TOKEN"
+run activities "$BASE/api/v1/volunteer/activities" "$YOUTH_TOKEN"
+run enrollments "$BASE/api/v1/me/enrollments" "$YOUTH_TOKEN"
+run notifications "$BASE/api/v1/me/notifications" "$YOUTH_TOKEN"
 
-T=$(cat /tmp/jiqing-bench-trivial.rps); R=$(cat /tmp/jiqing-bench-leaderboard-redis.rps); S=$(cat /tmp/jiqing-bench-leaderboard-sql.rps)
-awk -v t="$T" -v r="$R" -v s="$S" 'BEGIN {
-  printf "redis / trivial = %.2f (goal >= 0.5)\nredis / sql     = %.1fx (goal >= 20x)\n", r / t, r / s }'
+r() { cat "/tmp/jiqing-bench-$1.rps"; }
+echo "== ratios (one run; machine load now: $(cut -d' ' -f1-3 /proc/loadavg))"
+awk -v t="$(r trivial)" -v c="$(r leaderboard-cache)" -v g="$(r regions)" -v s="$(r leaderboard-sql)" \
+    -v me="$(r me)" -v tr="$(r trainings)" -v ac="$(r activities)" -v en="$(r enrollments)" -v no="$(r notifications)" 'BEGIN {
+  printf "volunteer-hours (cached) / health = %.2f (goal >= 0.6)\n", c / t
+  printf "regions (cached) / health         = %.2f (goal >= 0.6)\n", g / t
+  printf "volunteer-hours cached / sql      = %.1fx\n", c / s
+  printf "trainings / me                    = %.2f (goal >= 0.5)\n", tr / me
+  printf "activities / me                   = %.2f (goal >= 0.5)\n", ac / me
+  printf "enrollments / me                  = %.2f (goal >= 0.5)\n", en / me
+  printf "notifications / me                = %.2f (goal >= 0.5)\n", no / me
+}'

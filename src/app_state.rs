@@ -14,6 +14,7 @@ use crate::checkin_codes::CheckinCodes;
 use crate::config::Settings;
 use crate::crypto::DataCipher;
 use crate::db;
+use crate::leaderboards::snapshots::Snapshots;
 use crate::league::LeagueTree;
 use crate::media::MediaStore;
 
@@ -31,19 +32,23 @@ pub struct AppState {
     pub media: Arc<MediaStore>,
     /// The league units and their scopes, loaded at start (units change only by migration).
     pub league: Arc<LeagueTree>,
+    /// This instance's copies of the leaderboard answers.
+    pub leaderboards: Arc<Snapshots>,
 }
 
 impl AppState {
     /// Connect to the database (migrating it unless told not to) and to the cache.
     pub async fn connect(settings: Settings) -> anyhow::Result<Self> {
-        let mut db = db::connect(&settings.database_url).await?;
+        let mut db = db::connect_with(&settings.database_url, settings.db_pool_size).await?;
         crate::test_hooks::count_statements(&mut db);
         if settings.migrate_on_start {
             db::migrate(&db).await?;
         }
         let league = Arc::new(LeagueTree::load(&db).await?);
         let cache = match &settings.redis_url {
-            Some(url) => Cache::redis(url, &settings.cache_prefix).await?,
+            Some(url) => {
+                Cache::redis_with(url, &settings.cache_prefix, settings.redis_connections).await?
+            }
             None => Cache::memory(&settings.cache_prefix),
         };
         let cipher = Arc::new(settings.data_cipher()?);
@@ -57,7 +62,12 @@ impl AppState {
             settings.jwt_secret.expose_secret().as_bytes(),
             settings.media_url_ttl,
         )?);
+        let leaderboards = Arc::new(Snapshots::new(
+            settings.leaderboard_max_stale,
+            settings.redis_url.is_some(),
+        ));
         Ok(Self {
+            leaderboards,
             checkin_codes,
             media,
             league,

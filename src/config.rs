@@ -97,6 +97,16 @@ pub struct Settings {
     /// Which townships, villages and counties count in KPI denominators and coverage
     /// (`JIQING_KPI_TOWNSHIP_SCOPE`, `JIQING_KPI_VILLAGE_SCOPE`, `JIQING_KPI_COUNTY_SCOPE`).
     pub kpi_scopes: KpiScopes,
+    /// PostgreSQL connections per instance at most (`JIQING_DB_POOL_SIZE`, default 32; SQLite
+    /// always uses one).
+    pub db_pool_size: u32,
+    /// Multiplexed Redis connections per instance (`JIQING_REDIS_CONNECTIONS`, default 1).
+    pub redis_connections: usize,
+    /// HTTP worker threads (`JIQING_WORKERS`; default: one per physical core).
+    pub workers: Option<usize>,
+    /// How stale a leaderboard answer may be when another instance changed it
+    /// (`JIQING_LEADERBOARD_MAX_STALE_MS`, default 1000; 0 = exact, one Redis call per read).
+    pub leaderboard_max_stale: Duration,
 }
 
 /// Domains whose notifications may also go out as WeChat subscription messages.
@@ -372,6 +382,15 @@ impl Settings {
                     "gb2260 or all",
                 )?,
             },
+            db_pool_size: parse_u32(&var, "JIQING_DB_POOL_SIZE", crate::db::DEFAULT_POOL_SIZE)?
+                .clamp(1, 1_000),
+            redis_connections: parse_u32(&var, "JIQING_REDIS_CONNECTIONS", 1)?.clamp(1, 64)
+                as usize,
+            workers: match parse_u32(&var, "JIQING_WORKERS", 0)? {
+                0 => None,
+                n => Some(n.min(256) as usize),
+            },
+            leaderboard_max_stale: parse_millis(&var, "JIQING_LEADERBOARD_MAX_STALE_MS", 1_000, 0)?,
         };
         settings.check()?;
         Ok(settings)

@@ -8,7 +8,15 @@ pub fn is_sqlite(url: &str) -> bool {
     url.starts_with("sqlite:")
 }
 
+/// Connections a PostgreSQL pool opens at most unless told otherwise (`JIQING_DB_POOL_SIZE`).
+pub const DEFAULT_POOL_SIZE: u32 = 32;
+
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    connect_with(url, DEFAULT_POOL_SIZE).await
+}
+
+/// [`connect`] with a PostgreSQL pool of at most `pool_size` connections (SQLite keeps its one).
+pub async fn connect_with(url: &str, pool_size: u32) -> anyhow::Result<DatabaseConnection> {
     let mut opt = ConnectOptions::new(url.to_owned());
     opt.sqlx_logging(false)
         .connect_timeout(Duration::from_secs(5))
@@ -28,7 +36,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
                     .busy_timeout(Duration::from_secs(10))
             });
     } else {
-        opt.max_connections(32).min_connections(1);
+        opt.max_connections(pool_size.max(1)).min_connections(1);
     }
     Ok(Database::connect(opt).await?)
 }

@@ -80,7 +80,8 @@ impl Application {
         }
         let table = web::Data::new(RouteTable::from_openapi(&crate::openapi::document()));
         let data = web::Data::new(state.clone());
-        let server = HttpServer::new(move || {
+        let workers = state.settings.workers;
+        let mut server = HttpServer::new(move || {
             App::new()
                 .into_utoipa_app()
                 .openapi(ApiDoc::openapi())
@@ -124,9 +125,11 @@ impl Application {
                     Err(e) => Either::Right(ready(Ok(req.error_response(e).map_into_right_body()))),
                 })
                 .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
-        })
-        .listen(listener)?
-        .run();
+        });
+        if let Some(n) = workers {
+            server = server.workers(n);
+        }
+        let server = server.listen(listener)?.run();
         Ok(Self {
             port,
             server,

@@ -18,6 +18,23 @@ pub const MARKER_TTL_SECS: u64 = 2 * 24 * 3600;
 /// One board increment: `(board, member, delta)`.
 pub type BoardIncrement = (String, String, i64);
 
+/// A generation of the boards and its version: while both are unchanged, so is every board.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardStamp {
+    pub generation: String,
+    pub version: i64,
+}
+
+/// A top list as read, with the stamp it was read at.
+#[derive(Debug, Clone)]
+pub struct TopRead {
+    pub stamp: BoardStamp,
+    /// Highest first: member, score, display name.
+    pub top: Vec<(String, i64, Option<String>)>,
+    /// Members on the board.
+    pub size: usize,
+}
+
 /// What a read of one board found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BoardRead {
@@ -83,8 +100,20 @@ return {top, names, rank, score, redis.call('ZCARD', key), gen, tonumber(redis.c
     )
 });
 
-/// The cheap half of a read: the live generation, its version (bumped by every applied entry),
-/// the member's place and the board's size — without the top list.
+/// The live generation and its version (bumped by every applied entry).
+static STAMP: LazyLock<redis::Script> = LazyLock::new(|| {
+    redis::Script::new(
+        r"
+local p = ARGV[1]
+local v = redis.call('GET', p .. 'lb:live')
+if not v then return false end
+local gen = string.match(v, '^([^:]+):')
+return {gen, tonumber(redis.call('GET', p .. 'lb:g' .. gen .. ':ver') or '0')}",
+    )
+});
+
+/// The live generation, its version, the member's place and the board's size — without the top
+/// list.
 static PEEK: LazyLock<redis::Script> = LazyLock::new(|| {
     redis::Script::new(
         r"
@@ -102,17 +131,6 @@ end
 return {gen, tonumber(redis.call('GET', g .. 'ver') or '0'), rank, score, redis.call('ZCARD', key)}",
     )
 });
-
-/// A top list read from Redis, valid while the live generation and its version are unchanged.
-#[derive(Clone)]
-pub(super) struct MemoTop {
-    generation: String,
-    version: i64,
-    top: Vec<(String, i64, Option<String>)>,
-}
-
-pub(super) type Memo = std::sync::Arc<std::sync::Mutex<HashMap<(String, usize), MemoTop>>>;
-const MEMO_MAX: usize = 20_000;
 
 fn score_of(s: &str) -> i64 {
     s.parse::<f64>().map(|f| f.round() as i64).unwrap_or(0)
@@ -142,55 +160,42 @@ impl Cache {
                 for (board, member, delta) in increments {
                     inv.arg(board).arg(member).arg(delta);
                 }
-                let live: i64 = inv.invoke_async(&mut c.clone()).await?;
+                let live: i64 = inv.invoke_async(&mut c.next()).await?;
                 Ok(live == 1)
             }
             Backend::Memory(m) => Ok(m.board_apply(&self.prefix, entry, seq, name, increments)),
         }
     }
 
-    /// The top `limit` of a live board with names, and `member`'s place; `None` when there is
-    /// no live generation.
-    pub async fn board_read(
+    /// The live generation and its version; `None` when there is no live generation.
+    pub async fn board_stamp(&self) -> CacheResult<Option<BoardStamp>> {
+        match &self.backend {
+            Backend::Redis(c) => {
+                let raw: Option<(String, i64)> = STAMP
+                    .prepare_invoke()
+                    .arg(&*self.prefix)
+                    .invoke_async(&mut c.next())
+                    .await?;
+                Ok(raw.map(|(generation, version)| BoardStamp {
+                    generation,
+                    version,
+                }))
+            }
+            Backend::Memory(m) => Ok(m.board_stamp(&self.prefix)),
+        }
+    }
+
+    /// The top `limit` of a live board (with display names if `names`), its size and the stamp
+    /// it was read at, in one atomic call; `None` when there is no live generation.
+    pub async fn board_top(
         &self,
         board: &str,
         limit: usize,
-        member: Option<&str>,
         names: bool,
-    ) -> CacheResult<Option<BoardRead>> {
+    ) -> CacheResult<Option<TopRead>> {
         let stop = limit.saturating_sub(1);
         match &self.backend {
             Backend::Redis(c) => {
-                let mut c = c.clone();
-                // Every request asks Redis for the live generation, its version and the caller's
-                // place; the top list is re-read only when an entry was applied since (or the
-                // generation changed), so a busy board costs one tiny script per request.
-                type Peek = Option<(String, i64, i64, String, usize)>;
-                let peek: Peek = PEEK
-                    .prepare_invoke()
-                    .arg(&*self.prefix)
-                    .arg(board)
-                    .arg(member.unwrap_or(""))
-                    .invoke_async(&mut c)
-                    .await?;
-                let Some((generation, version, rank, score, size)) = peek else {
-                    return Ok(None);
-                };
-                let me = (rank >= 0).then(|| (rank as usize, score_of(&score)));
-                let memo_key = (format!("{board}|{names}"), limit);
-                let hit = self
-                    .memo
-                    .lock()
-                    .ok()
-                    .and_then(|m| m.get(&memo_key).cloned())
-                    .filter(|t| t.generation == generation && t.version == version);
-                if let Some(t) = hit {
-                    return Ok(Some(BoardRead {
-                        top: t.top,
-                        me,
-                        size,
-                    }));
-                }
                 type Raw = Option<(
                     Vec<String>,
                     Vec<Option<String>>,
@@ -205,14 +210,14 @@ impl Cache {
                     .arg(&*self.prefix)
                     .arg(board)
                     .arg(stop)
-                    .arg(member.unwrap_or(""))
+                    .arg("")
                     .arg(if names { "1" } else { "0" })
-                    .invoke_async(&mut c)
+                    .invoke_async(&mut c.next())
                     .await?;
-                let Some((top, names_read, rank, score, size, generation, version)) = raw else {
+                let Some((top, names_read, _, _, size, generation, version)) = raw else {
                     return Ok(None);
                 };
-                let top: Vec<(String, i64, Option<String>)> = top
+                let top = top
                     .chunks(2)
                     .enumerate()
                     .map(|(i, pair)| {
@@ -223,26 +228,56 @@ impl Cache {
                         )
                     })
                     .collect();
-                if let Ok(mut m) = self.memo.lock() {
-                    if m.len() >= MEMO_MAX {
-                        m.clear();
-                    }
-                    m.insert(
-                        memo_key,
-                        MemoTop {
-                            generation,
-                            version,
-                            top: top.clone(),
-                        },
-                    );
-                }
-                Ok(Some(BoardRead {
+                Ok(Some(TopRead {
+                    stamp: BoardStamp {
+                        generation,
+                        version,
+                    },
                     top,
-                    me: (rank >= 0).then(|| (rank as usize, score_of(&score))),
                     size,
                 }))
             }
-            Backend::Memory(m) => Ok(m.board_read(&self.prefix, board, stop, member, names)),
+            Backend::Memory(m) => {
+                Ok(m.board_read(&self.prefix, board, stop, None, names)
+                    .map(|(stamp, read)| TopRead {
+                        stamp,
+                        top: read.top,
+                        size: read.size,
+                    }))
+            }
+        }
+    }
+
+    /// `member`'s 0-based rank and score on a live board (`None` inside when not on it) and the
+    /// stamp it was read at; `None` when there is no live generation.
+    pub async fn board_place(
+        &self,
+        board: &str,
+        member: &str,
+    ) -> CacheResult<Option<(BoardStamp, Option<(usize, i64)>)>> {
+        match &self.backend {
+            Backend::Redis(c) => {
+                type Peek = Option<(String, i64, i64, String, usize)>;
+                let peek: Peek = PEEK
+                    .prepare_invoke()
+                    .arg(&*self.prefix)
+                    .arg(board)
+                    .arg(member)
+                    .invoke_async(&mut c.next())
+                    .await?;
+                Ok(peek.map(|(generation, version, rank, score, _)| {
+                    (
+                        BoardStamp {
+                            generation,
+                            version,
+                        },
+                        (rank >= 0).then(|| (rank as usize, score_of(&score))),
+                    )
+                }))
+            }
+            Backend::Memory(m) => Ok(m
+                .board_read(&self.prefix, board, 0, Some(member), false)
+                .map(|(stamp, read)| (stamp, read.me))),
         }
     }
 
@@ -257,7 +292,7 @@ impl Cache {
         let g = format!("{}lb:g{generation}:", self.prefix);
         match &self.backend {
             Backend::Redis(c) => {
-                let mut c = c.clone();
+                let mut c = c.next();
                 let mut pipe = redis::pipe();
                 let mut queued = 0usize;
                 for (board, members) in boards {
@@ -316,7 +351,7 @@ impl Cache {
                     .ignore()
                     .del(&building)
                     .ignore()
-                    .query_async::<()>(&mut c.clone())
+                    .query_async::<()>(&mut c.next())
                     .await?;
                 Ok(())
             }
@@ -333,7 +368,7 @@ impl Cache {
         let full = self.key(sub);
         match &self.backend {
             Backend::Redis(c) => {
-                let mut c = c.clone();
+                let mut c = c.next();
                 let pattern = format!("{full}*");
                 let mut cursor: u64 = 0;
                 loop {

@@ -226,6 +226,12 @@ impl MemoryStore {
                         z.remove(member);
                     }
                 }
+                let ver = format!("{g}ver");
+                let next = Self::str_of(m, &ver)
+                    .and_then(|v| v.parse::<i64>().ok())
+                    .unwrap_or(0)
+                    + 1;
+                Self::put_str(m, ver, &next.to_string(), None);
             }
             live
         })
@@ -238,11 +244,10 @@ impl MemoryStore {
         stop: usize,
         member: Option<&str>,
         names: bool,
-    ) -> Option<super::BoardRead> {
+    ) -> Option<(super::BoardStamp, super::BoardRead)> {
         self.with(|m| {
-            let v = Self::str_of(m, &format!("{prefix}lb:live"))?;
-            let generation = v.split(':').next().unwrap_or_default();
-            let g = format!("{prefix}lb:g{generation}:");
+            let stamp = Self::stamp(m, prefix)?;
+            let g = format!("{prefix}lb:g{}:", stamp.generation);
             let sorted = match m.get(&format!("{g}{board}")) {
                 Some(Entry {
                     value: Value::ZSet(z),
@@ -268,12 +273,32 @@ impl MemoryStore {
                     .position(|(k, _)| k == me)
                     .map(|i| (i, sorted[i].1.round() as i64))
             });
-            Some(super::BoardRead {
-                top,
-                me,
-                size: sorted.len(),
-            })
+            Some((
+                stamp,
+                super::BoardRead {
+                    top,
+                    me,
+                    size: sorted.len(),
+                },
+            ))
         })
+    }
+
+    fn stamp(m: &HashMap<String, Entry>, prefix: &str) -> Option<super::BoardStamp> {
+        let v = Self::str_of(m, &format!("{prefix}lb:live"))?;
+        let generation = v.split(':').next().unwrap_or_default().to_owned();
+        let version = Self::str_of(m, &format!("{prefix}lb:g{generation}:ver"))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        Some(super::BoardStamp {
+            generation,
+            version,
+        })
+    }
+
+    /// The live generation and its version (as the Redis script `STAMP`).
+    pub fn board_stamp(&self, prefix: &str) -> Option<super::BoardStamp> {
+        self.with(|m| Self::stamp(m, prefix))
     }
 
     pub fn board_fill(
@@ -312,7 +337,8 @@ mod tests {
             let inc = [("total".to_owned(), member.to_owned(), delta)];
             assert!(s.board_apply("p:", entry, 1, None, &inc));
         }
-        let read = s.board_read("p:", "total", 9, Some("a"), false).unwrap();
+        let (stamp, read) = s.board_read("p:", "total", 9, Some("a"), false).unwrap();
+        assert_eq!((stamp.generation.as_str(), stamp.version), ("g1", 3));
         let names: Vec<&str> = read.top.iter().map(|(k, _, _)| k.as_str()).collect();
         assert_eq!(
             names,

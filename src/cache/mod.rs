@@ -7,26 +7,40 @@ mod boards;
 mod memory;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use redis::AsyncCommands;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
-pub use boards::{BUILDING, BoardIncrement, BoardRead, LIVE};
+pub use boards::{BUILDING, BoardIncrement, BoardRead, BoardStamp, LIVE, TopRead};
 pub use memory::MemoryStore;
 
 #[derive(Clone)]
 pub struct Cache {
     backend: Backend,
     prefix: Arc<str>,
-    /// Leaderboard top lists read from Redis, keyed by board and validated by version.
-    memo: boards::Memo,
 }
 
 #[derive(Clone)]
 enum Backend {
-    Redis(ConnectionManager),
+    Redis(RedisConnections),
     Memory(Arc<MemoryStore>),
+}
+
+/// A few multiplexed Redis connections (`JIQING_REDIS_CONNECTIONS`), used in turn: one carries
+/// many requests at once; more spread the (de)serialising over more sockets under heavy load.
+#[derive(Clone)]
+struct RedisConnections {
+    all: Arc<[ConnectionManager]>,
+    next: Arc<AtomicUsize>,
+}
+
+impl RedisConnections {
+    fn next(&self) -> ConnectionManager {
+        let i = self.next.fetch_add(1, Ordering::Relaxed) % self.all.len();
+        self.all[i].clone()
+    }
 }
 
 pub type CacheResult<T> = Result<T, CacheError>;
@@ -57,22 +71,33 @@ impl Cache {
     /// Connect to Redis with a bounded connect time and few retries, so start-up and readiness
     /// checks fail fast instead of hanging when Redis is down.
     pub async fn redis(url: &str, prefix: &str) -> anyhow::Result<Self> {
+        Self::redis_with(url, prefix, 1).await
+    }
+
+    /// [`Cache::redis`] over `connections` multiplexed connections, used in turn.
+    pub async fn redis_with(url: &str, prefix: &str, connections: usize) -> anyhow::Result<Self> {
         let client = redis::Client::open(url)?;
         let config = ConnectionManagerConfig::new()
             .set_number_of_retries(2)
             .set_max_delay(Duration::from_millis(500))
             .set_connection_timeout(Some(Duration::from_secs(3)))
             .set_response_timeout(Some(Duration::from_secs(3)));
-        let manager = tokio::time::timeout(
-            Duration::from_secs(10),
-            ConnectionManager::new_with_config(client, config),
-        )
-        .await
-        .map_err(|_| anyhow::anyhow!("timed out connecting to Redis"))??;
+        let mut all = Vec::new();
+        for _ in 0..connections.max(1) {
+            let manager = tokio::time::timeout(
+                Duration::from_secs(10),
+                ConnectionManager::new_with_config(client.clone(), config.clone()),
+            )
+            .await
+            .map_err(|_| anyhow::anyhow!("timed out connecting to Redis"))??;
+            all.push(manager);
+        }
         Ok(Self {
-            backend: Backend::Redis(manager),
+            backend: Backend::Redis(RedisConnections {
+                all: all.into(),
+                next: Arc::default(),
+            }),
             prefix: prefix.into(),
-            memo: Default::default(),
         })
     }
 
@@ -80,7 +105,6 @@ impl Cache {
         Self {
             backend: Backend::Memory(Arc::new(MemoryStore::default())),
             prefix: prefix.into(),
-            memo: Default::default(),
         }
     }
 
@@ -95,7 +119,7 @@ impl Cache {
     pub async fn ping(&self) -> CacheResult<()> {
         match &self.backend {
             Backend::Redis(c) => {
-                let _: String = redis::cmd("PING").query_async(&mut c.clone()).await?;
+                let _: String = redis::cmd("PING").query_async(&mut c.next()).await?;
                 Ok(())
             }
             Backend::Memory(_) => Ok(()),
@@ -105,7 +129,7 @@ impl Cache {
     pub async fn get(&self, key: &str) -> CacheResult<Option<String>> {
         let key = self.key(key);
         match &self.backend {
-            Backend::Redis(c) => Ok(c.clone().get(key).await?),
+            Backend::Redis(c) => Ok(c.next().get(key).await?),
             Backend::Memory(m) => Ok(m.get(&key)),
         }
     }
@@ -114,7 +138,7 @@ impl Cache {
         let key = self.key(key);
         match &self.backend {
             Backend::Redis(c) => {
-                let mut c = c.clone();
+                let mut c = c.next();
                 match ttl {
                     Some(ttl) => c.pset_ex::<_, _, ()>(key, value, millis(ttl)).await?,
                     None => c.set::<_, _, ()>(key, value).await?,
@@ -139,7 +163,7 @@ impl Cache {
                     .arg("NX")
                     .arg("PX")
                     .arg(millis(ttl))
-                    .query_async(&mut c.clone())
+                    .query_async(&mut c.next())
                     .await?;
                 Ok(res.is_some())
             }
@@ -150,7 +174,7 @@ impl Cache {
     pub async fn del(&self, key: &str) -> CacheResult<()> {
         let key = self.key(key);
         match &self.backend {
-            Backend::Redis(c) => Ok(c.clone().del::<_, ()>(key).await?),
+            Backend::Redis(c) => Ok(c.next().del::<_, ()>(key).await?),
             Backend::Memory(m) => {
                 m.del(&key);
                 Ok(())
@@ -166,7 +190,7 @@ impl Cache {
                 let n: i64 = redis::Script::new(DEL_IF_EQUALS)
                     .key(key)
                     .arg(value)
-                    .invoke_async(&mut c.clone())
+                    .invoke_async(&mut c.next())
                     .await?;
                 Ok(n == 1)
             }
@@ -181,7 +205,7 @@ impl Cache {
             Backend::Redis(c) => Ok(redis::Script::new(INCR_WITH_TTL)
                 .key(key)
                 .arg(millis(window))
-                .invoke_async(&mut c.clone())
+                .invoke_async(&mut c.next())
                 .await?),
             Backend::Memory(m) => Ok(m.incr_window(&key, window)),
         }
@@ -192,7 +216,7 @@ impl Cache {
         let key = self.key(key);
         match &self.backend {
             Backend::Redis(c) => {
-                let ms: i64 = c.clone().pttl(key).await?;
+                let ms: i64 = c.next().pttl(key).await?;
                 Ok((ms > 0).then(|| Duration::from_millis(ms as u64)))
             }
             Backend::Memory(m) => Ok(m.ttl(&key)),
@@ -202,7 +226,7 @@ impl Cache {
     pub async fn exists(&self, key: &str) -> CacheResult<bool> {
         let key = self.key(key);
         match &self.backend {
-            Backend::Redis(c) => Ok(c.clone().exists(key).await?),
+            Backend::Redis(c) => Ok(c.next().exists(key).await?),
             Backend::Memory(m) => Ok(m.exists(&key)),
         }
     }
@@ -211,7 +235,7 @@ impl Cache {
     pub async fn clear_prefix(&self) -> CacheResult<()> {
         match &self.backend {
             Backend::Redis(c) => {
-                let mut c = c.clone();
+                let mut c = c.next();
                 let pattern = format!("{}*", self.prefix);
                 let mut cursor: u64 = 0;
                 loop {

@@ -29,7 +29,7 @@ pub struct VolunteerBoardQuery {
     pub source: Option<Source>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct BoardEntry {
     /// 1-based; equal minutes are ordered by account (older account first).

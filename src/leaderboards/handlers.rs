@@ -1,16 +1,22 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
 
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, get, web};
-use chrono::Utc;
+use actix_web::web::Bytes;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, get, web};
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::Serialize;
+use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use super::dto::{
     BoardEntry, Metric, MyPlace, RegionBoard, RegionBoardEntry, RegionBoardQuery, Source,
     VolunteerBoard, VolunteerBoardQuery,
 };
-use super::keys::{is_board_level, member_of, region_board, user_board, user_of};
+use super::keys::{Period, is_board_level, member_of, region_board, user_board};
+use super::snapshots::{RegionAnswer, Top, Unserved};
 use super::{queries, sync};
 use crate::app_state::AppState;
 use crate::auth::Cadre;
@@ -54,6 +60,8 @@ fn board_region(code: &str, field: &str, allow_township: bool) -> ApiResult<Regi
 
 /// Volunteer-hours ranking of individuals inside a region for this week, month, year or all time
 /// (China time). Served from the cached boards; from the ledger by SQL while they are rebuilt.
+/// A change shows at once on the instance that made it and within 1 s on the others
+/// (`JIQING_LEADERBOARD_MAX_STALE_MS`).
 #[utoipa::path(
     tag = "leaderboards",
     operation_id = "get_volunteer_hours_leaderboard",
@@ -71,7 +79,7 @@ pub async fn get_volunteer_hours_leaderboard(
     req: HttpRequest,
     state: web::Data<AppState>,
     q: crate::input::Query<VolunteerBoardQuery>,
-) -> ApiResult<web::Json<VolunteerBoard>> {
+) -> ApiResult<HttpResponse> {
     let limit = q.limit.unwrap_or(50);
     if !(1..=100).contains(&limit) {
         return Err(ApiError::field("limit", "RANGE", "条数应为1至100"));
@@ -81,110 +89,132 @@ pub async fn get_volunteer_hours_leaderboard(
     let now = Utc::now();
     let range = q.period.range(now);
     let board = user_board(&q.region, &q.period.key(now));
-    let mut answer = VolunteerBoard {
-        region: q.region.clone(),
-        period: q.period,
-        from: range.map(|r| to_china(r.0)),
-        to: range.map(|r| to_china(r.1)),
-        participants: 0,
-        items: Vec::new(),
-        me: None,
-        served_from: "cache".into(),
-    };
-    let cached = if q.source == Some(Source::Db) {
+    let (from, to) = (range.map(|r| to_china(r.0)), range.map(|r| to_china(r.1)));
+    if q.source == Some(Source::Db) {
         // The SQL path is expensive: only for cadres whose region covers the board.
         Cadre::extract(&req).await?.ensure_covers(&q.region)?;
-        None
     } else {
-        let member = me.map(member_of);
-        match state
-            .cache
-            .board_read(&board, limit as usize, member.as_deref(), true)
-            .await
-        {
-            Ok(Some(read)) => Some(read),
-            Ok(None) => {
-                sync::trigger_rebuild(&state);
-                None
+        match from_snapshots(&state, &board, limit as usize, me).await {
+            Ok(Some((top, place))) => {
+                if !top.known_region {
+                    regions::queries::require(&state.db, &q.region, "region").await?;
+                }
+                let marked = top
+                    .items_for(me)
+                    .map_err(|e| ApiError::Unexpected(e.into()))?;
+                return json_answer(&CachedBoard {
+                    region: &q.region,
+                    period: q.period,
+                    from,
+                    to,
+                    participants: top.size as u64,
+                    items: marked.as_deref().unwrap_or(&top.items_json),
+                    me: me.map(|_| MyPlace {
+                        rank: place.map(|p| p.0 as u64 + 1),
+                        minutes: place.map_or(0, |p| p.1),
+                    }),
+                    served_from: "cache",
+                });
             }
-            Err(e) => {
+            Ok(None) => sync::trigger_rebuild(&state),
+            Err(Unserved::Cache(e)) => {
                 tracing::warn!(error = %e, "leaderboard cache unavailable; answering from the ledger");
-                None
             }
-        }
-    };
-    match cached {
-        Some(read) => {
-            if read.size == 0 {
-                regions::queries::require(&state.db, &q.region, "region").await?;
-            }
-            let missing: Vec<Uuid> = read
-                .top
-                .iter()
-                .filter(|(_, _, n)| n.is_none())
-                .filter_map(|(m, _, _)| user_of(m))
-                .collect();
-            let fallback = crate::talents::masked_names(&state.db, &missing).await?;
-            answer.participants = read.size as u64;
-            answer.items = read
-                .top
-                .into_iter()
-                .enumerate()
-                .map(|(i, (member, minutes, name))| {
-                    let user = user_of(&member);
-                    BoardEntry {
-                        rank: i as u64 + 1,
-                        name: name
-                            .or_else(|| user.and_then(|u| fallback.get(&u).cloned()))
-                            .unwrap_or_else(|| "*".into()),
-                        minutes,
-                        is_me: user.is_some() && user == me,
-                    }
-                })
-                .collect();
-            answer.me = me.map(|_| match read.me {
-                Some((rank, minutes)) => MyPlace {
-                    rank: Some(rank as u64 + 1),
-                    minutes,
-                },
-                None => MyPlace {
-                    rank: None,
-                    minutes: 0,
-                },
-            });
-        }
-        None => {
-            regions::queries::require(&state.db, &q.region, "region").await?;
-            let region = RegionCode::parse(&q.region)
-                .ok_or_else(|| ApiError::field("region", "UNKNOWN_REGION", "行政区划代码不存在"))?;
-            let sql = queries::user_board(&state.db, region.prefix(), range, u64::from(limit), me)
-                .await?;
-            let ids: Vec<Uuid> = sql.top.iter().map(|(u, _)| *u).collect();
-            let names = crate::talents::masked_names(&state.db, &ids).await?;
-            answer.served_from = "database".into();
-            answer.participants = sql.participants;
-            answer.items = sql
-                .top
-                .iter()
-                .enumerate()
-                .map(|(i, (u, minutes))| BoardEntry {
-                    rank: i as u64 + 1,
-                    name: names.get(u).cloned().unwrap_or_else(|| "*".into()),
-                    minutes: *minutes,
-                    is_me: Some(*u) == me,
-                })
-                .collect();
-            answer.me = sql.me.map(|(rank, minutes)| MyPlace {
-                rank: (rank > 0).then_some(rank),
-                minutes,
-            });
+            Err(Unserved::Failed(e)) => return Err(e),
         }
     }
-    Ok(web::Json(answer))
+    regions::queries::require(&state.db, &q.region, "region").await?;
+    let region = RegionCode::parse(&q.region)
+        .ok_or_else(|| ApiError::field("region", "UNKNOWN_REGION", "行政区划代码不存在"))?;
+    let sql = queries::user_board(&state.db, region.prefix(), range, u64::from(limit), me).await?;
+    let ids: Vec<Uuid> = sql.top.iter().map(|(u, _)| *u).collect();
+    let names = crate::talents::masked_names(&state.db, &ids).await?;
+    Ok(HttpResponse::Ok().json(VolunteerBoard {
+        region: q.region.clone(),
+        period: q.period,
+        from,
+        to,
+        participants: sql.participants,
+        items: sql
+            .top
+            .iter()
+            .enumerate()
+            .map(|(i, (u, minutes))| BoardEntry {
+                rank: i as u64 + 1,
+                name: names.get(u).cloned().unwrap_or_else(|| "*".into()),
+                minutes: *minutes,
+                is_me: Some(*u) == me,
+            })
+            .collect(),
+        me: sql.me.map(|(rank, minutes)| MyPlace {
+            rank: (rank > 0).then_some(rank),
+            minutes,
+        }),
+        served_from: "database".into(),
+    }))
+}
+
+/// [`VolunteerBoard`] as served from this instance's copy: the `items` array is already JSON.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CachedBoard<'a> {
+    region: &'a str,
+    period: Period,
+    from: Option<DateTime<FixedOffset>>,
+    to: Option<DateTime<FixedOffset>>,
+    participants: u64,
+    items: &'a RawValue,
+    me: Option<MyPlace>,
+    served_from: &'static str,
+}
+
+fn json_answer(body: &impl Serialize) -> ApiResult<HttpResponse> {
+    let bytes = serde_json::to_vec(body).map_err(|e| ApiError::Unexpected(e.into()))?;
+    Ok(json_bytes(bytes.into()))
+}
+
+fn json_bytes(bytes: Bytes) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(bytes)
+}
+
+/// The top list and the caller's place from this instance's copies (see `snapshots`); `None`
+/// when the boards are not built.
+async fn from_snapshots(
+    state: &AppState,
+    board: &str,
+    limit: usize,
+    me: Option<Uuid>,
+) -> Result<Option<(Arc<Top>, Option<(usize, i64)>)>, Unserved> {
+    let snaps = &state.leaderboards;
+    let Some(stamp) = snaps.current(&state.cache).await? else {
+        return Ok(None);
+    };
+    let Some(top) = snaps
+        .top((&state.cache, &state.db), &stamp, board, limit)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let place = match me {
+        None => None,
+        Some(me) => match top.place_of(me) {
+            Some(p) => Some(p),
+            None => match snaps
+                .place(&state.cache, &top.stamp, board, &member_of(me))
+                .await?
+            {
+                Some(place) => place,
+                None => return Ok(None),
+            },
+        },
+    };
+    Ok(Some((top, place)))
 }
 
 /// The child regions of a province, city or county ranked by volunteer minutes in the period,
-/// in total or per verified youth on record.
+/// in total or per verified youth on record. At most 1 s stale (`JIQING_LEADERBOARD_MAX_STALE_MS`).
 #[utoipa::path(
     tag = "leaderboards",
     operation_id = "get_region_leaderboard",
@@ -198,11 +228,30 @@ pub async fn get_volunteer_hours_leaderboard(
 pub async fn get_region_leaderboard(
     state: web::Data<AppState>,
     q: crate::input::Query<RegionBoardQuery>,
-) -> ApiResult<web::Json<RegionBoard>> {
+) -> ApiResult<HttpResponse> {
     board_region(&q.parent, "parent", false)?;
-    regions::queries::require(&state.db, &q.parent, "parent").await?;
     let metric = q.metric.unwrap_or(Metric::Total);
     let now = Utc::now();
+    let board = region_board(&q.parent, &q.period.key(now));
+    let key = format!("{board}|{metric:?}");
+    let stamp = match state.leaderboards.current(&state.cache).await {
+        Ok(Some(stamp)) => Some(stamp),
+        Ok(None) => {
+            sync::trigger_rebuild(&state);
+            None
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "leaderboard cache unavailable; answering from the ledger");
+            None
+        }
+    };
+    if let Some(answer) = stamp
+        .as_ref()
+        .and_then(|s| state.leaderboards.region(&key, s))
+    {
+        return Ok(json_bytes(answer.json.clone()));
+    }
+    regions::queries::require(&state.db, &q.parent, "parent").await?;
     let children = regions::queries::children(&state.db, &q.parent).await?;
     let parent = RegionCode::parse(&q.parent)
         .ok_or_else(|| ApiError::field("parent", "UNKNOWN_REGION", "行政区划代码不存在"))?;
@@ -219,33 +268,27 @@ pub async fn get_region_leaderboard(
             .find(|c| RegionCode::parse(&c.code).is_some_and(|c| c.prefix() == p))
             .map(|c| c.code.clone())
     };
-    let cached = match state
-        .cache
-        .board_read(
-            &region_board(&q.parent, &q.period.key(now)),
-            100_000,
-            None,
-            false,
-        )
-        .await
-    {
-        Ok(Some(read)) => Some(read),
-        Ok(None) => {
-            sync::trigger_rebuild(&state);
-            None
-        }
-        Err(e) => {
-            tracing::warn!(error = %e, "leaderboard cache unavailable; answering from the ledger");
-            None
-        }
+    let cached = match stamp {
+        None => None,
+        Some(_) => match state.leaderboards.region_top(&state.cache, &board).await {
+            Ok(Some(read)) => Some(read),
+            Ok(None) => {
+                sync::trigger_rebuild(&state);
+                None
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "leaderboard cache unavailable; answering from the ledger");
+                None
+            }
+        },
     };
     let mut minutes: HashMap<String, i64> = HashMap::new();
-    let served_from = match cached {
+    let read_at = match cached {
         Some(read) => {
             for (code, m, _) in read.top {
                 minutes.insert(code, m);
             }
-            "cache"
+            Some(read.stamp)
         }
         None => {
             for (home, m) in
@@ -255,7 +298,7 @@ pub async fn get_region_leaderboard(
                     *minutes.entry(child).or_insert(0) += m;
                 }
             }
-            "database"
+            None
         }
     };
     let mut youth: HashMap<String, u64> = HashMap::new();
@@ -283,13 +326,31 @@ pub async fn get_region_leaderboard(
     for (i, item) in items.iter_mut().enumerate() {
         item.rank = i as u64 + 1;
     }
-    Ok(web::Json(RegionBoard {
+    let answer = RegionBoard {
         parent: q.parent.clone(),
         period: q.period,
         metric,
         items,
-        served_from: served_from.into(),
-    }))
+        served_from: if read_at.is_some() {
+            "cache"
+        } else {
+            "database"
+        }
+        .into(),
+    };
+    let json =
+        Bytes::from(serde_json::to_vec(&answer).map_err(|e| ApiError::Unexpected(e.into()))?);
+    if let Some(stamp) = read_at {
+        state.leaderboards.keep_region(
+            key,
+            Arc::new(RegionAnswer {
+                stamp,
+                built: Instant::now(),
+                json: json.clone(),
+            }),
+        );
+    }
+    Ok(json_bytes(json))
 }
 
 /// Higher first. Per youth compares the exact fractions; regions without youth come last.

@@ -5,6 +5,7 @@ pub mod dto;
 mod handlers;
 pub mod keys;
 pub mod queries;
+pub mod snapshots;
 pub mod sync;
 
 use utoipa_actix_web::service_config::ServiceConfig;

@@ -60,6 +60,7 @@ async fn try_deliver(state: &AppState, new: &[entries::Model]) -> anyhow::Result
             .filter(entries::Column::Id.eq(entry.id))
             .exec(&state.db)
             .await?;
+        state.leaderboards.changed();
         if !live {
             trigger_rebuild(state);
         }
@@ -237,6 +238,7 @@ pub async fn rebuild(state: &AppState) -> anyhow::Result<String> {
         anyhow::bail!("leaderboard build {pointer} was interrupted");
     }
     state.cache.board_promote(&pointer).await?;
+    state.leaderboards.changed();
     state
         .cache
         .incr_window(REBUILDS, Duration::from_secs(30 * 24 * 3600))

@@ -547,3 +547,69 @@ async fn regions_rank_by_total_or_per_youth_and_bad_queries_are_refused() {
     assert_eq!(b["items"][2]["isMe"], true);
     assert_eq!(b["me"]["rank"], 3);
 }
+
+#[tokio::test]
+async fn an_approval_through_one_instance_shows_on_the_other_within_the_staleness_bound() {
+    let app = spawn_app().await;
+    let other = app.spawn_another_instance().await;
+    let bound = app.settings.leaderboard_max_stale;
+    let cadre = app.admin_of("220000").await;
+    let y = app.youth_in("fresh", "220102001001", true).await;
+    approved_report(&app, &y, &cadre, Utc::now() - Duration::hours(2), 60).await;
+    wait_for_cache(&app).await;
+    wait_for_cache(&other).await;
+    // The other instance now holds its own copy of the county board and of the youth's place.
+    let before = board(&other, "220102", "all", Some(&y.token), "").await;
+    assert_eq!(before["items"][0]["minutes"], 60);
+    assert_eq!(before["me"]["minutes"], 60);
+    let regions_before = json_of(
+        other
+            .get(
+                "/api/v1/leaderboards/regions?parent=220100&period=all",
+                None,
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(regions_before["items"][0]["minutes"], 60);
+
+    approved_report(&app, &y, &cadre, Utc::now() - Duration::hours(1), 30).await;
+    // The instance that made the change shows it at once…
+    let here = board(&app, "220102", "all", Some(&y.token), "").await;
+    assert_eq!(here["items"][0]["minutes"], 90);
+    assert_eq!(here["me"]["minutes"], 90);
+    // …and the other within the bound, never anything but the old or the new answer meanwhile.
+    let approved = std::time::Instant::now();
+    loop {
+        let b = board(&other, "220102", "all", Some(&y.token), "").await;
+        let r = json_of(
+            other
+                .get(
+                    "/api/v1/leaderboards/regions?parent=220100&period=all",
+                    None,
+                )
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+        let seen = (
+            b["items"][0]["minutes"].as_i64(),
+            b["me"]["minutes"].as_i64(),
+            r["items"][0]["minutes"].as_i64(),
+        );
+        if seen == (Some(90), Some(90), Some(90)) {
+            break;
+        }
+        for m in [seen.0, seen.1, seen.2] {
+            assert!(matches!(m, Some(60 | 90)), "a wrong answer: {b} {r}");
+        }
+        // The bound, plus what two requests take on a loaded test machine.
+        assert!(
+            approved.elapsed() < bound + StdDuration::from_millis(500),
+            "still stale after {:?} (bound {bound:?})",
+            approved.elapsed()
+        );
+        tokio::time::sleep(StdDuration::from_millis(50)).await;
+    }
+}
