@@ -34,7 +34,8 @@ export REDIS_URL="$REDIS"
 export JIQING_CACHE_PREFIX="bench:"
 export JIQING_BIND="127.0.0.1:${PORT}"
 export RUST_LOG=${RUST_LOG:-warn}
-BIN=target/release/jiqing
+REL="${CARGO_TARGET_DIR:-target}/release"
+BIN="$REL/jiqing"
 BASE="http://127.0.0.1:${PORT}"
 
 command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y wrk >/dev/null; }
@@ -45,7 +46,7 @@ if ! psql "$PG_ADMIN" -tAc "SELECT 1 FROM pg_database WHERE datname='${BENCH_DB}
   psql "$PG_ADMIN" -qc "CREATE DATABASE ${BENCH_DB}"
 fi
 echo "== data ($YOUTHS youths, $ENTRIES hour entries; skipped when present)"
-target/release/jiqing-bench-seed --youths "$YOUTHS" --entries "$ENTRIES"
+"$REL/jiqing-bench-seed" --youths "$YOUTHS" --entries "$ENTRIES"
 psql "$DATABASE_URL" -tAc "SELECT 'ledger rows: ' || count(*) || ', youths: ' || (SELECT count(*) FROM talent_profiles) || ', county ${COUNTY} youths: ' || (SELECT count(*) FROM talent_profiles WHERE home_region_code LIKE '${COUNTY}%') FROM volunteer_hour_entries"
 
 echo "== rebuild every leaderboard from the ledger (Redis prefix bench:)"

@@ -32,6 +32,7 @@ export REDIS_URL="$REDIS"
 export JIQING_CACHE_PREFIX="bench:"
 export RUST_LOG=${RUST_LOG:-warn}
 LOGS=$(mktemp -d)
+REL="${CARGO_TARGET_DIR:-target}/release"
 
 echo "== release build"
 cargo build --release --quiet --bin jiqing --bin jiqing-bench-seed --example soak
@@ -40,8 +41,8 @@ if ! psql "$PG_ADMIN" -tAc "SELECT 1 FROM pg_database WHERE datname='${BENCH_DB}
   psql "$PG_ADMIN" -qc "CREATE DATABASE ${BENCH_DB}"
 fi
 echo "== data ($YOUTHS youths, $ENTRIES hour entries; skipped when present)"
-target/release/jiqing-bench-seed --youths "$YOUTHS" --entries "$ENTRIES"
-target/release/jiqing rebuild-leaderboards
+"$REL/jiqing-bench-seed" --youths "$YOUTHS" --entries "$ENTRIES"
+"$REL/jiqing" rebuild-leaderboards
 
 echo "== two instances"
 PIDS=()
@@ -50,7 +51,7 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 for port in $PORTS; do
-  JIQING_BIND="127.0.0.1:${port}" target/release/jiqing serve >"$LOGS/server-$port.log" 2>&1 &
+  JIQING_BIND="127.0.0.1:${port}" "$REL/jiqing" serve >"$LOGS/server-$port.log" 2>&1 &
   PIDS+=($!)
   BASES+=("http://127.0.0.1:${port}")
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:${port}/health/ready" >/dev/null && break; sleep 0.2; done
@@ -61,7 +62,7 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 status=0
 SOAK_BASES=$(IFS=,; echo "${BASES[*]}") SOAK_PIDS=$(IFS=,; echo "${PIDS[*]}") \
   SOAK_SECONDS="$SECONDS_TOTAL" SOAK_CONNECTIONS="$CONNECTIONS" \
-  target/release/examples/soak || status=$?
+  "$REL/examples/soak" || status=$?
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 timeouts=$(cat "$LOGS"/server-*.log | grep -ciE 'pool timed out|PoolTimedOut|acquire' || true)

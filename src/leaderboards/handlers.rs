@@ -15,12 +15,13 @@ use super::dto::{
     BoardEntry, Metric, MyPlace, RegionBoard, RegionBoardEntry, RegionBoardQuery, Source,
     VolunteerBoard, VolunteerBoardQuery,
 };
-use super::keys::{Period, is_board_level, member_of, region_board, user_board};
+use super::keys::{Period, is_board_level, member_of, region_board, user_board, user_of};
 use super::snapshots::{RegionAnswer, Top, Unserved};
 use super::{queries, sync};
 use crate::app_state::AppState;
 use crate::auth::Cadre;
 use crate::auth::extractors::bearer;
+use crate::cache::BoardStamp;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::regions::{self, RegionCode, RegionLevel, level_of};
 use crate::time::to_china;
@@ -179,6 +180,62 @@ fn json_bytes(bytes: Bytes) -> HttpResponse {
         .body(bytes)
 }
 
+/// The top `limit` of `board` with names, from this instance's copy when it is current, else
+/// read from the cache (names the cache lacks from the talent pool) and kept. `None`: no live
+/// generation.
+async fn load_top(
+    state: &AppState,
+    stamp: &BoardStamp,
+    board: &str,
+    limit: usize,
+) -> Result<Option<Arc<Top>>, Unserved> {
+    let snaps = &state.leaderboards;
+    if let Some(top) = snaps.top_at(board, limit, stamp) {
+        return Ok(Some(top));
+    }
+    let Some(read) = snaps.read_top(&state.cache, board, limit).await? else {
+        return Ok(None);
+    };
+    // An empty board and an unknown region look alike in the cache.
+    let region = board.split(':').nth(1).unwrap_or_default();
+    let known_region = read.size > 0 || regions::queries::find(&state.db, region).await?.is_some();
+    let missing: Vec<Uuid> = read
+        .top
+        .iter()
+        .filter(|(_, _, n)| n.is_none())
+        .filter_map(|(m, _, _)| user_of(m))
+        .collect();
+    let fallback = crate::talents::masked_names(&state.db, &missing)
+        .await
+        .map_err(ApiError::from)?;
+    let users: Vec<Option<Uuid>> = read.top.iter().map(|(m, _, _)| user_of(m)).collect();
+    let entries: Vec<BoardEntry> = read
+        .top
+        .into_iter()
+        .zip(&users)
+        .enumerate()
+        .map(|(i, ((_, minutes, name), user))| BoardEntry {
+            rank: i as u64 + 1,
+            name: name
+                .or_else(|| user.and_then(|u| fallback.get(&u).cloned()))
+                .unwrap_or_else(|| "*".into()),
+            minutes,
+            is_me: false,
+        })
+        .collect();
+    let top = Arc::new(Top {
+        items_json: serde_json::value::to_raw_value(&entries)
+            .map_err(|e| ApiError::Unexpected(e.into()))?,
+        stamp: read.stamp,
+        size: read.size,
+        known_region,
+        entries,
+        users,
+    });
+    snaps.keep_top(board, limit, top.clone());
+    Ok(Some(top))
+}
+
 /// The top list and the caller's place from this instance's copies (see `snapshots`); `None`
 /// when the boards are not built.
 async fn from_snapshots(
@@ -191,10 +248,7 @@ async fn from_snapshots(
     let Some(stamp) = snaps.current(&state.cache).await? else {
         return Ok(None);
     };
-    let Some(top) = snaps
-        .top((&state.cache, &state.db), &stamp, board, limit)
-        .await?
-    else {
+    let Some(top) = load_top(state, &stamp, board, limit).await? else {
         return Ok(None);
     };
     let place = match me {

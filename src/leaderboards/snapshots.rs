@@ -24,9 +24,6 @@ use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use super::dto::BoardEntry;
-use super::keys::user_of;
-use sea_orm::DatabaseConnection;
-
 use crate::cache::Cache;
 use crate::cache::{BoardStamp, CacheError, CacheResult, TopRead};
 use crate::error::ApiError;
@@ -187,69 +184,33 @@ impl Snapshots {
         });
     }
 
-    /// The top `limit` of `board` with names, from this instance's copy when it is current.
-    /// `None`: no live generation.
-    pub async fn top(
+    /// This instance's copy of the top `limit` of `board`, if it was read at `stamp`.
+    pub fn top_at(&self, board: &str, limit: usize, stamp: &BoardStamp) -> Option<Arc<Top>> {
+        locked(&self.tops, |t| t.get(&(board.to_owned(), limit)).cloned())
+            .filter(|top| top.stamp == *stamp)
+    }
+
+    /// The top `limit` of `board` (with names) from the cache.
+    pub async fn read_top(
         &self,
-        (cache, db): (&Cache, &DatabaseConnection),
-        stamp: &BoardStamp,
+        cache: &Cache,
         board: &str,
         limit: usize,
-    ) -> Result<Option<Arc<Top>>, Unserved> {
-        let key = (board.to_owned(), limit);
-        if let Some(top) = locked(&self.tops, |t| t.get(&key).cloned())
-            && top.stamp == *stamp
-        {
-            return Ok(Some(top));
+    ) -> CacheResult<Option<TopRead>> {
+        let read = cache.board_top(board, limit, true).await?;
+        if let Some(r) = &read {
+            self.adopt(&r.stamp);
         }
-        let Some(read) = cache.board_top(board, limit, true).await? else {
-            return Ok(None);
-        };
-        self.adopt(&read.stamp);
-        // An empty board and an unknown region look alike in the cache.
-        let region = board.split(':').nth(1).unwrap_or_default();
-        let known_region =
-            read.size > 0 || crate::regions::queries::find(db, region).await?.is_some();
-        let missing: Vec<Uuid> = read
-            .top
-            .iter()
-            .filter(|(_, _, n)| n.is_none())
-            .filter_map(|(m, _, _)| user_of(m))
-            .collect();
-        let fallback = crate::talents::masked_names(db, &missing)
-            .await
-            .map_err(ApiError::from)?;
-        let users: Vec<Option<Uuid>> = read.top.iter().map(|(m, _, _)| user_of(m)).collect();
-        let entries: Vec<BoardEntry> = read
-            .top
-            .into_iter()
-            .zip(&users)
-            .enumerate()
-            .map(|(i, ((_, minutes, name), user))| BoardEntry {
-                rank: i as u64 + 1,
-                name: name
-                    .or_else(|| user.and_then(|u| fallback.get(&u).cloned()))
-                    .unwrap_or_else(|| "*".into()),
-                minutes,
-                is_me: false,
-            })
-            .collect();
-        let top = Arc::new(Top {
-            items_json: serde_json::value::to_raw_value(&entries)
-                .map_err(|e| ApiError::Unexpected(e.into()))?,
-            stamp: read.stamp,
-            size: read.size,
-            known_region,
-            entries,
-            users,
-        });
+        Ok(read)
+    }
+
+    pub fn keep_top(&self, board: &str, limit: usize, top: Arc<Top>) {
         locked(&self.tops, |t| {
             if t.len() >= MAX_TOPS {
                 t.clear();
             }
-            t.insert(key, top.clone());
+            t.insert((board.to_owned(), limit), top);
         });
-        Ok(Some(top))
     }
 
     /// `member`'s place on `board` at `stamp`, from this instance's copy when it is current.
