@@ -8,43 +8,8 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use super::board_types::{BUILDING, BoardIncrement, BoardStamp, LIVE, MARKER_TTL_SECS, TopRead};
 use super::{Backend, Cache, CacheResult};
-
-pub const LIVE: &str = "lb:live";
-pub const BUILDING: &str = "lb:building";
-/// How long an "applied" marker lives: the replay job hands entries older than this to a rebuild.
-pub const MARKER_TTL_SECS: u64 = 2 * 24 * 3600;
-
-/// One board increment: `(board, member, delta)`.
-pub type BoardIncrement = (String, String, i64);
-
-/// A generation of the boards and its version: while both are unchanged, so is every board.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BoardStamp {
-    pub generation: String,
-    pub version: i64,
-}
-
-/// A top list as read, with the stamp it was read at.
-#[derive(Debug, Clone)]
-pub struct TopRead {
-    pub stamp: BoardStamp,
-    /// Highest first: member, score, display name.
-    pub top: Vec<(String, i64, Option<String>)>,
-    /// Members on the board.
-    pub size: usize,
-}
-
-/// What a read of one board found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BoardRead {
-    /// Highest first: member, score, display name.
-    pub top: Vec<(String, i64, Option<String>)>,
-    /// The asked-for member's 0-based rank and score, if on the board.
-    pub me: Option<(usize, i64)>,
-    /// Members on the board.
-    pub size: usize,
-}
 
 static APPLY: LazyLock<redis::Script> = LazyLock::new(|| {
     redis::Script::new(
@@ -330,7 +295,11 @@ impl Cache {
                         .collect();
                     pipe.mset(&pairs).ignore();
                 }
-                pipe.query_async::<()>(&mut c).await?;
+                // Nothing to fill (an empty ledger): Redis' client refuses an empty pipeline
+                // ("empty command"), which the replay job logged every time.
+                if !pipe.is_empty() {
+                    pipe.query_async::<()>(&mut c).await?;
+                }
                 Ok(())
             }
             Backend::Memory(m) => {

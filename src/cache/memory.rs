@@ -213,7 +213,7 @@ impl MemoryStore {
                 if Self::is_live(m, &marker) {
                     continue;
                 }
-                let ttl = Duration::from_secs(super::boards::MARKER_TTL_SECS);
+                let ttl = Duration::from_secs(super::board_types::MARKER_TTL_SECS);
                 Self::put_str(m, marker, "1", Some(ttl));
                 if let Some((member, display)) = name {
                     Self::put_str(m, format!("{g}n:{member}"), display, None);

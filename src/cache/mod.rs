@@ -3,6 +3,7 @@
 //!
 //! Everything that must hold across app instances (locks, rate-limit counters, the WeChat access
 //! token, leaderboards) lives here, never in a per-process variable.
+mod board_types;
 mod boards;
 mod memory;
 
@@ -13,7 +14,7 @@ use std::time::Duration;
 use redis::AsyncCommands;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
-pub use boards::{BUILDING, BoardIncrement, BoardRead, BoardStamp, LIVE, TopRead};
+pub use board_types::{BUILDING, BoardIncrement, BoardRead, BoardStamp, LIVE, TopRead};
 pub use memory::MemoryStore;
 
 #[derive(Clone)]

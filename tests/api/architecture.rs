@@ -360,22 +360,7 @@ fn the_library_files_import_each_other_without_cycles() {
         "the source tree was read ({} files)",
         graph.len()
     );
-    let all = cycles(&graph);
-    // A knot being untied by work in flight (the leaderboard memo in `cache`); each entry must
-    // still match, so it is removed with the knot.
-    let in_flight: &[&[&str]] = &[&["cache"]];
-    let tolerated =
-        |c: &Vec<Module>, roots: &[&str]| c.iter().all(|m| roots.contains(&m[0].as_str()));
-    for roots in in_flight {
-        assert!(
-            all.iter().any(|c| tolerated(c, roots)),
-            "the cycle within {roots:?} is gone: remove it from `in_flight`"
-        );
-    }
-    let found: Vec<Vec<Module>> = all
-        .into_iter()
-        .filter(|c| !in_flight.iter().any(|roots| tolerated(c, roots)))
-        .collect();
+    let found = cycles(&graph);
     let described: Vec<String> = found
         .iter()
         .map(|component| {
