@@ -613,3 +613,22 @@ async fn an_approval_through_one_instance_shows_on_the_other_within_the_stalenes
         tokio::time::sleep(StdDuration::from_millis(50)).await;
     }
 }
+
+#[tokio::test]
+async fn boards_rebuild_from_an_empty_ledger_and_go_live() {
+    // Redis' client refuses an empty pipeline: a rebuild with nothing to fill once failed there
+    // ("empty command"), so a new deployment's boards never went live.
+    let app = spawn_app().await;
+    app.state.cache.clear_prefix().await.unwrap();
+    jiqing::leaderboards::sync::rebuild_now(&app.state)
+        .await
+        .expect("a rebuild of no hours succeeds");
+    assert!(
+        app.state.cache.exists(jiqing::cache::LIVE).await.unwrap(),
+        "the empty generation is live"
+    );
+    let built_again = jiqing::leaderboards::sync::ensure_built(app.state.clone())
+        .await
+        .unwrap();
+    assert!(!built_again, "a live generation is not rebuilt");
+}
