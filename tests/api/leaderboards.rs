@@ -212,9 +212,9 @@ async fn every_leaderboard_equals_the_sql_ranking_after_random_approvals_reversa
             continue;
         }
         let r = approved_report(&app, y, &cadre, at, m).await;
-        approved.push((y.clone(), r["entryId"].as_str().unwrap().to_owned()));
+        approved.push((y.clone(), r["entryId"].as_str().unwrap().to_owned(), m));
     }
-    for (y, entry) in &approved {
+    for (y, entry, recorded) in &approved {
         match rng.next(6) {
             0 => {
                 json_of(
@@ -229,7 +229,21 @@ async fn every_leaderboard_equals_the_sql_ranking_after_random_approvals_reversa
                 .await;
             }
             1 => {
-                let c = json_of(app.post("/api/v1/me/volunteer/corrections", Some(&y.token), &json!({"entryId": entry, "minutes": 15 + rng.next(200) as i32, "reason": "时长有误"})).await, StatusCode::CREATED).await;
+                // A correction must change the minutes (409 NOTHING_TO_CORRECT otherwise).
+                let mut minutes = 15 + rng.next(200) as i32;
+                if minutes == *recorded {
+                    minutes += 1;
+                }
+                let c = json_of(
+                    app.post(
+                        "/api/v1/me/volunteer/corrections",
+                        Some(&y.token),
+                        &json!({"entryId": entry, "minutes": minutes, "reason": "时长有误"}),
+                    )
+                    .await,
+                    StatusCode::CREATED,
+                )
+                .await;
                 json_of(
                     app.post(
                         &format!(
