@@ -21,7 +21,6 @@ use crate::validation::normalize_mainland_mobile;
     request_body = PhoneBindRequest,
     responses(
         (status = 200, body = MeView),
-        (status = 401, body = ErrorEnvelope),
         (status = 422, body = ErrorEnvelope, description = "PHONE_CODE_INVALID"),
         (status = 503, body = ErrorEnvelope, description = "WECHAT_UNAVAILABLE (retryable)")
     )

@@ -17,7 +17,6 @@ use crate::pagination::{Page, PageQuery, fetch_page};
     params(PageQuery),
     responses(
         (status = 200, body = Page<SharingConsentView>),
-        (status = 401, body = ErrorEnvelope),
         (status = 422, body = ErrorEnvelope, description = "page, pageSize: RANGE")
     )
 )]

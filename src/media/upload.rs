@@ -166,7 +166,6 @@ fn refusal(r: Refusal, pdf_allowed: bool) -> ApiError {
     responses(
         (status = 201, body = MediaView),
         (status = 400, body = ErrorEnvelope, description = "MALFORMED_MULTIPART"),
-        (status = 401, body = ErrorEnvelope),
         (status = 413, body = ErrorEnvelope, description = "PAYLOAD_TOO_LARGE: the file is over 5 MiB"),
         (status = 415, body = ErrorEnvelope, description = "UNSUPPORTED_MEDIA_TYPE: not JPEG/PNG (or PDF where the purpose allows it), or not multipart"),
         (status = 422, body = ErrorEnvelope, description = "purpose: REQUIRED, INVALID_VALUE; file: REQUIRED, CORRUPT_FILE, RANGE"),

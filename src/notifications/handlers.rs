@@ -19,7 +19,6 @@ use crate::pagination::{EXTRA, PageQuery, TOTAL, WithExtra, total_column};
     params(PageQuery, NotificationFilter),
     responses(
         (status = 200, body = NotificationPage),
-        (status = 401, body = ErrorEnvelope),
         (status = 422, body = ErrorEnvelope)
     )
 )]
@@ -82,7 +81,6 @@ pub async fn list_my_notifications(
     params(("id" = Uuid, Path)),
     responses(
         (status = 200, body = NotificationView),
-        (status = 401, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope)
     )
 )]

@@ -162,7 +162,6 @@ pub async fn create_account(db: &impl ConnectionTrait, new: NewStaff) -> ApiResu
     request_body = CreateStaffRequest,
     responses(
         (status = 201, body = StaffView),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "OUTSIDE_REGION or PROVINCE_CADRE_ONLY"),
         (status = 409, body = ErrorEnvelope, description = "USERNAME_TAKEN"),
         (status = 422, body = ErrorEnvelope, description = "UNKNOWN_UNIT, UNKNOWN_REGION, LEVEL")
@@ -223,7 +222,6 @@ pub async fn create_staff(
     params(PageQuery),
     responses(
         (status = 200, body = Page<StaffView>),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope),
         (status = 422, body = ErrorEnvelope)
     )

@@ -19,7 +19,6 @@ use crate::pagination::{Page, PageQuery};
     request_body = CreateBankRequest,
     responses(
         (status = 201, body = BankView),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope),
         (status = 409, body = ErrorEnvelope, description = "DUPLICATE: a bank with that name exists"),
         (status = 422, body = ErrorEnvelope)
@@ -55,7 +54,6 @@ pub async fn create_bank(
     params(PageQuery),
     responses(
         (status = 200, body = Page<BankView>),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope)
     )
 )]

@@ -86,7 +86,6 @@ async fn set_disabled(
     params(("id" = Uuid, Path, description = "The staff account")),
     responses(
         (status = 200, body = StaffView, description = "Suspended (`disabled: true`)"),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "ROLE_REQUIRED, CANNOT_SUSPEND_SELF"),
         (status = 404, body = ErrorEnvelope, description = "No such staff account inside the caller's region")
     )
@@ -111,7 +110,6 @@ pub async fn suspend_staff(
     params(("id" = Uuid, Path, description = "The staff account")),
     responses(
         (status = 200, body = StaffView, description = "Reinstated (`disabled: false`)"),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "ROLE_REQUIRED, CANNOT_SUSPEND_SELF"),
         (status = 404, body = ErrorEnvelope, description = "No such staff account inside the caller's region")
     )

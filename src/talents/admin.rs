@@ -26,7 +26,6 @@ use crate::workflow::{Actor, ReviewDecision, ReviewRequest, Transition};
     params(TalentFilter, PageQuery),
     responses(
         (status = 200, body = Page<TalentView>),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "ROLE_REQUIRED; OUTSIDE_REGION for a region filter outside the cadre's own"),
         (status = 422, body = ErrorEnvelope, description = "UNKNOWN_REGION, INVALID_VALUE, LENGTH, RANGE")
     )
@@ -62,8 +61,6 @@ pub async fn list_talents(
     params(("id" = Uuid, Path, description = "Talent profile id")),
     responses(
         (status = 200, body = TalentDetailView),
-        (status = 401, body = ErrorEnvelope),
-        (status = 403, body = ErrorEnvelope, description = "ROLE_REQUIRED"),
         (status = 404, body = ErrorEnvelope, description = "No such profile in the cadre's region")
     )
 )]
@@ -92,8 +89,6 @@ pub async fn get_talent(
     request_body = ReviewRequest,
     responses(
         (status = 200, body = TalentDetailView),
-        (status = 401, body = ErrorEnvelope),
-        (status = 403, body = ErrorEnvelope, description = "ROLE_REQUIRED"),
         (status = 404, body = ErrorEnvelope, description = "No such profile in the cadre's region"),
         (status = 409, body = ErrorEnvelope, description = "INVALID_STATE: not pending; PROFILE_CHANGED: edited since `version`"),
         (status = 422, body = ErrorEnvelope, description = "reason REQUIRED when rejecting, LENGTH; version REQUIRED")

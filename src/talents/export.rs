@@ -144,7 +144,6 @@ async fn next_chunk(c: &mut Cursor) -> ApiResult<Option<Bytes>> {
         (status = 200, content_type = "text/csv", body = String,
          description = "CSV, UTF-8 with BOM, CRLF line ends",
          example = "\u{feff}姓名,性别,出生日期,身份证号,手机号码,所在地代码,所在地,学历,政治面貌,从事产业,人才类别,经营主体名称,经营主体类型,技能特长,审核状态,登记时间\r\n张晓明,男,1998-05-01,220***********0016,138****1234,220102001001,华阳社区,大学专科,共青团员,种植业、电商直播,青年电商人才,南岭街道晓明种植专业合作社,农民专业合作社,直播带货,已认定,2026-11-29 09:00\r\n"),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "ROLE_REQUIRED; OUTSIDE_REGION for a region filter outside the cadre's own"),
         (status = 422, body = ErrorEnvelope)
     )

@@ -155,7 +155,6 @@ impl From<conflicts::Model> for IdNumberConflictView {
     params(PageQuery),
     responses(
         (status = 200, body = Page<IdNumberConflictView>),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "ROLE_REQUIRED, PROVINCE_CADRE_ONLY"),
         (status = 422, body = ErrorEnvelope, description = "page RANGE")
     )

@@ -32,7 +32,6 @@ use crate::workflow::{Actor, Subject, Transition, events};
     security(("bearer" = [])),
     responses(
         (status = 200, body = MyTalentProfileView),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "YOUTH_ONLY"),
         (status = 404, body = ErrorEnvelope, description = "No profile yet")
     )
@@ -166,7 +165,6 @@ async fn log_consent(
     responses(
         (status = 200, body = MyTalentProfileView, description = "Updated"),
         (status = 201, body = MyTalentProfileView, description = "Created"),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "YOUTH_ONLY"),
         (status = 409, body = ErrorEnvelope, description = "ID_NUMBER_TAKEN: another account registered this ID number (recorded for the province); CONCURRENT_EDIT"),
         (status = 422, body = ErrorEnvelope, description = "Field codes: REQUIRED, LENGTH, FORMAT, INVALID_VALUE, ID_CHECKSUM, ID_BIRTH_MISMATCH, ID_GENDER_MISMATCH, AGE_RANGE, LEVEL, UNKNOWN_REGION, CONSENT_REQUIRED, CONSENT_OUTDATED"),
@@ -426,7 +424,6 @@ async fn update(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Profile deleted, consent withdrawn"),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "YOUTH_ONLY"),
         (status = 404, body = ErrorEnvelope, description = "No profile")
     )

@@ -27,8 +27,6 @@ use crate::time::to_china;
     request_body = RevealRequest,
     responses(
         (status = 200, body = RevealedView),
-        (status = 401, body = ErrorEnvelope),
-        (status = 403, body = ErrorEnvelope, description = "ROLE_REQUIRED"),
         (status = 404, body = ErrorEnvelope, description = "No such profile in the cadre's region"),
         (status = 422, body = ErrorEnvelope, description = "reason LENGTH")
     )
@@ -79,7 +77,6 @@ pub async fn reveal_talent(
     params(PageQuery),
     responses(
         (status = 200, body = Page<RevealLogView>),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "ROLE_REQUIRED, PROVINCE_CADRE_ONLY"),
         (status = 422, body = ErrorEnvelope)
     )

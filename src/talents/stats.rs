@@ -135,7 +135,6 @@ async fn counted_villages(
     params(StatsQuery),
     responses(
         (status = 200, body = TalentStatsView),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "ROLE_REQUIRED; OUTSIDE_REGION"),
         (status = 422, body = ErrorEnvelope, description = "UNKNOWN_REGION")
     )

@@ -18,7 +18,6 @@ use crate::error::{ApiResult, ErrorEnvelope};
     security(("bearer" = [])),
     responses(
         (status = 200, body = TodoList),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "ROLE_REQUIRED: not staff")
     )
 )]

@@ -81,7 +81,6 @@ async fn check(
     request_body = TrainingRequest,
     responses(
         (status = 201, body = TrainingView),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "OUTSIDE_REGION"),
         (status = 422, body = ErrorEnvelope)
     )
@@ -147,7 +146,6 @@ pub async fn create_training(
     request_body = TrainingRequest,
     responses(
         (status = 200, body = TrainingView),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "OUTSIDE_REGION"),
         (status = 404, body = ErrorEnvelope),
         (status = 409, body = ErrorEnvelope, description = "TRAINING_CANCELLED"),
@@ -323,7 +321,6 @@ pub async fn find_visible(
     params(PageQuery, TrainingFilter),
     responses(
         (status = 200, body = Page<TrainingView>),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope),
         (status = 422, body = ErrorEnvelope)
     )
@@ -358,7 +355,6 @@ pub async fn list_admin_trainings(
     params(("id" = Uuid, Path)),
     responses(
         (status = 200, body = TrainingView),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope)
     )
@@ -383,7 +379,6 @@ pub async fn get_admin_training(
     request_body = CancelTrainingRequest,
     responses(
         (status = 200, body = TrainingView),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "OUTSIDE_REGION"),
         (status = 404, body = ErrorEnvelope),
         (status = 409, body = ErrorEnvelope, description = "INVALID_STATE: already cancelled"),

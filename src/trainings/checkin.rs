@@ -29,7 +29,6 @@ use crate::workflow::{Actor, Transition};
     params(("id" = Uuid, Path)),
     responses(
         (status = 200, body = CheckInCodeView),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope)
     )
@@ -70,7 +69,6 @@ fn view(e: &enrollments::Model) -> Option<CheckInView> {
     request_body = CheckInRequest,
     responses(
         (status = 200, body = CheckInView, description = "checked in (or the same nonce again: the original check-in)"),
-        (status = 401, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope),
         (status = 409, body = ErrorEnvelope, description = "NOT_ENROLLED, ALREADY_CHECKED_IN, OUTSIDE_TIME_WINDOW, TRAINING_CANCELLED, NONCE_USED"),
         (status = 410, body = ErrorEnvelope, description = "CODE_EXPIRED: scan the current code"),

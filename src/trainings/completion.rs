@@ -42,7 +42,6 @@ use sea_orm::Iterable;
     request_body = CompletionRequest,
     responses(
         (status = 200, body = CompletionResult),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "OUTSIDE_REGION"),
         (status = 404, body = ErrorEnvelope),
         (status = 409, body = ErrorEnvelope, description = "TRAINING_NOT_STARTED, TRAINING_CANCELLED"),
@@ -156,7 +155,6 @@ pub async fn create_completions(
     params(StatsQuery),
     responses(
         (status = 200, body = TrainingStats),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "OUTSIDE_REGION"),
         (status = 422, body = ErrorEnvelope)
     )

@@ -40,7 +40,6 @@ const AHEAD_ON_WAITLIST: &str = "CASE WHEN training_enrollments.status = 'waitin
     params(("id" = Uuid, Path)),
     responses(
         (status = 201, body = EnrollmentView, description = "status `enrolled`, or `waiting` with `waitlistPosition`"),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "YOUTH_ONLY, OUTSIDE_TRAINING_REGION, VERIFICATION_REQUIRED"),
         (status = 404, body = ErrorEnvelope),
         (status = 409, body = ErrorEnvelope, description = "ALREADY_ENROLLED, SIGNUP_CLOSED, TRAINING_FULL, TRAINING_CANCELLED, TALENT_PROFILE_REQUIRED")
@@ -115,7 +114,6 @@ pub async fn create_enrollment(
     params(PageQuery, MyEnrollmentFilter),
     responses(
         (status = 200, body = Page<EnrollmentView>),
-        (status = 401, body = ErrorEnvelope),
         (status = 422, body = ErrorEnvelope)
     )
 )]
@@ -185,7 +183,6 @@ async fn mine(
     params(("id" = Uuid, Path, description = "enrollment id")),
     responses(
         (status = 200, body = EnrollmentView),
-        (status = 401, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope),
         (status = 409, body = ErrorEnvelope, description = "INVALID_STATE: not active any more, or checked in")
     )
@@ -237,7 +234,6 @@ pub async fn cancel_enrollment(
     params(("id" = Uuid, Path, description = "enrollment id")),
     responses(
         (status = 200, body = EnrollmentView),
-        (status = 401, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope),
         (status = 409, body = ErrorEnvelope, description = "NO_OFFER: nothing to accept"),
         (status = 410, body = ErrorEnvelope, description = "OFFER_LAPSED")

@@ -81,7 +81,6 @@ fn organised_above_home_of(user: Uuid) -> Condition {
     params(PageQuery, TrainingFilter),
     responses(
         (status = 200, body = Page<TrainingView>),
-        (status = 401, body = ErrorEnvelope),
         (status = 422, body = ErrorEnvelope)
     )
 )]
@@ -115,7 +114,6 @@ pub async fn list_trainings(
     params(("id" = Uuid, Path)),
     responses(
         (status = 200, body = TrainingView),
-        (status = 401, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope)
     )
 )]

@@ -100,7 +100,6 @@ async fn participants(
     params(("id" = Uuid, Path), PageQuery, ParticipantFilter),
     responses(
         (status = 200, body = Page<ParticipantView>),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope),
         (status = 422, body = ErrorEnvelope)
@@ -136,7 +135,6 @@ fn time_cell(t: Option<chrono::DateTime<chrono::FixedOffset>>) -> String {
     params(("id" = Uuid, Path), ParticipantFilter),
     responses(
         (status = 200, content_type = "text/csv", body = String),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope)
     )

@@ -52,7 +52,6 @@ pub async fn list_volunteer_categories() -> web::Json<Vec<VolunteerCategoryChoic
     request_body = ActivityRequest,
     responses(
         (status = 201, body = ActivityView),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "ROLE_REQUIRED / OUTSIDE_REGION"),
         (status = 422, body = ErrorEnvelope)
     )
@@ -180,7 +179,6 @@ pub(super) async fn with_eligibility(
     params(ActivityFilter, PageQuery),
     responses(
         (status = 200, body = Page<ActivityView>),
-        (status = 401, body = ErrorEnvelope),
         (status = 422, body = ErrorEnvelope)
     )
 )]
@@ -225,7 +223,6 @@ pub async fn list_volunteer_activities(
     security(("bearer" = [])),
     responses(
         (status = 200, body = ActivityView),
-        (status = 401, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope)
     )
 )]
@@ -256,7 +253,6 @@ pub async fn get_volunteer_activity(
     security(("bearer" = [])),
     responses(
         (status = 201, body = SignupView),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "YOUTH_ONLY; OUTSIDE_ACTIVITY_AREA: home outside the organising unit and the activity is not open to all"),
         (status = 404, body = ErrorEnvelope),
         (status = 409, body = ErrorEnvelope, description = "ALREADY_SIGNED_UP / ACTIVITY_FULL / ACTIVITY_ENDED / ACTIVITY_CANCELLED / TALENT_PROFILE_REQUIRED")
@@ -410,7 +406,6 @@ pub async fn list_my_volunteer_signups(
     security(("bearer" = [])),
     responses(
         (status = 204),
-        (status = 401, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope, description = "not signed up"),
         (status = 409, body = ErrorEnvelope, description = "ALREADY_CHECKED_IN / ACTIVITY_CANCELLED (the sign-up already ended)")
     )

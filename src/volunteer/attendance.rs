@@ -49,7 +49,6 @@ async fn activity(state: &AppState, id: Uuid) -> ApiResult<activities::Model> {
     params(CodeQuery),
     responses(
         (status = 200, body = CodeView),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope),
         (status = 409, body = ErrorEnvelope, description = "ACTIVITY_CANCELLED")
@@ -127,7 +126,6 @@ async fn my_signup(state: &AppState, activity: Uuid, user: Uuid) -> ApiResult<si
     request_body = ScanRequest,
     responses(
         (status = 200, body = SignupView),
-        (status = 401, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope),
         (status = 409, body = ErrorEnvelope, description = "NOT_SIGNED_UP / ALREADY_CHECKED_IN / OUTSIDE_TIME_WINDOW / ACTIVITY_CANCELLED"),
         (status = 410, body = ErrorEnvelope, description = "CODE_EXPIRED: scan the current code"),
@@ -253,7 +251,6 @@ async fn close(
     request_body = ScanRequest,
     responses(
         (status = 200, body = SignupView),
-        (status = 401, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope),
         (status = 409, body = ErrorEnvelope, description = "NOT_SIGNED_UP / NOT_CHECKED_IN / ALREADY_CHECKED_OUT / CHECKOUT_CLOSED"),
         (status = 410, body = ErrorEnvelope, description = "CODE_EXPIRED: scan the current code"),
@@ -299,7 +296,6 @@ pub async fn create_volunteer_check_out(
     request_body = MakeupRequest,
     responses(
         (status = 200, body = SignupView),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope),
         (status = 409, body = ErrorEnvelope, description = "NOT_SIGNED_UP / NOT_CHECKED_IN / ALREADY_CHECKED_OUT"),
@@ -346,7 +342,6 @@ pub async fn create_volunteer_makeup(
     params(PageQuery),
     responses(
         (status = 200, body = Page<RosterLine>),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope)
     )

@@ -67,7 +67,6 @@ async fn original(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<Original> {
     request_body = CorrectionRequest,
     responses(
         (status = 201, body = CorrectionView),
-        (status = 401, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope),
         (status = 409, body = ErrorEnvelope, description = "CORRECTION_PENDING / NOTHING_TO_CORRECT"),
         (status = 422, body = ErrorEnvelope, description = "minutes above the activity's length: RANGE")
@@ -140,7 +139,6 @@ pub async fn create_volunteer_correction(
     params(StatusFilter, PageQuery),
     responses(
         (status = 200, body = Page<CorrectionView>),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope),
         (status = 422, body = ErrorEnvelope)
     )
@@ -179,7 +177,6 @@ pub async fn list_volunteer_corrections(
     request_body = ReviewRequest,
     responses(
         (status = 200, body = CorrectionView),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope),
         (status = 409, body = ErrorEnvelope, description = "INVALID_STATE: already decided; CORRECTION_CHANGED: `version` is not current"),
@@ -291,7 +288,6 @@ pub async fn review_volunteer_correction(
     request_body = RevocationRequest,
     responses(
         (status = 201, body = EntryView),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope),
         (status = 409, body = ErrorEnvelope, description = "ALREADY_REVOKED"),

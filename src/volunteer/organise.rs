@@ -101,8 +101,6 @@ fn ended() -> ApiError {
     params(AdminActivityFilter, PageQuery),
     responses(
         (status = 200, body = Page<ActivityView>),
-        (status = 401, body = ErrorEnvelope),
-        (status = 403, body = ErrorEnvelope, description = "ROLE_REQUIRED"),
         (status = 422, body = ErrorEnvelope)
     )
 )]
@@ -143,8 +141,6 @@ pub async fn list_admin_volunteer_activities(
     params(("id" = Uuid, Path)),
     responses(
         (status = 200, body = ActivityDetailView),
-        (status = 401, body = ErrorEnvelope),
-        (status = 403, body = ErrorEnvelope, description = "ROLE_REQUIRED"),
         (status = 404, body = ErrorEnvelope, description = "no such activity in the cadre's unit")
     )
 )]
@@ -169,8 +165,6 @@ pub async fn get_admin_volunteer_activity(
     request_body = ActivityRequest,
     responses(
         (status = 200, body = ActivityDetailView),
-        (status = 401, body = ErrorEnvelope),
-        (status = 403, body = ErrorEnvelope, description = "ROLE_REQUIRED"),
         (status = 404, body = ErrorEnvelope, description = "no such activity in the cadre's unit"),
         (status = 409, body = ErrorEnvelope, description = "ACTIVITY_CHANGED: edited since `version`; ACTIVITY_ENDED; ATTENDANCE_STARTED: times changed after a check-in; INVALID_STATE: cancelled"),
         (status = 422, body = ErrorEnvelope, description = "version REQUIRED; wanted BELOW_TAKEN; regionCode IMMUTABLE; endsAt RANGE, …")
@@ -301,8 +295,6 @@ pub async fn update_volunteer_activity(
     request_body = CancelActivityRequest,
     responses(
         (status = 200, body = ActivityDetailView),
-        (status = 401, body = ErrorEnvelope),
-        (status = 403, body = ErrorEnvelope, description = "ROLE_REQUIRED"),
         (status = 404, body = ErrorEnvelope, description = "no such activity in the cadre's unit"),
         (status = 409, body = ErrorEnvelope, description = "INVALID_STATE: already cancelled; ACTIVITY_ENDED; ATTENDANCE_STARTED: someone checked in (their hours stand); ACTIVITY_CHANGED"),
         (status = 422, body = ErrorEnvelope, description = "reason REQUIRED / LENGTH")

@@ -61,7 +61,6 @@ impl IdempotentEntity for reports::Entity {
     responses(
         (status = 201, body = ReportView),
         (status = 200, body = ReportView, description = "a repeat of an earlier request with the same Idempotency-Key and body"),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope, description = "YOUTH_ONLY"),
         (status = 409, body = ErrorEnvelope, description = "TALENT_PROFILE_REQUIRED"),
         (status = 422, body = ErrorEnvelope, description = "IDEMPOTENCY_KEY_REUSED; field codes RANGE, LENGTH, FORMAT, MEDIA_KEY_INVALID (photos[i])")
@@ -192,7 +191,6 @@ pub async fn list_my_volunteer_reports(
     params(StatusFilter, PageQuery),
     responses(
         (status = 200, body = Page<ReportView>),
-        (status = 401, body = ErrorEnvelope),
         (status = 403, body = ErrorEnvelope),
         (status = 422, body = ErrorEnvelope)
     )
@@ -228,7 +226,6 @@ pub async fn list_volunteer_reports(
     params(("id" = Uuid, Path, description = "Report id")),
     responses(
         (status = 200, body = MyReportView),
-        (status = 401, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope, description = "No such report of the caller")
     )
 )]
@@ -299,8 +296,6 @@ async fn detail(
     params(("id" = Uuid, Path, description = "Report id")),
     responses(
         (status = 200, body = ReportDetailView),
-        (status = 401, body = ErrorEnvelope),
-        (status = 403, body = ErrorEnvelope, description = "ROLE_REQUIRED"),
         (status = 404, body = ErrorEnvelope, description = "No such report in the cadre's region")
     )
 )]
@@ -325,8 +320,6 @@ pub async fn get_volunteer_report(
     request_body = ReviewRequest,
     responses(
         (status = 200, body = ReportDetailView),
-        (status = 401, body = ErrorEnvelope),
-        (status = 403, body = ErrorEnvelope, description = "ROLE_REQUIRED"),
         (status = 404, body = ErrorEnvelope),
         (status = 409, body = ErrorEnvelope, description = "INVALID_STATE: already reviewed; REPORT_CHANGED: `version` is not current"),
         (status = 422, body = ErrorEnvelope, description = "reason REQUIRED when rejecting, LENGTH")

@@ -87,7 +87,6 @@ fn certificate_number(year: i32) -> String {
     request_body = CertificateRequest,
     responses(
         (status = 201, body = CertificateView),
-        (status = 401, body = ErrorEnvelope),
         (status = 409, body = ErrorEnvelope, description = "TALENT_PROFILE_REQUIRED"),
         (status = 422, body = ErrorEnvelope, description = "RANGE / NO_HOURS")
     )
