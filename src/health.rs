@@ -6,17 +6,35 @@ use utoipa::ToSchema;
 use crate::app_state::AppState;
 use crate::error::{ApiError, ErrorEnvelope};
 
-#[derive(Serialize, ToSchema)]
-pub struct HealthStatus {
-    /// `ok`
-    pub status: String,
+/// A probe's verdict: the answer is only given when the part is up.
+#[derive(Serialize, ToSchema, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum ProbeState {
+    Ok,
+}
+
+/// Which cache the instance uses.
+#[derive(Serialize, ToSchema, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum CacheBackend {
+    /// Redis, shared by every instance.
+    Redis,
+    /// The in-process cache of the embedded default (one instance).
+    Memory,
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"status": "ok"}))]
+pub struct HealthStatus {
+    pub status: ProbeState,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"database": "ok", "cache": "redis"}))]
 pub struct ReadyStatus {
-    pub database: String,
-    /// `redis` or `memory`, when it answers.
-    pub cache: String,
+    pub database: ProbeState,
+    /// The cache that answered.
+    pub cache: CacheBackend,
 }
 
 /// The process is alive.
@@ -24,7 +42,7 @@ pub struct ReadyStatus {
 #[get("/health")]
 pub async fn get_health() -> HttpResponse {
     HttpResponse::Ok().json(HealthStatus {
-        status: "ok".into(),
+        status: ProbeState::Ok,
     })
 }
 
@@ -57,12 +75,11 @@ pub async fn get_readiness(state: web::Data<AppState>) -> Result<HttpResponse, A
         ));
     }
     Ok(HttpResponse::Ok().json(ReadyStatus {
-        database: "ok".into(),
+        database: ProbeState::Ok,
         cache: if state.cache.is_redis() {
-            "redis"
+            CacheBackend::Redis
         } else {
-            "memory"
-        }
-        .into(),
+            CacheBackend::Memory
+        },
     }))
 }

@@ -61,6 +61,30 @@ pub fn document() -> utoipa::openapi::OpenApi {
     finish(doc)
 }
 
+/// A timeline's `fromStatus` is null on the creating step. utoipa inlines a generic argument's
+/// schema and drops the `Option` around it (`TimelineEntry<S, A>` with `from_status: Option<S>`
+/// comes out as a plain enum), so the null is put back here for every domain's timeline.
+fn nullable_timeline_origins(doc: &mut utoipa::openapi::OpenApi) {
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    for (name, schema) in components.schemas.iter_mut() {
+        if !name.starts_with("TimelineEntry_") {
+            continue;
+        }
+        let mut value = serde_json::to_value(&*schema).expect("a schema serialises");
+        let Some(from) = value["properties"].get_mut("fromStatus") else {
+            continue;
+        };
+        let statuses = from.take();
+        *from = serde_json::json!({
+            "oneOf": [{"type": "null"}, statuses],
+            "description": "Null when the record was created."
+        });
+        *schema = serde_json::from_value(value).expect("the patched schema parses");
+    }
+}
+
 /// What every operation of a kind can answer, added to each so that none can forget one:
 /// a JSON body can be malformed (400), too large (413), of another type (415) or invalid (422);
 /// a query can be invalid (422); a path id can name nothing (404); a token can be missing or
@@ -69,6 +93,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
 pub fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     use utoipa::openapi::RefOr;
     use utoipa::openapi::path::ParameterIn;
+    nullable_timeline_origins(&mut doc);
     let schemas = doc
         .components
         .as_ref()

@@ -17,8 +17,8 @@ pub struct Model {
     pub recipient_id: Option<Uuid>,
     /// The recipient's name as shown to the youth when they agreed.
     pub recipient_name: Option<String>,
-    /// The kind of record the consent belongs to (`mentorship_request`, `loan_application`, …).
-    pub subject_kind: String,
+    /// The kind of record the consent belongs to.
+    pub subject_kind: ConsentSubject,
     pub subject_id: Option<Uuid>,
     pub consent_version: String,
     pub granted_at: DateTimeUtc,
@@ -94,4 +94,37 @@ pub enum RecipientKind {
     HostUnit,
     /// 社会公众（公示）
     Public,
+}
+
+/// The kind of record a consent was given for (the record whose action shares the data).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::N(32))",
+    rename_all = "snake_case"
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentSubject {
+    /// 导师帮扶申请
+    MentorshipRequest,
+    /// 贷款申请
+    LoanApplication,
+    /// 返家乡实践报名
+    PracticeApplication,
+    /// 返家乡实践岗位安排（投保）
+    PracticePlacement,
+    /// 青年先锋推荐
+    PioneerNomination,
 }

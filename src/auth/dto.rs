@@ -85,13 +85,21 @@ pub struct MeView {
     pub bank_name: Option<String>,
 }
 
+/// `tokenType` is always `Bearer`.
+fn bearer_schema() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(["Bearer"]))
+        .build()
+}
+
 /// Tokens for a new or refreshed login.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenResponse {
     /// JWT for `Authorization: Bearer …`.
     pub access_token: String,
-    /// Always `Bearer`.
+    #[schema(schema_with = bearer_schema)]
     pub token_type: String,
     /// Seconds until the access token expires.
     pub expires_in: u64,

@@ -1,5 +1,5 @@
 use chrono::{DateTime, FixedOffset};
-use entity::sharing_consents::{self as consents, ConsentPurpose, RecipientKind};
+use entity::sharing_consents::{self as consents, ConsentPurpose, ConsentSubject, RecipientKind};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -43,8 +43,8 @@ pub struct SharingConsentView {
     pub recipient_kind_label: &'static str,
     /// Who received the data; null once the record was anonymised (retention).
     pub recipient_name: Option<String>,
-    /// The kind of record the consent was given for (`mentorship_request`, `loan_application`, …).
-    pub subject_kind: String,
+    /// The kind of record the consent was given for.
+    pub subject_kind: ConsentSubject,
     pub subject_id: Option<Uuid>,
     pub consent_version: String,
     pub granted_at: DateTime<FixedOffset>,

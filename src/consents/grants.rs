@@ -1,5 +1,5 @@
 use chrono::{DateTime, Utc};
-use entity::sharing_consents::{self as consents, ConsentPurpose, RecipientKind};
+use entity::sharing_consents::{self as consents, ConsentPurpose, ConsentSubject, RecipientKind};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -21,8 +21,7 @@ pub struct Recipient<'a> {
 /// What the consent is for: the record whose action shares the data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Subject {
-    /// `mentorship_request`, `loan_application`, `practice_application`, `pioneer_nomination`, …
-    pub kind: &'static str,
+    pub kind: ConsentSubject,
     pub id: Uuid,
 }
 
@@ -90,7 +89,7 @@ pub async fn grant(
         recipient_kind: Set(c.recipient.kind),
         recipient_id: Set(c.recipient.id),
         recipient_name: Set(Some(c.recipient.name.to_owned())),
-        subject_kind: Set(c.subject.kind.to_owned()),
+        subject_kind: Set(c.subject.kind),
         subject_id: Set(Some(c.subject.id)),
         consent_version: Set(c.consent_version.to_owned()),
         granted_at: Set(now),

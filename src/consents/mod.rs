@@ -6,7 +6,7 @@ pub mod dto;
 mod grants;
 mod list;
 
-pub use entity::sharing_consents::{ConsentPurpose, RecipientKind};
+pub use entity::sharing_consents::{ConsentPurpose, ConsentSubject, RecipientKind};
 pub use grants::{
     ConsentText, NewConsent, Recipient, Subject, active_for, anonymise, grant, require, withdraw,
 };

@@ -10,7 +10,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use super::tree::{LeagueUnit, UnitScope};
 use crate::auth::CadreScope;
 use crate::error::{ApiError, ApiResult};
-use crate::regions::RegionCode;
+use crate::regions::{RegionCode, RegionLevel};
+use entity::users::CadreLevel;
 
 /// One line of a roll-up: a league unit or a place, and the region codes it counts.
 #[derive(Debug, Clone)]
@@ -18,7 +19,7 @@ pub struct Area {
     pub code: String,
     pub name: String,
     /// province, city, county (units) or township, village (places).
-    pub level: String,
+    pub level: RegionLevel,
     pub scope: UnitScope,
 }
 
@@ -27,7 +28,11 @@ impl Area {
         Self {
             code: u.code.clone(),
             name: u.short_name.clone(),
-            level: crate::choices::code(u.level),
+            level: match u.level {
+                CadreLevel::Province => RegionLevel::Province,
+                CadreLevel::City => RegionLevel::City,
+                CadreLevel::County => RegionLevel::County,
+            },
             scope: u.scope.clone(),
         }
     }
@@ -36,9 +41,9 @@ impl Area {
         let code = RegionCode::parse(&r.code)?;
         Some(Self {
             scope: scope.within(&code),
+            level: code.level(),
             code: r.code,
             name: r.name,
-            level: r.level,
         })
     }
 }

@@ -2,6 +2,18 @@ use chrono::{DateTime, FixedOffset};
 use entity::media::MediaPurpose;
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
+
+use super::sanitize::Kind;
+
+/// `contentType` is one of the types uploads are stored as.
+fn content_type_schema() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(Kind::ALL.map(Kind::content_type)))
+        .description(Some("As read from the file's bytes."))
+        .build()
+}
 
 /// The `multipart/form-data` body of an upload.
 #[derive(ToSchema)]
@@ -25,7 +37,7 @@ pub struct UploadMediaForm {
 pub struct MediaView {
     pub key: String,
     pub purpose: MediaPurpose,
-    /// `image/jpeg`, `image/png` or `application/pdf`, as read from the file.
+    #[schema(schema_with = content_type_schema)]
     pub content_type: String,
     /// Size as stored (after metadata removal).
     pub size_bytes: i64,

@@ -25,6 +25,8 @@ pub enum Kind {
 }
 
 impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Jpeg, Kind::Png, Kind::Pdf];
+
     pub fn content_type(self) -> &'static str {
         match self {
             Self::Jpeg => "image/jpeg",

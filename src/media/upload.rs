@@ -162,7 +162,8 @@ fn refusal(r: Refusal, pdf_allowed: bool) -> ApiError {
     tag = "media",
     operation_id = "upload_media",
     security(("bearer" = [])),
-    request_body(content = UploadMediaForm, content_type = "multipart/form-data"),
+    request_body(content = UploadMediaForm, content_type = "multipart/form-data",
+        example = json!({"purpose": "volunteer_report", "file": "(the photo's bytes; filename 1.jpg, Content-Type image/jpeg)"})),
     responses(
         (status = 201, body = MediaView),
         (status = 400, body = ErrorEnvelope, description = "MALFORMED_MULTIPART"),

@@ -23,7 +23,7 @@ pub async fn get_region(
     let region = queries::find(&state.db, &code)
         .await?
         .ok_or_else(|| ApiError::not_found("行政区划"))?;
-    Ok(web::Json(region.into()))
+    Ok(web::Json(region.try_into()?))
 }
 
 /// The regions one level below (`220000` → the 9 cities and prefectures).
@@ -45,5 +45,9 @@ pub async fn list_region_children(
         .await?
         .ok_or_else(|| ApiError::not_found("行政区划"))?;
     let children = queries::children(&state.db, &code).await?;
-    Ok(web::Json(children.into_iter().map(Into::into).collect()))
+    let views = children
+        .into_iter()
+        .map(TryInto::try_into)
+        .collect::<ApiResult<Vec<RegionView>>>()?;
+    Ok(web::Json(views))
 }

@@ -6,6 +6,8 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
+use super::state::ProfileAction;
+use crate::regions::RegionLevel;
 use crate::workflow::{NextStep, TimelineEntry};
 
 use super::choices::{
@@ -160,7 +162,7 @@ pub struct TalentDetailView {
     #[serde(flatten)]
     pub profile: TalentView,
     /// What happened to the profile, oldest first (reviewers named; internal notes included).
-    pub timeline: Vec<TimelineEntry>,
+    pub timeline: Vec<TimelineEntry<TalentStatus, ProfileAction>>,
 }
 
 /// The youth's own profile, with its history and what happens next.
@@ -170,7 +172,7 @@ pub struct MyTalentProfileView {
     #[serde(flatten)]
     pub profile: TalentView,
     /// Oldest first; a reviewing cadre appears as their league unit, the youth as 「本人」.
-    pub timeline: Vec<TimelineEntry>,
+    pub timeline: Vec<TimelineEntry<TalentStatus, ProfileAction>>,
     /// Null once verified.
     pub next_step: Option<NextStep>,
 }
@@ -258,7 +260,7 @@ pub struct RevealLogView {
 pub struct RegionTalentStats {
     pub code: String,
     pub name: String,
-    pub level: String,
+    pub level: RegionLevel,
     /// Verified talents whose home region lies here.
     pub verified_talents: u64,
     /// Verified talents per category (one talent may count in several).

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::choices::{Industry, TalentCategory, TalentStatus};
 use super::dto::{BusinessView, MyTalentProfileView, TalentDetailView, TalentFilter, TalentView};
-use super::state::{self, ProfileAction};
+use super::state;
 use crate::auth::identity::CadreScope;
 use crate::crypto::{DataCipher, mask_id_number, mask_name, mask_phone};
 use crate::error::{ApiError, ApiResult, FieldError};
@@ -203,7 +203,7 @@ pub async fn detail(
     cipher: &DataCipher,
     p: talent_profiles::Model,
 ) -> ApiResult<TalentDetailView> {
-    let timeline = timeline::<ProfileAction>(
+    let timeline = timeline(
         db,
         talent_profiles::Model::EVENTS,
         p.id,
@@ -223,7 +223,7 @@ pub async fn my_view(
     cipher: &DataCipher,
     p: talent_profiles::Model,
 ) -> ApiResult<MyTalentProfileView> {
-    let timeline = timeline::<ProfileAction>(
+    let timeline = timeline(
         db,
         talent_profiles::Model::EVENTS,
         p.id,

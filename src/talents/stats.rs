@@ -45,7 +45,7 @@ fn view(area: &Area, c: &Counts) -> RegionTalentStats {
     RegionTalentStats {
         code: area.code.clone(),
         name: area.name.clone(),
-        level: area.level.clone(),
+        level: area.level,
         verified_talents: c.verified,
         by_category: TalentCategory::ALL
             .iter()

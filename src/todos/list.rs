@@ -39,7 +39,7 @@ pub async fn list_admin_todos(
             .into_iter()
             .zip(counts)
             .map(|(q, c)| TodoItem {
-                queue: q.queue,
+                queue: super::dto::QueueName(q.queue),
                 label: q.label,
                 count: c.count,
                 overdue: c.overdue,

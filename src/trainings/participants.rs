@@ -134,7 +134,9 @@ fn time_cell(t: Option<chrono::DateTime<chrono::FixedOffset>>) -> String {
     security(("bearer" = [])),
     params(("id" = Uuid, Path), ParticipantFilter),
     responses(
-        (status = 200, content_type = "text/csv", body = String),
+        (status = 200, content_type = "text/csv", body = String,
+         description = "CSV, UTF-8 with BOM, CRLF line ends; phones masked",
+         example = "\u{feff}序号,姓名,手机号,家乡区划,状态,候补位次,签到时间,结业时间,报名时间\r\n1,张*明,138****1234,220102001001,已结业,,2026-12-05 09:02,2026-12-05 17:00,2026-11-29 10:15\r\n"),
         (status = 403, body = ErrorEnvelope),
         (status = 404, body = ErrorEnvelope)
     )

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use super::rules::{Category, EntrySource};
+use super::state::{ActivityAction, ReportAction};
 use crate::choices::Labelled;
 use crate::crypto::{mask_id_number, mask_name};
 use crate::error::{ApiError, ApiResult};
@@ -165,7 +166,7 @@ pub struct ActivityDetailView {
     #[serde(flatten)]
     pub activity: ActivityView,
     /// Oldest first: publication, edits, cancellation.
-    pub timeline: Vec<TimelineEntry>,
+    pub timeline: Vec<TimelineEntry<ActivityStatus, ActivityAction>>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -375,7 +376,7 @@ pub struct ReportDetailView {
     #[serde(flatten)]
     pub report: ReportView,
     /// Oldest first (reviewers named).
-    pub timeline: Vec<TimelineEntry>,
+    pub timeline: Vec<TimelineEntry<ReportStatus, ReportAction>>,
 }
 
 /// The youth's own report, with its history and what happens next.
@@ -385,7 +386,7 @@ pub struct MyReportView {
     #[serde(flatten)]
     pub report: ReportView,
     /// Oldest first; a reviewing cadre appears as their league unit, the youth as 「本人」.
-    pub timeline: Vec<TimelineEntry>,
+    pub timeline: Vec<TimelineEntry<ReportStatus, ReportAction>>,
     /// Null once decided.
     pub next_step: Option<NextStep>,
 }

@@ -47,14 +47,8 @@ async fn find_visible(
 }
 
 async fn detail(db: &impl ConnectionTrait, a: activities::Model) -> ApiResult<ActivityDetailView> {
-    let timeline = timeline::timeline::<ActivityAction>(
-        db,
-        activities::Model::EVENTS,
-        a.id,
-        None,
-        Audience::Staff,
-    )
-    .await?;
+    let timeline =
+        timeline::timeline(db, activities::Model::EVENTS, a.id, None, Audience::Staff).await?;
     let activity = with_eligibility(db, vec![a.into()])
         .await?
         .pop()

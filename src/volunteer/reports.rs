@@ -240,7 +240,7 @@ pub async fn get_my_volunteer_report(
         .one(&state.db)
         .await?
         .ok_or_else(|| ApiError::not_found(reports::Model::NAME))?;
-    let timeline = timeline::<ReportAction>(
+    let timeline = timeline(
         &state.db,
         reports::Model::EVENTS,
         report.id,
@@ -274,7 +274,7 @@ async fn detail(
     media: &MediaStore,
     report: reports::Model,
 ) -> ApiResult<ReportDetailView> {
-    let timeline = timeline::<ReportAction>(
+    let timeline = timeline(
         db,
         reports::Model::EVENTS,
         report.id,

@@ -13,18 +13,41 @@ use crate::choices::Labelled;
 use crate::error::ApiError;
 
 /// A status column: a stored enum with a Chinese label (「已推荐」).
+/// Serialised and documented as its snake_case value (a timeline's `fromStatus`/`toStatus` is
+/// the domain's status enum in the OpenAPI document, not a bare string).
 pub trait Status:
-    ActiveEnum<Value = String> + Labelled + Copy + Eq + Debug + Send + Sync + 'static
+    ActiveEnum<Value = String>
+    + Labelled
+    + serde::Serialize
+    + utoipa::ToSchema
+    + Copy
+    + Eq
+    + Debug
+    + Send
+    + Sync
+    + 'static
 {
 }
 
 impl<T> Status for T where
-    T: ActiveEnum<Value = String> + Labelled + Copy + Eq + Debug + Send + Sync + 'static
+    T: ActiveEnum<Value = String>
+        + Labelled
+        + serde::Serialize
+        + utoipa::ToSchema
+        + Copy
+        + Eq
+        + Debug
+        + Send
+        + Sync
+        + 'static
 {
 }
 
-/// An action of a transition table. Declare them with [`actions!`](crate::actions).
-pub trait Action: Copy + Eq + Debug + Send + Sync + 'static {
+/// An action of a transition table. Declare them with [`actions!`](crate::actions), which also
+/// serialises an action as its stored verb and documents it as a string enum of the verbs.
+pub trait Action:
+    serde::Serialize + utoipa::ToSchema + Copy + Eq + Debug + Send + Sync + 'static
+{
     /// The snake_case verb stored in `<domain>_events.action` (`recommend`).
     fn as_str(self) -> &'static str;
     /// How a timeline shows it (`actionLabel`: 「县团委推荐」).
@@ -122,6 +145,27 @@ macro_rules! actions {
             }
             fn parse(s: &str) -> Option<Self> {
                 match s { $($code => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<Ser: ::serde::Serializer>(&self, s: Ser) -> Result<Ser::Ok, Ser::Error> {
+                s.serialize_str($crate::workflow::Action::as_str(*self))
+            }
+        }
+
+        impl ::utoipa::PartialSchema for $name {
+            fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
+                ::utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(::utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($code),+]))
+                    .into()
+            }
+        }
+
+        impl ::utoipa::ToSchema for $name {
+            fn name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(stringify!($name))
             }
         }
     };

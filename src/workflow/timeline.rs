@@ -13,9 +13,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::events::{self, EventLog};
-use super::machine::Action;
+use super::machine::{Action, Status};
 use super::units;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::time::to_china;
 
 /// Who a timeline is shown to.
@@ -27,22 +27,21 @@ pub enum Audience {
     Staff,
 }
 
-/// One step of a record's history.
+/// One step of a record's history: `S` is the record's status enum, `A` its action enum, so the
+/// document lists the values each domain's timeline can hold (`TimelineEntry_TalentStatus_ProfileAction`).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-#[schema(example = json!({"seq": 2, "at": "2026-12-02T10:15:00+08:00", "action": "approve",
-    "actionLabel": "团组织认定", "fromStatus": "pending", "toStatus": "verified",
-    "actor": {"kind": "cadre", "label": "共青团南关区委员会"}, "reason": "资料属实"}))]
-pub struct TimelineEntry {
+pub struct TimelineEntry<S, A> {
     /// The record's version after this step.
     pub seq: i32,
     pub at: DateTime<FixedOffset>,
     /// snake_case verb (`create`, `approve`, `reject`, …).
-    pub action: String,
+    pub action: A,
     pub action_label: String,
     /// Null when the record was created.
-    pub from_status: Option<String>,
-    pub to_status: String,
+    #[schema(nullable)]
+    pub from_status: Option<S>,
+    pub to_status: S,
     pub actor: TimelineActor,
     pub reason: Option<String>,
     /// Staff only.
@@ -74,24 +73,35 @@ fn kind_label(kind: ActorKind) -> &'static str {
 }
 
 /// The timeline of one subject. `owner` is the user whose record it is (shown as 「本人」).
-pub async fn timeline<A: Action>(
+pub async fn timeline<S: Status, A: Action>(
     db: &impl ConnectionTrait,
     log: EventLog,
     subject_id: Uuid,
     owner: Option<Uuid>,
     audience: Audience,
-) -> ApiResult<Vec<TimelineEntry>> {
+) -> ApiResult<Vec<TimelineEntry<S, A>>> {
     let rows = events::of_subject(db, log, subject_id).await?;
-    render::<A>(db, rows, owner, audience).await
+    render(db, rows, owner, audience).await
+}
+
+/// A stored status or verb that the code does not know is corrupt data: a 500, never a guess.
+fn stored<T>(value: Option<T>, what: &str, raw: &str) -> ApiResult<T> {
+    value.ok_or_else(|| {
+        ApiError::Unexpected(anyhow::anyhow!("unknown {what} in an event row: {raw:?}"))
+    })
+}
+
+fn status_of<S: Status>(raw: &str) -> ApiResult<S> {
+    stored(S::try_from_value(&raw.to_owned()).ok(), "status", raw)
 }
 
 /// Label already-read events (several subjects may share one look-up of names).
-pub async fn render<A: Action>(
+pub async fn render<S: Status, A: Action>(
     db: &impl ConnectionTrait,
     rows: Vec<EventRow>,
     owner: Option<Uuid>,
     audience: Audience,
-) -> ApiResult<Vec<TimelineEntry>> {
+) -> ApiResult<Vec<TimelineEntry<S, A>>> {
     let unit_codes: HashSet<String> = rows
         .iter()
         .filter(|e| e.actor_kind == ActorKind::Cadre)
@@ -127,8 +137,7 @@ pub async fn render<A: Action>(
     } else {
         HashMap::new()
     };
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|e| {
             let label = match e.actor_kind {
                 ActorKind::System => kind_label(ActorKind::System).to_owned(),
@@ -144,15 +153,14 @@ pub async fn render<A: Action>(
                     .unwrap_or_else(|| kind_label(ActorKind::BankOfficer).to_owned()),
                 other => kind_label(other).to_owned(),
             };
-            TimelineEntry {
+            let action: A = stored(A::parse(&e.action), "action", &e.action)?;
+            Ok(TimelineEntry {
                 seq: e.seq,
                 at: to_china(e.created_at),
-                action_label: A::parse(&e.action)
-                    .map(|a| a.label().to_owned())
-                    .unwrap_or_else(|| e.action.clone()),
-                action: e.action,
-                from_status: e.from_status,
-                to_status: e.to_status,
+                action_label: action.label().to_owned(),
+                action,
+                from_status: e.from_status.as_deref().map(status_of).transpose()?,
+                to_status: status_of(&e.to_status)?,
                 actor: TimelineActor {
                     kind: e.actor_kind,
                     label,
@@ -160,7 +168,7 @@ pub async fn render<A: Action>(
                 },
                 reason: e.reason,
                 internal_note: e.internal_note.filter(|_| audience == Audience::Staff),
-            }
+            })
         })
-        .collect())
+        .collect()
 }

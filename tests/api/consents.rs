@@ -1,6 +1,8 @@
 //! Sharing consents: domains record and end them; the youth lists their own.
 use chrono::{Duration, Utc};
-use jiqing::consents::{self, ConsentPurpose, NewConsent, Recipient, RecipientKind, Subject};
+use jiqing::consents::{
+    self, ConsentPurpose, ConsentSubject, NewConsent, Recipient, RecipientKind, Subject,
+};
 use reqwest::StatusCode;
 use uuid::Uuid;
 
@@ -8,7 +10,7 @@ use crate::helpers::*;
 
 fn loan(id: Uuid) -> Subject {
     Subject {
-        kind: "loan_application",
+        kind: ConsentSubject::LoanApplication,
         id,
     }
 }

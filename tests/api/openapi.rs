@@ -243,6 +243,22 @@ fn every_json_request_body_and_success_answer_has_an_example_that_fits_its_schem
                 }
             }
             for (what, holder) in contents {
+                // Bodies in other types than JSON (the multipart upload, CSV exports) carry an
+                // example too; binary answers (a stored photo) cannot and are left out.
+                let Some(types) = holder["content"].as_object() else {
+                    continue;
+                };
+                for (media_type, content) in types {
+                    let textual =
+                        media_type.starts_with("text/") || media_type == "multipart/form-data";
+                    if media_type != "application/json" && textual {
+                        assert!(
+                            content.get("example").is_some(),
+                            "{verb} {path} {what} ({media_type}): no example"
+                        );
+                        checked += 1;
+                    }
+                }
                 let content = &holder["content"]["application/json"];
                 if content.is_null() {
                     continue;
@@ -270,4 +286,109 @@ fn every_json_request_body_and_success_answer_has_an_example_that_fits_its_schem
         }
     }
     assert!(checked >= 80, "examples checked: {checked}");
+}
+
+/// A property or parameter whose value is one of a fixed set, by its name.
+fn names_a_choice(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        "status",
+        "kind",
+        "category",
+        "categories",
+        "source",
+        "action",
+        "queue",
+        "purpose",
+        "level",
+        "mode",
+        "modes",
+        "type",
+        "gender",
+        "role",
+        "period",
+    ]
+    .iter()
+    .any(|s| lower.ends_with(s))
+}
+
+/// True when a schema is a free string (or an array of free strings), not an enum or a reference.
+fn is_free_string(s: &serde_json::Value) -> bool {
+    if s.get("$ref").is_some() || s.get("enum").is_some() {
+        return false;
+    }
+    for key in ["oneOf", "anyOf", "allOf"] {
+        if let Some(parts) = s[key].as_array() {
+            return parts
+                .iter()
+                .filter(|p| p["type"] != "null")
+                .any(is_free_string);
+        }
+    }
+    match &s["type"] {
+        serde_json::Value::String(t) if t == "array" => is_free_string(&s["items"]),
+        serde_json::Value::String(t) => t == "string",
+        serde_json::Value::Array(ts) => ts.iter().any(|t| t == "string"),
+        _ => false,
+    }
+}
+
+/// Every status, kind, category, source, action, queue, level … a client reads or sends is an
+/// enum in the document (a generated client gets a type, not a string to guess at).
+#[test]
+fn every_status_kind_category_and_source_is_an_enum() {
+    let doc = serde_json::to_value(jiqing::openapi::document()).unwrap();
+    let mut free = Vec::new();
+    let mut seen = 0;
+    for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
+        let Some(props) = schema["properties"].as_object() else {
+            continue;
+        };
+        for (field, s) in props {
+            if names_a_choice(field) {
+                seen += 1;
+                if is_free_string(s) {
+                    free.push(format!("{name}.{field}"));
+                }
+            }
+        }
+    }
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (verb, op) in item.as_object().unwrap() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().unwrap();
+                if names_a_choice(name) {
+                    seen += 1;
+                    if is_free_string(&p["schema"]) {
+                        free.push(format!("{verb} {path} ?{name}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(seen >= 40, "choice fields seen: {seen}");
+    assert!(
+        free.is_empty(),
+        "plain strings where a choice is meant: {free:#?}"
+    );
+    // The timeline of each domain lists that domain's statuses and verbs.
+    let timeline = &doc["components"]["schemas"]["TimelineEntry_TalentStatus_ProfileAction"];
+    assert_eq!(
+        timeline["properties"]["action"]["enum"],
+        serde_json::json!(["create", "save", "edit", "verify", "reject"])
+    );
+    let from = &timeline["properties"]["fromStatus"]["oneOf"];
+    assert_eq!(from[0]["type"], "null", "{timeline}");
+    assert_eq!(
+        from[1]["enum"],
+        serde_json::json!(["pending", "verified", "rejected"])
+    );
+    let queues = &doc["components"]["schemas"]["TodoQueueName"]["enum"];
+    assert!(
+        queues
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("talents_to_verify")),
+        "{queues}"
+    );
 }
