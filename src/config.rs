@@ -107,6 +107,24 @@ pub struct Settings {
     /// How stale a leaderboard answer may be when another instance changed it
     /// (`JIQING_LEADERBOARD_MAX_STALE_MS`, default 1000; 0 = exact, one Redis call per read).
     pub leaderboard_max_stale: Duration,
+    /// 返家乡 practice: the defaults of a new campaign's settings and the per-student limit.
+    pub practice: PracticeSettings,
+}
+
+/// Defaults of a 返家乡 campaign's settings (`JIQING_PRACTICE_*`); each campaign keeps its own
+/// copy, changeable while it is a draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PracticeSettings {
+    /// `JIQING_PRACTICE_MIN_DAYS` (7): confirmed days a certificate needs.
+    pub min_days: u32,
+    /// `JIQING_PRACTICE_OFFER_VALID_HOURS` (72): how long a student has to confirm an offer.
+    pub offer_valid_hours: u32,
+    /// `JIQING_PRACTICE_REPORT_DUE_DAYS` (14): days after the practice ends the report is due.
+    pub report_due_days: u32,
+    /// `JIQING_PRACTICE_EXCELLENT_CAP_PERMILLE` (300): share of 优秀 per campaign and local unit.
+    pub excellent_cap_permille: u32,
+    /// `JIQING_PRACTICE_MAX_OPEN_APPLICATIONS` (3): submitted + offered per student and campaign.
+    pub max_open_applications: u32,
 }
 
 /// Domains whose notifications may also go out as WeChat subscription messages.
@@ -391,6 +409,20 @@ impl Settings {
                 n => Some(n.min(256) as usize),
             },
             leaderboard_max_stale: parse_millis(&var, "JIQING_LEADERBOARD_MAX_STALE_MS", 1_000, 0)?,
+            practice: PracticeSettings {
+                min_days: parse_u32(&var, "JIQING_PRACTICE_MIN_DAYS", 7)?.clamp(1, 366),
+                offer_valid_hours: parse_u32(&var, "JIQING_PRACTICE_OFFER_VALID_HOURS", 72)?
+                    .min(720),
+                report_due_days: parse_u32(&var, "JIQING_PRACTICE_REPORT_DUE_DAYS", 14)?.min(90),
+                excellent_cap_permille: parse_u32(
+                    &var,
+                    "JIQING_PRACTICE_EXCELLENT_CAP_PERMILLE",
+                    300,
+                )?
+                .min(1000),
+                max_open_applications: parse_u32(&var, "JIQING_PRACTICE_MAX_OPEN_APPLICATIONS", 3)?
+                    .clamp(1, 20),
+            },
         };
         settings.check()?;
         Ok(settings)

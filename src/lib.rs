@@ -24,6 +24,7 @@ pub mod media;
 pub mod notifications;
 pub mod openapi;
 pub mod pagination;
+pub mod practice;
 pub mod regions;
 pub mod routes;
 pub mod staff;

@@ -25,6 +25,7 @@ Errors always use the `ErrorEnvelope` schema; see docs/api-design.md for convent
         (name = "notifications", description = "站内通知"),
         (name = "volunteer", description = "志愿服务与时长"),
         (name = "leaderboards", description = "志愿服务排行榜"),
+        (name = "practice", description = "“返家乡”大学生社会实践"),
         (name = "media", description = "图片与文件上传"),
         (name = "consents", description = "个人信息对外提供授权"),
         (name = "todos", description = "待办事项"),

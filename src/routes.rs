@@ -3,8 +3,8 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    auth, consents, health, leaderboards, league, media, notifications, regions, staff, talents,
-    todos, trainings, volunteer,
+    auth, consents, health, leaderboards, league, media, notifications, practice, regions, staff,
+    talents, todos, trainings, volunteer,
 };
 
 /// Every API route. Handlers are registered with `.service(..)` only, so each one is in the
@@ -21,6 +21,7 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
             .configure(notifications::routes)
             .configure(volunteer::routes)
             .configure(leaderboards::routes)
+            .configure(practice::routes)
             .configure(media::routes)
             .configure(consents::routes)
             .configure(todos::routes),

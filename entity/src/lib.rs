@@ -5,6 +5,8 @@
 //! value that is not one of them fails the read (a 500 with the cause logged), never a default.
 pub mod auth_sessions;
 pub mod banks;
+pub mod host_supervisors;
+pub mod host_units;
 pub mod id_number_conflict_days;
 pub mod id_number_conflicts;
 pub mod job_runs;
@@ -12,9 +14,11 @@ pub mod league_unit_regions;
 pub mod league_units;
 pub mod media;
 pub mod notifications;
+pub mod practice_campaigns;
 pub mod refresh_tokens;
 pub mod regions;
 pub mod sharing_consents;
+pub mod student_profiles;
 pub mod talent_consents;
 pub mod talent_profiles;
 pub mod talent_reveals;
@@ -71,6 +75,11 @@ mod tests {
         same_in_json_and_database::<super::volunteer_hour_entries::EntrySource>();
         same_in_json_and_database::<super::volunteer_reports::ReportStatus>();
         same_in_json_and_database::<super::workflow_events::ActorKind>();
+        same_in_json_and_database::<super::student_profiles::DegreeLevel>();
+        same_in_json_and_database::<super::practice_campaigns::Season>();
+        same_in_json_and_database::<super::practice_campaigns::CampaignStatus>();
+        same_in_json_and_database::<super::host_units::HostKind>();
+        same_in_json_and_database::<super::host_units::HostStatus>();
     }
 
     #[test]

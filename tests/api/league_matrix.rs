@@ -23,6 +23,8 @@ enum Record {
     Correction,
     Entry,
     Staff,
+    HostUnit,
+    Campaign,
 }
 
 /// How an admin operation keeps a cadre inside their league unit.
@@ -38,6 +40,9 @@ enum Guard {
     List,
     /// Takes no region or record of an area (province-only or bank registry).
     NotRegional,
+    /// A setup of a league unit (a campaign): 404 outside, but units below it read it (200) and
+    /// are refused writes (403 `CAMPAIGN_UNIT_ONLY`).
+    Setup(Record),
 }
 
 use Guard::*;
@@ -46,6 +51,69 @@ use Record::*;
 const OPERATIONS: &[(&str, &str, &[Guard])] = &[
     ("GET", "/api/v1/admin/banks", &[NotRegional]),
     ("POST", "/api/v1/admin/banks", &[NotRegional]),
+    ("GET", "/api/v1/admin/practice/campaigns", &[List]),
+    ("POST", "/api/v1/admin/practice/campaigns", &[NotRegional]),
+    (
+        "GET",
+        "/api/v1/admin/practice/campaigns/{id}",
+        &[Setup(Campaign)],
+    ),
+    (
+        "PUT",
+        "/api/v1/admin/practice/campaigns/{id}",
+        &[Setup(Campaign)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/practice/campaigns/{id}/archivings",
+        &[Setup(Campaign)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/practice/campaigns/{id}/closings",
+        &[Setup(Campaign)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/practice/campaigns/{id}/openings",
+        &[Setup(Campaign)],
+    ),
+    (
+        "GET",
+        "/api/v1/admin/practice/host-units",
+        &[List, RegionQuery],
+    ),
+    ("POST", "/api/v1/admin/practice/host-units", &[RegionBody]),
+    (
+        "GET",
+        "/api/v1/admin/practice/host-units/{id}",
+        &[ById(HostUnit)],
+    ),
+    (
+        "PUT",
+        "/api/v1/admin/practice/host-units/{id}",
+        &[ById(HostUnit)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/practice/host-units/{id}/invitations",
+        &[ById(HostUnit)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/practice/host-units/{id}/reinstatements",
+        &[ById(HostUnit)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/practice/host-units/{id}/suspensions",
+        &[ById(HostUnit)],
+    ),
+    (
+        "DELETE",
+        "/api/v1/admin/practice/host-units/{id}/supervisors/{userId}",
+        &[ById(HostUnit)],
+    ),
     ("GET", "/api/v1/admin/staff", &[List]),
     ("POST", "/api/v1/admin/staff", &[RegionBody]),
     (
@@ -217,6 +285,10 @@ struct Seeded {
     staff: String,
     youth: String,
     names: Vec<String>,
+    host_unit: String,
+    campaign: String,
+    /// The outsider's unit lies below the area's: it reads the area's setups (campaigns).
+    outsider_below: bool,
 }
 
 impl Seeded {
@@ -229,6 +301,8 @@ impl Seeded {
             Correction => &self.correction,
             Entry => &self.entry,
             Staff => &self.staff,
+            HostUnit => &self.host_unit,
+            Campaign => &self.campaign,
         }
     }
 
@@ -241,7 +315,11 @@ impl Seeded {
             &self.report,
             &self.correction,
             &self.staff,
+            &self.host_unit,
         ];
+        if !self.outsider_below {
+            all.push(&self.campaign);
+        }
         all.extend(self.names.iter().map(String::as_str));
         all
     }
@@ -323,7 +401,26 @@ async fn seed(app: &TestApp, area: &Area) -> Seeded {
         .as_str()
         .unwrap()
         .to_owned();
+    let local = app.state.league.owner(area.village).unwrap().code.clone();
+    let local_cadre = app.admin_of(&local).await;
+    let host_unit = crate::practice::create_host(app, &local_cadre, area.village).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let campaign = crate::practice::create_campaign(app, &owner, &crate::practice::campaign_body())
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let tree = &app.state.league;
+    let outsider_below = tree.is_within(
+        tree.unit(area.outsider).unwrap(),
+        tree.unit(area.unit).unwrap(),
+    );
     Seeded {
+        host_unit,
+        campaign,
+        outsider_below,
         talent: talent.id.to_string(),
         training,
         activity,
@@ -346,7 +443,7 @@ fn body_for(
 ) -> Option<Value> {
     let reason = json!({"reason": "核对有关情况"});
     Some(match (method, path.rsplit('/').next().unwrap()) {
-        ("GET", _) => return None,
+        ("GET" | "DELETE", _) => return None,
         ("POST", "staff") => json!({"username": "matrix_new", "password": STAFF_PASSWORD,
             "displayName": "新账号", "role": "cadre", "leagueUnitCode": area.unit}),
         ("POST", "trainings") => training_body(area.unit_region(), 10),
@@ -362,7 +459,22 @@ fn body_for(
                    "place": "河段", "startsAt": starts.to_rfc3339(),
                    "endsAt": (starts + Duration::hours(2)).to_rfc3339(), "wanted": 5, "version": 1})
         }
+        ("PUT", _) if path.contains("/practice/campaigns/") => {
+            let mut b = crate::practice::campaign_body();
+            b["version"] = json!(1);
+            b
+        }
+        ("PUT", _) if path.contains("/practice/host-units/") => {
+            let mut b = crate::practice::host_body(area.village);
+            b["version"] = json!(1);
+            b
+        }
         ("PUT", _) => training_body(outsider, 10),
+        ("POST", "suspensions") if path.contains("/practice/") => reason,
+        ("POST", "openings" | "closings" | "archivings" | "invitations") => {
+            json!({})
+        }
+        ("POST", "host-units") => crate::practice::host_body(area.village),
         ("POST", "reviews") if path.contains("/talents/") => {
             json!({"decision": "approve", "reason": "资料属实，予以认定", "version": 1})
         }
@@ -396,8 +508,27 @@ async fn refused_everywhere(area: Area) {
         for guard in *guards {
             let m = Method::from_bytes(method.as_bytes()).unwrap();
             match guard {
-                ById(record) => {
+                Setup(record) => {
                     let url = path.replace("{id}", seeded.id(*record));
+                    let body = body_for(method, path, &area, &seeded, area.outsider);
+                    let resp = app.request(m.clone(), &url, t, body.as_ref()).await;
+                    let expected = match (seeded.outsider_below, *method) {
+                        (false, _) => StatusCode::NOT_FOUND,
+                        (true, "GET") => StatusCode::OK,
+                        (true, _) => StatusCode::FORBIDDEN,
+                    };
+                    assert_eq!(
+                        resp.status(),
+                        expected,
+                        "{} outsider on {method} {url}: {}",
+                        area.outsider,
+                        resp.text().await.unwrap()
+                    );
+                }
+                ById(record) => {
+                    let url = path
+                        .replace("{id}", seeded.id(*record))
+                        .replace("{userId}", &seeded.youth);
                     let url = if url.contains("/volunteer/activities/")
                         && url.ends_with("/check-in-code")
                     {

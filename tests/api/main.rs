@@ -16,6 +16,7 @@ mod league_units;
 mod media;
 mod notifications;
 mod openapi;
+mod practice;
 mod privacy;
 mod queries;
 mod regions;

@@ -1,0 +1,382 @@
+//! Request and response types of the 返家乡 practice endpoints.
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use entity::host_units::{HostKind, HostStatus};
+use entity::practice_campaigns::{CampaignStatus, Season};
+use entity::student_profiles::{DegreeLevel, Gender};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::choices::Choice;
+use crate::workflow::TimelineEntry;
+
+/// A student's profile as the student saves it (PUT replaces every field).
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "realName": "张三", "gender": "male", "dateOfBirth": "2005-03-01",
+    "schoolName": "吉林大学", "schoolProvince": "吉林省", "major": "法学",
+    "degreeLevel": "bachelor", "enrollmentYear": 2023, "expectedGraduation": "2027-06",
+    "homeRegionCode": "220581100001", "studentNumber": "20230001",
+    "emergencyContactName": "张父", "emergencyContactPhone": "13900001111",
+    "consent": true, "consentVersion": "2026-12"}))]
+pub struct StudentProfileRequest {
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<1, 20>",
+        message = "姓名长度应为1至20个字"
+    ))]
+    #[schema(min_length = 1, max_length = 20)]
+    pub real_name: String,
+    pub gender: Gender,
+    #[schema(value_type = String, format = Date, example = "2005-03-01")]
+    pub date_of_birth: NaiveDate,
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 64>",
+        message = "学校名称长度应为2至64个字"
+    ))]
+    #[schema(min_length = 2, max_length = 64)]
+    pub school_name: String,
+    /// The province (or country) the school is in.
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 32>",
+        message = "学校所在省份长度应为2至32个字"
+    ))]
+    #[schema(min_length = 2, max_length = 32)]
+    pub school_province: String,
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<1, 32>",
+        message = "专业长度应为1至32个字"
+    ))]
+    #[schema(min_length = 1, max_length = 32)]
+    pub major: String,
+    pub degree_level: DegreeLevel,
+    #[schema(minimum = 2010, example = 2023)]
+    pub enrollment_year: i32,
+    /// `YYYY-MM`, not before the enrolment year.
+    #[schema(example = "2027-06", pattern = "^[0-9]{4}-[0-9]{2}$")]
+    pub expected_graduation: String,
+    /// 生源地: a county, township or village code.
+    #[schema(example = "220581100001")]
+    pub home_region_code: String,
+    #[validate(length(max = 32, message = "学号不能超过32个字符"))]
+    #[schema(max_length = 32)]
+    pub student_number: Option<String>,
+    /// Required before confirming a placement.
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<1, 20>",
+        message = "紧急联系人姓名长度应为1至20个字"
+    ))]
+    #[schema(max_length = 20)]
+    pub emergency_contact_name: Option<String>,
+    /// A mainland mobile number; stored encrypted, shown masked.
+    #[schema(example = "13900001111")]
+    pub emergency_contact_phone: Option<String>,
+    /// Only for positions whose host insures the student; needs `idNumberConsent`. Omit to keep
+    /// the stored one.
+    #[schema(example = "220581200501010011")]
+    pub id_number: Option<String>,
+    /// The separate consent to keep the ID number for accident insurance.
+    #[serde(default)]
+    pub id_number_consent: bool,
+    /// Agreement to the profile consent text of `GET /practice-options`.
+    pub consent: bool,
+    #[schema(example = "2026-12")]
+    pub consent_version: String,
+}
+
+/// The caller's own student profile (personal numbers masked).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StudentProfileView {
+    pub id: Uuid,
+    pub real_name: String,
+    pub gender: Gender,
+    pub date_of_birth: NaiveDate,
+    pub school_name: String,
+    pub school_province: String,
+    pub major: String,
+    pub degree_level: DegreeLevel,
+    #[schema(example = "本科")]
+    pub degree_level_label: String,
+    pub enrollment_year: i32,
+    pub expected_graduation: String,
+    pub home_region_code: String,
+    /// The local unit of the home region (where the student may apply by default).
+    #[schema(example = "220581")]
+    pub home_unit_code: Option<String>,
+    pub student_number: Option<String>,
+    pub emergency_contact_name: Option<String>,
+    /// Masked (`139****1111`).
+    pub emergency_contact_phone: Option<String>,
+    /// Masked; null when none is stored.
+    pub id_number: Option<String>,
+    pub verified: bool,
+    pub consent_version: String,
+    pub version: i32,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+/// A consent text as the options list it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PracticeConsentView {
+    pub version: &'static str,
+    /// `{recipient}` stands for the host unit's name.
+    pub text: &'static str,
+}
+
+/// The settings new campaigns start with (each campaign keeps its own).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PracticeSettingsView {
+    pub min_days: u32,
+    pub offer_valid_hours: u32,
+    pub report_due_days: u32,
+    pub excellent_cap_permille: u32,
+    pub max_open_applications: u32,
+}
+
+/// Every choice of the practice forms, with labels, consent texts and limits.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PracticeOptionsView {
+    pub genders: Vec<Choice>,
+    pub degree_levels: Vec<Choice>,
+    pub seasons: Vec<Choice>,
+    pub campaign_statuses: Vec<Choice>,
+    pub host_kinds: Vec<Choice>,
+    pub host_statuses: Vec<Choice>,
+    pub profile_consent: PracticeConsentView,
+    pub host_sharing_consent: PracticeConsentView,
+    pub insurance_consent: PracticeConsentView,
+    /// Ages a profile may be saved for, and from which one may apply.
+    pub student_min_age: i32,
+    pub student_max_age: i32,
+    pub apply_min_age: i32,
+    pub first_enrollment_year: i32,
+    pub defaults: PracticeSettingsView,
+}
+
+/// A campaign as its unit's cadre creates or edits it.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "name": "2027年寒假“返家乡”社会实践", "season": "winter", "year": 2027,
+    "applicationsOpenAt": "2026-12-10T00:00:00+08:00",
+    "applicationsCloseAt": "2027-01-05T23:59:59+08:00",
+    "practiceStartsOn": "2027-01-10", "practiceEndsOn": "2027-02-20",
+    "minDays": 7, "offerValidHours": 72, "reportDueDays": 14, "excellentCapPermille": 300}))]
+pub struct CampaignRequest {
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 64>",
+        message = "活动名称长度应为2至64个字"
+    ))]
+    #[schema(min_length = 2, max_length = 64)]
+    pub name: String,
+    pub season: Season,
+    #[validate(range(min = 2020, max = 2100, message = "年度应为2020至2100"))]
+    #[schema(minimum = 2020, maximum = 2100)]
+    pub year: i32,
+    pub applications_open_at: DateTime<FixedOffset>,
+    /// Applications are taken while now < this instant (China time as sent).
+    pub applications_close_at: DateTime<FixedOffset>,
+    #[schema(value_type = String, format = Date)]
+    pub practice_starts_on: NaiveDate,
+    #[schema(value_type = String, format = Date)]
+    pub practice_ends_on: NaiveDate,
+    /// Omitted: the default in force (`JIQING_PRACTICE_MIN_DAYS`).
+    #[validate(range(min = 1, max = 366, message = "最少实践天数应为1至366"))]
+    #[schema(minimum = 1, maximum = 366)]
+    pub min_days: Option<i32>,
+    #[validate(range(min = 0, max = 720, message = "录用确认时限应为0至720小时"))]
+    #[schema(minimum = 0, maximum = 720)]
+    pub offer_valid_hours: Option<i32>,
+    #[validate(range(min = 0, max = 90, message = "报告提交期限应为0至90天"))]
+    #[schema(minimum = 0, maximum = 90)]
+    pub report_due_days: Option<i32>,
+    #[validate(range(min = 0, max = 1000, message = "优秀比例应为0至1000‰"))]
+    #[schema(minimum = 0, maximum = 1000)]
+    pub excellent_cap_permille: Option<i32>,
+    /// The version edited (PUT only).
+    pub version: Option<i32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CampaignView {
+    pub id: Uuid,
+    pub name: String,
+    pub season: Season,
+    pub season_label: String,
+    pub year: i32,
+    #[schema(example = "220000")]
+    pub area_unit_code: String,
+    #[schema(example = "共青团吉林省委员会")]
+    pub area_unit_name: String,
+    pub applications_open_at: DateTime<FixedOffset>,
+    pub applications_close_at: DateTime<FixedOffset>,
+    pub practice_starts_on: NaiveDate,
+    pub practice_ends_on: NaiveDate,
+    pub min_days: i32,
+    pub offer_valid_hours: i32,
+    pub report_due_days: i32,
+    pub excellent_cap_permille: i32,
+    pub status: CampaignStatus,
+    pub status_label: String,
+    /// Open and now inside the application window.
+    pub accepting_applications: bool,
+    pub version: i32,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+/// A campaign for its cadres, with its history.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CampaignDetailView {
+    #[serde(flatten)]
+    pub campaign: CampaignView,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct CampaignFilter {
+    pub status: Option<CampaignStatus>,
+    pub year: Option<i32>,
+}
+
+/// A host unit as a local-unit cadre registers or edits it.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "name": "梅河口市山城镇人民政府", "kind": "party_government", "regionCode": "220581100",
+    "address": "山城镇政府路1号", "contactName": "李主任", "contactPhone": "13800002222"}))]
+pub struct HostUnitRequest {
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 64>",
+        message = "单位名称长度应为2至64个字"
+    ))]
+    #[schema(min_length = 2, max_length = 64)]
+    pub name: String,
+    pub kind: HostKind,
+    /// County, township or village inside the cadre's local unit.
+    pub region_code: String,
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 128>",
+        message = "地址长度应为2至128个字"
+    ))]
+    #[schema(min_length = 2, max_length = 128)]
+    pub address: String,
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<1, 20>",
+        message = "联系人姓名长度应为1至20个字"
+    ))]
+    #[schema(min_length = 1, max_length = 20)]
+    pub contact_name: String,
+    /// A mainland mobile number; stored encrypted, shown masked.
+    #[schema(example = "13800002222")]
+    pub contact_phone: String,
+    /// The version edited (PUT only).
+    pub version: Option<i32>,
+}
+
+/// A bound supervisor of a host unit.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct HostSupervisorView {
+    pub user_id: Uuid,
+    /// The name the WeChat user goes by.
+    pub display_name: String,
+    pub accepted_at: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct HostUnitView {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: HostKind,
+    pub kind_label: String,
+    pub region_code: String,
+    pub address: String,
+    pub contact_name: String,
+    /// Masked.
+    pub contact_phone: String,
+    pub status: HostStatus,
+    pub status_label: String,
+    pub supervisors: Vec<HostSupervisorView>,
+    /// Invitations neither accepted, revoked nor expired.
+    pub pending_invitations: u64,
+    pub version: i32,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct HostUnitDetailView {
+    #[serde(flatten)]
+    pub host: HostUnitView,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct HostUnitFilter {
+    /// A unit or a place inside the caller's unit.
+    pub region: Option<String>,
+    pub status: Option<HostStatus>,
+    pub kind: Option<HostKind>,
+}
+
+/// A new invitation: give the code to the future supervisor; it is shown once.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"code": "7KQ2M9XD", "expiresAt": "2026-12-08T10:00:00+08:00"}))]
+pub struct InvitationView {
+    pub code: String,
+    pub expires_at: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"code": "7KQ2M9XD"}))]
+pub struct InvitationAcceptance {
+    #[validate(length(min = 1, max = 32, message = "请输入邀请码"))]
+    #[schema(min_length = 1, max_length = 32)]
+    pub code: String,
+}
+
+/// The host unit the caller now supervises.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MyHostView {
+    pub host_unit_id: Uuid,
+    pub name: String,
+    pub kind: HostKind,
+    pub region_code: String,
+    pub status: HostStatus,
+    pub accepted_at: DateTime<FixedOffset>,
+}
+
+/// A state change with an optional note (suspensions).
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"reason": "单位整改期间暂停接收"}))]
+pub struct ReasonRequest {
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 200>",
+        message = "原因长度应为2至200个字"
+    ))]
+    #[schema(min_length = 2, max_length = 200)]
+    pub reason: String,
+}
+
+/// Empty body of an action that needs nothing but may name the version looked at.
+#[derive(Debug, Default, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VersionRequest {
+    pub version: Option<i32>,
+}

@@ -1,0 +1,90 @@
+//! The 返家乡 rules no attribute expresses: labels, consent texts, limits.
+use entity::host_units::{HostKind, HostStatus};
+use entity::practice_campaigns::{CampaignStatus, Season};
+use entity::student_profiles::DegreeLevel;
+
+use crate::consents::ConsentText;
+
+crate::labels!(DegreeLevel {
+    JuniorCollege: "专科",
+    Bachelor: "本科",
+    Master: "硕士",
+    Doctor: "博士",
+});
+
+crate::labels!(Season {
+    Winter: "寒假",
+    Summer: "暑假",
+    Other: "其他",
+});
+
+crate::labels!(CampaignStatus {
+    Draft: "草稿",
+    Open: "报名中",
+    Closed: "报名结束",
+    Archived: "已归档",
+});
+
+crate::labels!(HostKind {
+    PartyGovernment: "党政机关",
+    PublicInstitution: "事业单位",
+    Enterprise: "企业",
+    VillageCommittee: "村（社区）",
+    SocialOrg: "社会组织",
+    YouthHome: "青年之家",
+    Cooperative: "合作社",
+});
+
+crate::labels!(HostStatus {
+    Active: "正常",
+    Suspended: "已暂停",
+});
+
+/// The student profile's own consent (processing the student's data for 返家乡 practice).
+pub const PROFILE_CONSENT: ConsentText = ConsentText {
+    version: "2026-12",
+    template: "为组织“返家乡”社会实践，共青团吉林省委及您生源地团组织将收集并加密保存您的学校、专业、生源地和紧急联系人信息，仅用于岗位匹配、实践管理和证明开具；展示时默认脱敏。您可以在没有进行中的实践时随时删除实践档案。",
+};
+
+/// Sharing an application with the position's host unit (`practice_host_sharing`).
+pub const HOST_SHARING_CONSENT: ConsentText = ConsentText {
+    version: "2026-12",
+    template: "我同意将我的姓名、学校、专业、手机号码和报名信息提供给{recipient}，用于“返家乡”实践岗位的选拔、联系和带教管理。",
+};
+
+/// The ID number to an insuring host (`practice_insurance`, sensitive data, PIPL Art. 29).
+pub const INSURANCE_CONSENT: ConsentText = ConsentText {
+    version: "2026-12",
+    template: "我单独同意将我的身份证号码（敏感个人信息）提供给{recipient}，仅用于为本次实践办理意外伤害保险。",
+};
+
+/// Ages a student profile may be saved for (full years, China date).
+pub const STUDENT_MIN_AGE: i32 = 16;
+pub const STUDENT_MAX_AGE: i32 = 35;
+/// Age from which a student may apply (conventions §10).
+pub const APPLY_MIN_AGE: i32 = 18;
+/// Earliest enrolment year.
+pub const FIRST_ENROLLMENT_YEAR: i32 = 2010;
+/// Days an invitation code stays valid.
+pub const INVITATION_VALID_DAYS: i64 = 7;
+/// Wrong invitation codes a user may try per hour.
+pub const INVITATION_TRIES_PER_HOUR: i64 = 10;
+/// The invitation alphabet (Crockford's 32: digits and letters without I, L, O, U).
+pub const INVITATION_ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A new invitation code: 8 characters of [`INVITATION_ALPHABET`].
+pub fn invitation_code() -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    (0..8)
+        .map(|_| INVITATION_ALPHABET[rng.random_range(0..32)] as char)
+        .collect()
+}
+
+/// A code as typed: upper-cased, spaces and dashes removed.
+pub fn normalise_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_uppercase)
+        .collect()
+}

@@ -1,0 +1,214 @@
+//! The lifecycles of 返家乡 campaigns and host units (the application machine comes with the
+//! applications).
+//!
+//! Campaign (cadres of the campaign's unit or above):
+//!
+//! | from | action | to |
+//! |---|---|---|
+//! | — | create | draft |
+//! | draft, open | edit | same (settings and practice dates only while draft) |
+//! | draft | open | open |
+//! | open | close | closed |
+//! | closed | archive | archived |
+//!
+//! Host unit (its local unit's cadres; `bind_supervisor` by the invited WeChat user):
+//!
+//! | from | action | to |
+//! |---|---|---|
+//! | — | create | active |
+//! | active, suspended | edit, invite, bind_supervisor, revoke_supervisor | same |
+//! | active | suspend | suspended |
+//! | suspended | reinstate | active |
+use entity::host_units::{self, HostStatus};
+use entity::practice_campaigns::{self, CampaignStatus};
+use entity::workflow_events::ActorKind;
+use uuid::Uuid;
+
+use crate::workflow::{EventLog, Refusal, Subject};
+
+crate::actions! {
+    /// What happens to a campaign.
+    pub enum CampaignAction {
+        Create = "create", "团组织创建实践活动", "创建";
+        Edit = "edit", "团组织修改实践活动", "修改";
+        Open = "open", "开始报名", "开始报名";
+        Close = "close", "结束报名", "结束报名";
+        Archive = "archive", "归档", "归档";
+    }
+}
+
+crate::actions! {
+    /// What happens to a host unit.
+    pub enum HostAction {
+        Create = "create", "团组织登记接收单位", "登记";
+        Edit = "edit", "团组织修改接收单位信息", "修改";
+        Suspend = "suspend", "团组织暂停接收单位", "暂停";
+        Reinstate = "reinstate", "团组织恢复接收单位", "恢复";
+        Invite = "invite", "团组织邀请带教负责人", "邀请带教负责人";
+        BindSupervisor = "bind_supervisor", "带教负责人接受邀请", "接受邀请";
+        RevokeSupervisor = "revoke_supervisor", "团组织解除带教负责人", "解除带教负责人";
+    }
+}
+
+pub fn next_campaign(
+    from: CampaignStatus,
+    action: CampaignAction,
+    actor: ActorKind,
+) -> Result<CampaignStatus, Refusal> {
+    use CampaignAction as A;
+    use CampaignStatus as S;
+    if actor != ActorKind::Cadre {
+        return Err(Refusal::WrongActor);
+    }
+    match (action, from) {
+        (A::Edit, S::Draft) => Ok(S::Draft),
+        (A::Edit, S::Open) => Ok(S::Open),
+        (A::Open, S::Draft) => Ok(S::Open),
+        (A::Close, S::Open) => Ok(S::Closed),
+        (A::Archive, S::Closed) => Ok(S::Archived),
+        _ => Err(Refusal::WrongState),
+    }
+}
+
+pub fn next_host(
+    from: HostStatus,
+    action: HostAction,
+    actor: ActorKind,
+) -> Result<HostStatus, Refusal> {
+    use HostAction as A;
+    use HostStatus as S;
+    let who = match action {
+        A::BindSupervisor => ActorKind::Host,
+        _ => ActorKind::Cadre,
+    };
+    if actor != who {
+        return Err(Refusal::WrongActor);
+    }
+    match (action, from) {
+        (A::Edit | A::Invite | A::BindSupervisor | A::RevokeSupervisor, s) => Ok(s),
+        (A::Suspend, S::Active) => Ok(S::Suspended),
+        (A::Reinstate, S::Suspended) => Ok(S::Active),
+        _ => Err(Refusal::WrongState),
+    }
+}
+
+impl Subject for practice_campaigns::Model {
+    type Entity = practice_campaigns::Entity;
+    type Status = CampaignStatus;
+    type Action = CampaignAction;
+    const EVENTS: EventLog = EventLog::kind("practice_events", "campaign");
+    const NAME: &'static str = "实践活动";
+    const CHANGED: (&'static str, &'static str) =
+        ("CAMPAIGN_CHANGED", "实践活动已被修改，请刷新后重试");
+
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn status(&self) -> CampaignStatus {
+        self.status
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+    fn next(
+        from: CampaignStatus,
+        action: CampaignAction,
+        actor: ActorKind,
+    ) -> Result<CampaignStatus, Refusal> {
+        next_campaign(from, action, actor)
+    }
+}
+
+impl Subject for host_units::Model {
+    type Entity = host_units::Entity;
+    type Status = HostStatus;
+    type Action = HostAction;
+    const EVENTS: EventLog = EventLog::kind("practice_events", "host_unit");
+    const NAME: &'static str = "接收单位";
+    const CHANGED: (&'static str, &'static str) =
+        ("HOST_UNIT_CHANGED", "接收单位信息已被修改，请刷新后重试");
+
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn status(&self) -> HostStatus {
+        self.status
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+    fn next(from: HostStatus, action: HostAction, actor: ActorKind) -> Result<HostStatus, Refusal> {
+        next_host(from, action, actor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::Iterable;
+
+    use CampaignAction as CA;
+    use CampaignStatus as CS;
+    use HostAction as HA;
+    use HostStatus as HS;
+
+    const CAMPAIGN_CELLS: &[(CA, CS, CS)] = &[
+        (CA::Edit, CS::Draft, CS::Draft),
+        (CA::Edit, CS::Open, CS::Open),
+        (CA::Open, CS::Draft, CS::Open),
+        (CA::Close, CS::Open, CS::Closed),
+        (CA::Archive, CS::Closed, CS::Archived),
+    ];
+
+    #[test]
+    fn every_campaign_cell_allowed_or_refused() {
+        for &action in CA::ALL {
+            for from in CS::iter() {
+                let expected = CAMPAIGN_CELLS
+                    .iter()
+                    .find(|c| c.0 == action && c.1 == from)
+                    .map(|c| c.2)
+                    .ok_or(Refusal::WrongState);
+                assert_eq!(
+                    next_campaign(from, action, ActorKind::Cadre),
+                    expected,
+                    "{action:?} from {from:?}"
+                );
+                for wrong in [ActorKind::Student, ActorKind::Host, ActorKind::System] {
+                    assert_eq!(next_campaign(from, action, wrong), Err(Refusal::WrongActor));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_host_cell_allowed_or_refused() {
+        for &action in HA::ALL {
+            let actor = if action == HA::BindSupervisor {
+                ActorKind::Host
+            } else {
+                ActorKind::Cadre
+            };
+            for from in HS::iter() {
+                let expected = match (action, from) {
+                    (HA::Create, _) => Err(Refusal::WrongState),
+                    (HA::Suspend, HS::Active) => Ok(HS::Suspended),
+                    (HA::Reinstate, HS::Suspended) => Ok(HS::Active),
+                    (HA::Suspend | HA::Reinstate, _) => Err(Refusal::WrongState),
+                    (_, s) => Ok(s),
+                };
+                assert_eq!(
+                    next_host(from, action, actor),
+                    expected,
+                    "{action:?} {from:?}"
+                );
+            }
+            for wrong in [ActorKind::Student, ActorKind::System, ActorKind::Youth] {
+                assert_eq!(
+                    next_host(HS::Active, action, wrong),
+                    Err(Refusal::WrongActor)
+                );
+            }
+        }
+    }
+}
