@@ -344,7 +344,10 @@ pub struct InvitationView {
 #[serde(rename_all = "camelCase")]
 #[schema(example = json!({"code": "7KQ2M9XD"}))]
 pub struct InvitationAcceptance {
-    #[validate(length(min = 1, max = 32, message = "请输入邀请码"))]
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<1, 32>",
+        message = "请输入邀请码"
+    ))]
     #[schema(min_length = 1, max_length = 32)]
     pub code: String,
 }
