@@ -448,7 +448,7 @@ pub async fn get_practice_campaign(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<CampaignDetailView>> {
     let c = find_visible(&state.db, &cadre, id.into_inner()).await?;
-    let timeline = timeline::<CampaignAction>(
+    let timeline = timeline(
         &state.db,
         practice_campaigns::Model::EVENTS,
         c.id,

@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
+use super::state::{CampaignAction, HostAction};
 use crate::choices::Choice;
 use crate::workflow::TimelineEntry;
 
@@ -236,7 +237,7 @@ pub struct CampaignView {
 pub struct CampaignDetailView {
     #[serde(flatten)]
     pub campaign: CampaignView,
-    pub timeline: Vec<TimelineEntry>,
+    pub timeline: Vec<TimelineEntry<CampaignStatus, CampaignAction>>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -318,7 +319,7 @@ pub struct HostUnitView {
 pub struct HostUnitDetailView {
     #[serde(flatten)]
     pub host: HostUnitView,
-    pub timeline: Vec<TimelineEntry>,
+    pub timeline: Vec<TimelineEntry<HostStatus, HostAction>>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -404,7 +404,7 @@ pub async fn get_host_unit(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<HostUnitDetailView>> {
     let h = find_visible(&state.db, &cadre, id.into_inner()).await?;
-    let timeline = timeline::<HostAction>(
+    let timeline = timeline(
         &state.db,
         host_units::Model::EVENTS,
         h.id,
