@@ -63,8 +63,17 @@ pub struct VolunteerBoard {
     pub items: Vec<BoardEntry>,
     /// Present when the caller sent a token.
     pub me: Option<MyPlace>,
-    /// `cache` or `database`: where this answer came from.
-    pub served_from: String,
+    pub served_from: ServedFrom,
+}
+
+/// Where an answer came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ServedFrom {
+    /// The leaderboard cache (Redis, or the in-process store), at most the staleness bound old.
+    Cache,
+    /// Computed from the hours ledger (the cache was down or not built yet, or `source=db`).
+    Database,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
@@ -108,5 +117,5 @@ pub struct RegionBoard {
     pub period: Period,
     pub metric: Metric,
     pub items: Vec<RegionBoardEntry>,
-    pub served_from: String,
+    pub served_from: ServedFrom,
 }

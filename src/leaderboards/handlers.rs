@@ -12,8 +12,8 @@ use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use super::dto::{
-    BoardEntry, Metric, MyPlace, RegionBoard, RegionBoardEntry, RegionBoardQuery, Source,
-    VolunteerBoard, VolunteerBoardQuery,
+    BoardEntry, Metric, MyPlace, RegionBoard, RegionBoardEntry, RegionBoardQuery, ServedFrom,
+    Source, VolunteerBoard, VolunteerBoardQuery,
 };
 use super::keys::{Period, is_board_level, member_of, region_board, user_board, user_of};
 use super::snapshots::{RegionAnswer, Top, Unserved};
@@ -114,7 +114,7 @@ pub async fn get_volunteer_hours_leaderboard(
                         rank: place.map(|p| p.0 as u64 + 1),
                         minutes: place.map_or(0, |p| p.1),
                     }),
-                    served_from: "cache",
+                    served_from: ServedFrom::Cache,
                 });
             }
             Ok(None) => sync::trigger_rebuild(&state),
@@ -151,7 +151,7 @@ pub async fn get_volunteer_hours_leaderboard(
             rank: (rank > 0).then_some(rank),
             minutes,
         }),
-        served_from: "database".into(),
+        served_from: ServedFrom::Database,
     }))
 }
 
@@ -166,7 +166,7 @@ struct CachedBoard<'a> {
     participants: u64,
     items: &'a RawValue,
     me: Option<MyPlace>,
-    served_from: &'static str,
+    served_from: ServedFrom,
 }
 
 fn json_answer(body: &impl Serialize) -> ApiResult<HttpResponse> {
@@ -190,6 +190,10 @@ async fn load_top(
     limit: usize,
 ) -> Result<Option<Arc<Top>>, Unserved> {
     let snaps = &state.leaderboards;
+    if let Some(top) = snaps.top_at(board, limit, stamp) {
+        return Ok(Some(top));
+    }
+    let _building = snaps.flight(&format!("{board}|{limit}")).await;
     if let Some(top) = snaps.top_at(board, limit, stamp) {
         return Ok(Some(top));
     }
@@ -299,10 +303,19 @@ pub async fn get_region_leaderboard(
             None
         }
     };
-    if let Some(answer) = stamp
-        .as_ref()
-        .and_then(|s| state.leaderboards.region(&key, s))
-    {
+    let fresh = || {
+        stamp
+            .as_ref()
+            .and_then(|s| state.leaderboards.region(&key, s))
+    };
+    if let Some(answer) = fresh() {
+        return Ok(json_bytes(answer.json.clone()));
+    }
+    let _building = match stamp {
+        Some(_) => Some(state.leaderboards.flight(&key).await),
+        None => None,
+    };
+    if let Some(answer) = fresh() {
         return Ok(json_bytes(answer.json.clone()));
     }
     regions::queries::require(&state.db, &q.parent, "parent").await?;
@@ -356,7 +369,7 @@ pub async fn get_region_leaderboard(
         }
     };
     let mut youth: HashMap<String, u64> = HashMap::new();
-    for (home, n) in queries::youth_by_home(&state.db, parent_prefix).await? {
+    for (home, n) in queries::youth_by_home(&state.db, parent_prefix, child_digits).await? {
         if let Some(child) = child_of(&home) {
             *youth.entry(child).or_insert(0) += n.max(0) as u64;
         }
@@ -386,11 +399,10 @@ pub async fn get_region_leaderboard(
         metric,
         items,
         served_from: if read_at.is_some() {
-            "cache"
+            ServedFrom::Cache
         } else {
-            "database"
-        }
-        .into(),
+            ServedFrom::Database
+        },
     };
     let json =
         Bytes::from(serde_json::to_vec(&answer).map_err(|e| ApiError::Unexpected(e.into()))?);

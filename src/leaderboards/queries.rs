@@ -114,18 +114,26 @@ pub async fn minutes_by_home(
         .await?)
 }
 
-/// Verified youth in the talent pool per home region code inside `prefix`.
+/// Verified youth in the talent pool inside `prefix`, per the first `digits` digits of their home
+/// region code (one row per child region, not per village: the province board reads 9 rows, not
+/// 11,860). The prefix is an index range, not `LIKE` (conventions §14).
 pub async fn youth_by_home(
     db: &impl ConnectionTrait,
     prefix: &str,
+    digits: usize,
 ) -> ApiResult<Vec<(String, i64)>> {
+    // The length is written into the SQL (a number from the code, never input): PostgreSQL
+    // matches the SELECT and GROUP BY expressions only when they are identical, and bound
+    // parameters would make them two different ones.
+    let head = || Expr::cust(format!("substr(home_region_code, 1, {})", digits.min(12)));
     Ok(talent_profiles::Entity::find()
         .select_only()
-        .column(talent_profiles::Column::HomeRegionCode)
+        .column_as(head(), "head")
         .column_as(Expr::col(talent_profiles::Column::Id).count(), "n")
-        .filter(talent_profiles::Column::HomeRegionCode.starts_with(prefix))
+        .filter(talent_profiles::Column::HomeRegionCode.gte(prefix))
+        .filter(talent_profiles::Column::HomeRegionCode.lt(prefix_end(prefix)))
         .filter(talent_profiles::Column::Status.eq(talent_profiles::TalentStatus::Verified))
-        .group_by(talent_profiles::Column::HomeRegionCode)
+        .group_by(head())
         .into_tuple()
         .all(db)
         .await?)

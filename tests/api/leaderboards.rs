@@ -646,3 +646,42 @@ async fn boards_rebuild_from_an_empty_ledger_and_go_live() {
         .unwrap();
     assert!(!built_again, "a live generation is not rebuilt");
 }
+
+/// The SQL statements one answer ran (test builds report them).
+fn statements_of(resp: &reqwest::Response) -> u64 {
+    resp.headers()
+        .get(jiqing::test_hooks::STATEMENTS_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("test builds report the statement count")
+}
+
+/// When a region board's copy is missing or out of date, many readers at once build it once
+/// (single flight) instead of each querying the talent pool: under load that stampede made the
+/// region board time out.
+#[tokio::test]
+async fn many_readers_of_a_region_board_that_is_not_built_yet_build_it_once() {
+    let app = spawn_app().await;
+    let cadre = app.admin_of("220000").await;
+    let y = app.youth_in("flight", "220102001001", true).await;
+    approved_report(&app, &y, &cadre, Utc::now() - Duration::hours(1), 45).await;
+    wait_for_cache(&app).await;
+    let path = "/api/v1/leaderboards/regions?parent=220000&period=all";
+    let answers = futures_util::future::join_all((0..24).map(|_| app.get(path, None))).await;
+    let mut total = 0;
+    for resp in answers {
+        total += statements_of(&resp);
+        let body = json_of(resp, StatusCode::OK).await;
+        assert_eq!(body["items"][0]["code"], "220100", "{body}");
+        assert_eq!(body["items"][0]["minutes"], 45, "{body}");
+        assert_eq!(body["servedFrom"], "cache", "{body}");
+    }
+    // One build's statements, measured once the copy has aged past the staleness bound.
+    tokio::time::sleep(app.settings.leaderboard_max_stale + StdDuration::from_millis(100)).await;
+    let one_build = statements_of(&app.get(path, None).await);
+    assert!(one_build > 0, "a rebuild queries the talent pool");
+    assert_eq!(
+        total, one_build,
+        "24 concurrent readers ran {total} statements; one build runs {one_build}"
+    );
+}

@@ -261,9 +261,13 @@ async fn uploads_beyond_the_hourly_limit_are_refused_on_every_instance() {
 
 #[tokio::test]
 async fn a_signed_url_stops_working_when_it_expires_or_is_tampered_with() {
-    let app = spawn_app_with(|s| s.media_url_ttl = std::time::Duration::from_secs(1)).await;
+    // Long enough that a loaded machine still fetches the URL before it ends (with 1 s, a busy CI
+    // saw the first fetch already expired), short enough to wait for.
+    let ttl = std::time::Duration::from_secs(4);
+    let app = spawn_app_with(|s| s.media_url_ttl = ttl).await;
     let y = app.youth_in("expiring", "220102001001", true).await;
     let key = app.upload_key(&y, "volunteer_report", &tiny_jpeg()).await;
+    let issued = tokio::time::Instant::now();
     let report = json_of(
         app.post(REPORTS, Some(&y.token), &report_body(json!([key])))
             .await,
@@ -292,7 +296,8 @@ async fn a_signed_url_stops_working_when_it_expires_or_is_tampered_with() {
         )
         .await;
     }
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    // Expiry is stamped in whole seconds: one more second and it has surely passed.
+    tokio::time::sleep_until(issued + ttl + std::time::Duration::from_millis(1100)).await;
     assert_error(fetch(&app, &url).await, StatusCode::NOT_FOUND, "NOT_FOUND").await;
     // The record hands out a fresh URL that works again.
     let mine = json_of(app.get(REPORTS, Some(&y.token)).await, StatusCode::OK).await;
