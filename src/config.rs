@@ -97,6 +97,11 @@ pub struct Settings {
     /// Which townships, villages and counties count in KPI denominators and coverage
     /// (`JIQING_KPI_TOWNSHIP_SCOPE`, `JIQING_KPI_VILLAGE_SCOPE`, `JIQING_KPI_COUNTY_SCOPE`).
     pub kpi_scopes: KpiScopes,
+    /// Start of the programme's cumulative targets (`JIQING_KPI_BASELINE_ON`, default
+    /// 2022-08-20, the notice date).
+    pub kpi_baseline_on: chrono::NaiveDate,
+    /// How long live KPI counts are cached (`JIQING_KPI_CACHE_SECS`, default 300; 0 = never).
+    pub kpi_cache_ttl: Duration,
     /// PostgreSQL connections per instance at most (`JIQING_DB_POOL_SIZE`, default 32; SQLite
     /// always uses one).
     pub db_pool_size: u32,
@@ -400,6 +405,19 @@ impl Settings {
                     "gb2260 or all",
                 )?,
             },
+            kpi_baseline_on: match var("JIQING_KPI_BASELINE_ON") {
+                None => chrono::NaiveDate::from_ymd_opt(2022, 8, 20).unwrap_or_default(),
+                Some(v) => {
+                    chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").map_err(|_| {
+                        ConfigError::Invalid(format!(
+                            "JIQING_KPI_BASELINE_ON must be a date YYYY-MM-DD, not {v:?}"
+                        ))
+                    })?
+                }
+            },
+            kpi_cache_ttl: Duration::from_secs(
+                parse_u32(&var, "JIQING_KPI_CACHE_SECS", 300)?.into(),
+            ),
             db_pool_size: parse_u32(&var, "JIQING_DB_POOL_SIZE", crate::db::DEFAULT_POOL_SIZE)?
                 .clamp(1, 1_000),
             redis_connections: parse_u32(&var, "JIQING_REDIS_CONNECTIONS", 1)?.clamp(1, 64)

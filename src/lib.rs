@@ -17,6 +17,7 @@ pub mod health;
 pub mod idempotency;
 pub mod input;
 pub mod jobs;
+pub mod kpi;
 pub mod kpi_scope;
 pub mod leaderboards;
 pub mod league;

@@ -29,6 +29,7 @@ Errors always use the `ErrorEnvelope` schema; see docs/api-design.md for convent
         (name = "media", description = "图片与文件上传"),
         (name = "consents", description = "个人信息对外提供授权"),
         (name = "todos", description = "待办事项"),
+        (name = "kpi", description = "督导考核：指标、目标、快照、人工填报"),
         (name = "health", description = "运行状态")
     )
 )]

@@ -3,7 +3,8 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    auth, consents, health, leaderboards, league, media, notifications, practice, regions, staff,
+    auth, consents, health, kpi, leaderboards, league, media, notifications, practice, regions,
+    staff,
     talents, todos, trainings, volunteer,
 };
 
@@ -24,7 +25,8 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
             .configure(practice::routes)
             .configure(media::routes)
             .configure(consents::routes)
-            .configure(todos::routes),
+            .configure(todos::routes)
+            .configure(kpi::routes),
     )
     .service(health::get_health)
     .service(health::get_readiness);

@@ -10,12 +10,16 @@ pub mod host_units;
 pub mod id_number_conflict_days;
 pub mod id_number_conflicts;
 pub mod job_runs;
+pub mod kpi_manual_reports;
+pub mod kpi_snapshots;
+pub mod kpi_targets;
 pub mod league_unit_regions;
 pub mod league_units;
 pub mod media;
 pub mod notifications;
 pub mod practice_campaigns;
 pub mod refresh_tokens;
+pub mod region_flags;
 pub mod regions;
 pub mod sharing_consents;
 pub mod student_profiles;
@@ -55,7 +59,10 @@ mod tests {
     #[test]
     fn every_enum_has_the_same_value_in_json_and_in_the_database() {
         same_in_json_and_database::<super::auth_sessions::LoginMethod>();
+        same_in_json_and_database::<super::kpi_manual_reports::ManualReportStatus>();
+        same_in_json_and_database::<super::kpi_snapshots::KpiStatus>();
         same_in_json_and_database::<super::media::MediaPurpose>();
+        same_in_json_and_database::<super::region_flags::RegionFlag>();
         same_in_json_and_database::<super::notifications::NotificationKind>();
         same_in_json_and_database::<super::sharing_consents::ConsentPurpose>();
         same_in_json_and_database::<super::sharing_consents::RecipientKind>();

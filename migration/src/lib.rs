@@ -21,6 +21,7 @@ mod m20261130_000303_add_request_hash_and_todo_indexes;
 mod m20261130_000400_create_id_number_conflicts;
 mod m20261130_000700_add_volunteer_activity_lifecycle;
 mod m20261201_000600_create_practice;
+mod m20261201_000700_create_kpi;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000400_create_id_number_conflicts::Migration),
             Box::new(m20261130_000700_add_volunteer_activity_lifecycle::Migration),
             Box::new(m20261201_000600_create_practice::Migration),
+            Box::new(m20261201_000700_create_kpi::Migration),
         ]
     }
 }

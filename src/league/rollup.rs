@@ -7,7 +7,7 @@
 use entity::regions;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::tree::{LeagueUnit, UnitScope};
+use super::tree::{LeagueTree, LeagueUnit, UnitScope};
 use crate::auth::CadreScope;
 use crate::error::{ApiError, ApiResult};
 use crate::regions::{RegionCode, RegionLevel};
@@ -81,16 +81,7 @@ pub async fn rollup(
         if !cadre.covers_unit(&unit) {
             return Err(ApiError::forbidden_region());
         }
-        let child_units = tree.children(&unit.code);
-        let children = if child_units.is_empty() {
-            owned_places(db, &unit).await?
-        } else {
-            child_units.into_iter().map(|u| Area::of_unit(u)).collect()
-        };
-        return Ok(Rollup {
-            area: Area::of_unit(&unit),
-            children,
-        });
+        return unit_rollup(db, tree, &unit).await;
     }
     let code = code.unwrap_or_default();
     let region = crate::regions::queries::require(db, code, field).await?;
@@ -104,6 +95,24 @@ pub async fn rollup(
         .filter_map(|r| Area::of_region(r, &area.scope))
         .collect();
     Ok(Rollup { area, children })
+}
+
+/// The roll-up of a league unit (no caller's scope involved: jobs use it for every unit).
+pub async fn unit_rollup(
+    db: &impl ConnectionTrait,
+    tree: &LeagueTree,
+    unit: &LeagueUnit,
+) -> ApiResult<Rollup> {
+    let child_units = tree.children(&unit.code);
+    let children = if child_units.is_empty() {
+        owned_places(db, unit).await?
+    } else {
+        child_units.into_iter().map(|u| Area::of_unit(u)).collect()
+    };
+    Ok(Rollup {
+        area: Area::of_unit(unit),
+        children,
+    })
 }
 
 /// The places a unit without child units owns one level down: the townships of 梅河口 or of a

@@ -12,7 +12,7 @@ mod reveal;
 pub mod rotation;
 pub mod rules;
 pub mod state;
-mod stats;
+pub mod stats;
 pub mod todos;
 
 pub use queries::{HomeRegion, home_region_of, masked_names, profile_required};

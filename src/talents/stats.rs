@@ -67,7 +67,7 @@ fn count(row: &sea_orm::QueryResult, col: &str) -> ApiResult<u64> {
 }
 
 /// Verified talents per home-region code inside `scope`: `(code, total, per category)`.
-async fn counts_by_home(
+pub async fn counts_by_home(
     db: &impl ConnectionTrait,
     scope: &UnitScope,
 ) -> ApiResult<Vec<(String, u64, Vec<u64>)>> {

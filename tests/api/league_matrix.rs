@@ -114,6 +114,10 @@ const OPERATIONS: &[(&str, &str, &[Guard])] = &[
         "/api/v1/admin/practice/host-units/{id}/supervisors/{userId}",
         &[ById(HostUnit)],
     ),
+    ("GET", "/api/v1/admin/kpi/gaps", &[RegionQuery]),
+    ("GET", "/api/v1/admin/kpi/indicators", &[NotRegional]),
+    ("GET", "/api/v1/admin/kpi/report", &[RegionQuery]),
+    ("GET", "/api/v1/admin/kpi/report/export", &[RegionQuery]),
     ("GET", "/api/v1/admin/staff", &[List]),
     ("POST", "/api/v1/admin/staff", &[RegionBody]),
     (

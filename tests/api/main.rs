@@ -10,6 +10,7 @@ mod errors;
 mod idempotency;
 mod input;
 mod jobs;
+mod kpi;
 mod leaderboards;
 mod league_matrix;
 mod league_units;

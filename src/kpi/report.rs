@@ -1,0 +1,468 @@
+//! `GET /admin/kpi/report` and its CSV export: every indicator for the caller's unit (or a unit or
+//! township inside it) and each child, live today or from the snapshots for a past date.
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::kpi_snapshots::{self, KpiStatus};
+use entity::region_flags;
+use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::catalogue::{CATALOGUE, Indicator, IndicatorUnit, Source};
+use super::compute::{Counts, Pair, live_counts};
+use super::dto::{
+    AreaView, BreakdownView, KpiReport, LineNumbers, ReportLine, ReportQuery, ServedFrom,
+    TargetView, TrendPoint,
+};
+use super::goals::{self, AreaRef, Resolved};
+use super::sources::Window;
+use super::status::{self, Facts, Measure};
+use crate::app_state::AppState;
+use crate::auth::CadreScope;
+use crate::error::{ApiError, ApiResult};
+use crate::league::LeagueTree;
+use crate::league::rollup::{Area, Rollup, rollup};
+use crate::regions::RegionCode;
+use crate::time::{to_china, today_in_china};
+
+/// The indicators a `indicators=` list names (all when absent): unknown → 422
+/// `UNKNOWN_INDICATOR`.
+pub fn parse_indicators(list: Option<&str>) -> ApiResult<Vec<&'static Indicator>> {
+    let Some(list) = list.map(str::trim).filter(|l| !l.is_empty()) else {
+        return Ok(CATALOGUE.iter().collect());
+    };
+    let mut out: Vec<&'static Indicator> = Vec::new();
+    for code in list.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+        let ind = super::catalogue::find(code).ok_or_else(|| {
+            ApiError::field(
+                "indicators",
+                "UNKNOWN_INDICATOR",
+                format!("没有名为“{code}”的考核指标"),
+            )
+        })?;
+        if !out.iter().any(|i| i.code == ind.code) {
+            out.push(ind);
+        }
+    }
+    Ok(out)
+}
+
+/// A China date not after today: a future one → 422 `RANGE` on `field`.
+pub fn past_or_today(
+    date: Option<NaiveDate>,
+    today: NaiveDate,
+    field: &str,
+) -> ApiResult<NaiveDate> {
+    match date {
+        Some(d) if d > today => Err(ApiError::field(field, "RANGE", "不能查询未来的日期")),
+        Some(d) => Ok(d),
+        None => Ok(today),
+    }
+}
+
+/// The unit a line's targets follow: the unit itself, or the owner of a place.
+fn area_ref<'a>(tree: &'a LeagueTree, area: &Area) -> Option<AreaRef<'a>> {
+    match tree.unit(&area.code) {
+        Some(u) => Some(AreaRef::Unit(u)),
+        None => tree.owner(&area.code).map(|u| AreaRef::Place(u)),
+    }
+}
+
+fn area_view(a: &Area) -> AreaView {
+    AreaView {
+        code: a.code.clone(),
+        name: a.name.clone(),
+        level: a.level.clone(),
+    }
+}
+
+fn target_view(r: &Resolved) -> TargetView {
+    TargetView {
+        due_on: r.goal.due_on,
+        value: r.goal.value,
+        set_by_unit: r.set_by_unit.clone(),
+        inherited: r.inherited,
+    }
+}
+
+/// Keep the children inside places carrying `flag`.
+pub async fn narrow_by_flag(
+    db: &impl ConnectionTrait,
+    rollup: &mut Rollup,
+    flag: Option<region_flags::RegionFlag>,
+) -> ApiResult<()> {
+    let Some(flag) = flag else { return Ok(()) };
+    let flagged: Vec<String> = region_flags::Entity::find()
+        .select_only()
+        .column(region_flags::Column::RegionCode)
+        .filter(region_flags::Column::Flag.eq(flag))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let flagged: Vec<RegionCode> = flagged
+        .iter()
+        .filter_map(|c| RegionCode::parse(c))
+        .collect();
+    rollup.children.retain(|child| {
+        flagged
+            .iter()
+            .any(|f| child.scope.covers(f.as_str()) || child.code.starts_with(f.prefix()))
+    });
+    Ok(())
+}
+
+/// The first snapshot (date, value) of each `(indicator, area)`, for the expected progress of
+/// coverage lines.
+async fn first_snapshots(
+    db: &impl ConnectionTrait,
+    indicators: &[&Indicator],
+    areas: &[String],
+) -> ApiResult<HashMap<(String, String), (NaiveDate, i64)>> {
+    use kpi_snapshots::Column as S;
+    let firsts: Vec<(String, String, NaiveDate)> = kpi_snapshots::Entity::find()
+        .select_only()
+        .column(S::IndicatorCode)
+        .column(S::AreaCode)
+        .column_as(Expr::cust("MIN(as_of)"), "first")
+        .filter(S::IndicatorCode.is_in(indicators.iter().map(|i| i.code)))
+        .filter(S::AreaCode.is_in(areas.iter().cloned()))
+        .group_by(S::IndicatorCode)
+        .group_by(S::AreaCode)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let rows = snapshot_rows(db, &firsts).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            r.value
+                .map(|v| ((r.indicator_code, r.area_code), (r.as_of, v)))
+        })
+        .collect())
+}
+
+/// The snapshot rows with these keys.
+async fn snapshot_rows(
+    db: &impl ConnectionTrait,
+    keys: &[(String, String, NaiveDate)],
+) -> ApiResult<Vec<kpi_snapshots::Model>> {
+    use kpi_snapshots::Column as S;
+    let mut out = Vec::new();
+    for chunk in keys.chunks(200) {
+        let cond = chunk.iter().fold(Condition::any(), |c, (i, a, d)| {
+            c.add(
+                Condition::all()
+                    .add(S::IndicatorCode.eq(i.as_str()))
+                    .add(S::AreaCode.eq(a.as_str()))
+                    .add(S::AsOf.eq(*d)),
+            )
+        });
+        out.extend(kpi_snapshots::Entity::find().filter(cond).all(db).await?);
+    }
+    Ok(out)
+}
+
+/// The latest snapshot on or before `as_of` of each `(indicator, area)`.
+pub async fn latest_snapshots(
+    db: &impl ConnectionTrait,
+    indicators: &[&Indicator],
+    areas: &[String],
+    as_of: NaiveDate,
+) -> ApiResult<HashMap<(String, String), kpi_snapshots::Model>> {
+    use kpi_snapshots::Column as S;
+    let latest: Vec<(String, String, NaiveDate)> = kpi_snapshots::Entity::find()
+        .select_only()
+        .column(S::IndicatorCode)
+        .column(S::AreaCode)
+        .column_as(Expr::cust("MAX(as_of)"), "latest")
+        .filter(S::IndicatorCode.is_in(indicators.iter().map(|i| i.code)))
+        .filter(S::AreaCode.is_in(areas.iter().cloned()))
+        .filter(S::AsOf.lte(as_of))
+        .group_by(S::IndicatorCode)
+        .group_by(S::AreaCode)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(snapshot_rows(db, &latest)
+        .await?
+        .into_iter()
+        .map(|r| ((r.indicator_code.clone(), r.area_code.clone()), r))
+        .collect())
+}
+
+/// The quarter ends from the baseline to `as_of`.
+fn quarter_ends(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
+    use chrono::Datelike;
+    let mut out = Vec::new();
+    for y in from.year()..=to.year() {
+        for (m, d) in [(3, 31), (6, 30), (9, 30), (12, 31)] {
+            if let Some(q) = NaiveDate::from_ymd_opt(y, m, d)
+                && q >= from
+                && q <= to
+            {
+                out.push(q);
+            }
+        }
+    }
+    out
+}
+
+/// Quarter-end snapshots of an area, per indicator, oldest first.
+async fn trends(
+    db: &impl ConnectionTrait,
+    indicators: &[&Indicator],
+    area: &str,
+    baseline: NaiveDate,
+    as_of: NaiveDate,
+) -> ApiResult<HashMap<String, Vec<TrendPoint>>> {
+    use kpi_snapshots::Column as S;
+    let rows = kpi_snapshots::Entity::find()
+        .filter(S::AreaCode.eq(area))
+        .filter(S::IndicatorCode.is_in(indicators.iter().map(|i| i.code)))
+        .filter(S::AsOf.is_in(quarter_ends(baseline, as_of)))
+        .order_by_asc(S::AsOf)
+        .all(db)
+        .await?;
+    let mut out: HashMap<String, Vec<TrendPoint>> = HashMap::new();
+    for r in rows {
+        out.entry(r.indicator_code).or_default().push(TrendPoint {
+            as_of: r.as_of,
+            value: r.value,
+            status: r.status,
+        });
+    }
+    Ok(out)
+}
+
+/// Numbers, target and status of one area for one indicator, live.
+#[allow(clippy::too_many_arguments)]
+fn live_numbers(
+    ind: &Indicator,
+    area: &Area,
+    pair: Pair,
+    resolved: &[Resolved],
+    as_of: NaiveDate,
+    baseline: NaiveDate,
+    first: Option<(NaiveDate, i64)>,
+) -> LineNumbers {
+    let applying = goals::applying(resolved, as_of);
+    let facts = Facts {
+        measure: ind.measure,
+        progress: ind.progress,
+        numerator: pair.n,
+        denominator: pair.d,
+        value: if ind.is_built() && ind.unit != IndicatorUnit::None {
+            pair.value(ind.measure)
+        } else {
+            None
+        },
+        as_of,
+        baseline,
+        first,
+    };
+    let j = status::judge(&facts, applying.map(|r| r.goal));
+    let status = if ind.source == Source::Pattern {
+        KpiStatus::NoTarget
+    } else {
+        j.status
+    };
+    LineNumbers {
+        region: area_view(area),
+        numerator: pair.n,
+        denominator: pair.d,
+        value: facts.value,
+        target: applying.map(target_view),
+        expected: j.expected,
+        status,
+        gap: j.gap,
+    }
+}
+
+/// Numbers of one area from its snapshot (or `no_data` without one).
+fn snapshot_numbers(
+    ind: &Indicator,
+    area: &Area,
+    snap: Option<&kpi_snapshots::Model>,
+    resolved: &[Resolved],
+) -> LineNumbers {
+    let Some(s) = snap else {
+        return LineNumbers {
+            region: area_view(area),
+            numerator: None,
+            denominator: None,
+            value: None,
+            target: None,
+            expected: None,
+            status: KpiStatus::NoData,
+            gap: None,
+        };
+    };
+    let target = match (s.target_due_on, s.target_value) {
+        (Some(due_on), Some(value)) => Some(
+            resolved
+                .iter()
+                .find(|r| r.goal.due_on == due_on && r.goal.value == value)
+                .map(target_view)
+                .unwrap_or(TargetView {
+                    due_on,
+                    value,
+                    set_by_unit: None,
+                    inherited: false,
+                }),
+        ),
+        _ => None,
+    };
+    let gap = match (&target, s.numerator, s.value) {
+        (Some(t), Some(n), Some(_)) if ind.measure == Measure::Ratio => {
+            Some(status::gap(Measure::Ratio, t.value, n, s.denominator))
+        }
+        (Some(t), _, Some(v)) => Some(status::gap(Measure::Count, t.value, v, None)),
+        _ => None,
+    };
+    LineNumbers {
+        region: area_view(area),
+        numerator: s.numerator,
+        denominator: s.denominator,
+        value: s.value,
+        target,
+        expected: None,
+        status: s.status,
+        gap,
+    }
+}
+
+/// The report for a cadre.
+pub async fn build(
+    state: &AppState,
+    cadre: &CadreScope,
+    query: &ReportQuery,
+    now: DateTime<Utc>,
+) -> ApiResult<KpiReport> {
+    let today = today_in_china(now);
+    let as_of = past_or_today(query.as_of, today, "asOf")?;
+    let indicators = parse_indicators(query.indicators.as_deref())?;
+    let db = &state.db;
+    let mut rollup = rollup(db, cadre, query.region.as_deref(), "region").await?;
+    narrow_by_flag(db, &mut rollup, query.flag).await?;
+    let tree = cadre.tree();
+    let baseline = state.settings.kpi_baseline_on;
+    let targets = goals::load(db, &indicators).await?;
+    let mut codes: Vec<String> = vec![rollup.area.code.clone()];
+    codes.extend(rollup.children.iter().map(|c| c.code.clone()));
+    let trend = trends(db, &indicators, &rollup.area.code, baseline, as_of).await?;
+    let live = as_of == today;
+    let firsts = if live {
+        first_snapshots(db, &indicators, &codes).await?
+    } else {
+        HashMap::new()
+    };
+    let snaps = if live {
+        HashMap::new()
+    } else {
+        latest_snapshots(db, &indicators, &codes, as_of).await?
+    };
+    let resolve = |ind: &Indicator, area: &Area| -> Vec<Resolved> {
+        area_ref(tree, area)
+            .map(|a| goals::resolve(ind, &targets, tree, a))
+            .unwrap_or_default()
+    };
+    let mut computed_at: Option<DateTime<Utc>> = None;
+    let mut lines = Vec::with_capacity(indicators.len());
+    for ind in &indicators {
+        let resolved = resolve(ind, &rollup.area);
+        let (numbers, children, window, breakdown) = if live {
+            let due = goals::applying(&resolved, as_of).map(|r| r.goal.due_on);
+            let window = Window::of(ind, baseline, as_of, due);
+            let counts: Counts = live_counts(state, ind, &rollup, window).await?;
+            computed_at =
+                Some(computed_at.map_or(counts.computed_at, |c| c.min(counts.computed_at)));
+            let first = |code: &str| firsts.get(&(ind.code.to_owned(), code.to_owned())).copied();
+            let numbers = live_numbers(
+                ind,
+                &rollup.area,
+                counts.area,
+                &resolved,
+                as_of,
+                baseline,
+                first(&rollup.area.code),
+            );
+            let children = rollup
+                .children
+                .iter()
+                .zip(&counts.children)
+                .map(|(c, pair)| {
+                    live_numbers(
+                        ind,
+                        c,
+                        *pair,
+                        &resolve(ind, c),
+                        as_of,
+                        baseline,
+                        first(&c.code),
+                    )
+                })
+                .collect();
+            let breakdown = counts
+                .breakdown
+                .iter()
+                .map(|(k, p)| BreakdownView {
+                    key: k.clone(),
+                    numerator: p.n,
+                    denominator: p.d,
+                    value: p.value(ind.measure),
+                })
+                .collect();
+            (numbers, children, Some(window), breakdown)
+        } else {
+            let snap = |code: &str| snaps.get(&(ind.code.to_owned(), code.to_owned()));
+            let numbers = snapshot_numbers(ind, &rollup.area, snap(&rollup.area.code), &resolved);
+            if let Some(s) = snap(&rollup.area.code) {
+                computed_at = Some(computed_at.map_or(s.computed_at, |c| c.min(s.computed_at)));
+            }
+            let children = rollup
+                .children
+                .iter()
+                .map(|c| snapshot_numbers(ind, c, snap(&c.code), &resolve(ind, c)))
+                .collect();
+            (numbers, children, None, Vec::new())
+        };
+        let counted = window.filter(|_| {
+            matches!(
+                ind.source,
+                Source::EcommerceTrainings
+                    | Source::QingmaYear
+                    | Source::TrainingCompletion
+                    | Source::VolunteerMinutes
+            )
+        });
+        lines.push(ReportLine {
+            code: ind.code,
+            name: ind.name,
+            unit: ind.unit,
+            programme_quote: ind.programme_quote,
+            numbers,
+            counted_from: counted.map(|w| w.from),
+            counted_to: counted.map(|w| w.to),
+            trend: trend.get(ind.code).cloned().unwrap_or_default(),
+            breakdown,
+            components: ind.components.to_vec(),
+            children,
+        });
+    }
+    let served_from = if live {
+        ServedFrom::Live
+    } else if snaps.is_empty() {
+        ServedFrom::None
+    } else {
+        ServedFrom::Snapshot
+    };
+    Ok(KpiReport {
+        region: area_view(&rollup.area),
+        as_of,
+        served_from,
+        computed_at: computed_at.map(to_china),
+        scopes: state.settings.kpi_scopes,
+        flag: query.flag,
+        indicators: lines,
+    })
+}

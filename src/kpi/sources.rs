@@ -1,0 +1,318 @@
+//! One SQL source per indicator: the raw facts inside a scope, keyed by region code, so that the
+//! caller can sum them up for any area (a unit, its children, every unit of the tree).
+use std::collections::HashSet;
+
+use chrono::{Datelike, Duration, NaiveDate};
+use entity::talent_profiles::TalentStatus;
+use entity::trainings::{TrainingCategory, TrainingStatus};
+use entity::{regions, talent_profiles, training_enrollments, trainings, volunteer_hour_entries};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+
+use super::catalogue::{Indicator, PlaceKind, Source};
+use crate::error::ApiResult;
+use crate::kpi_scope::KpiScopes;
+use crate::league::UnitScope;
+use crate::time::start_of_day;
+
+/// One number keyed by the region code it belongs to (and a breakdown key).
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub code: String,
+    pub key: String,
+    pub n: i64,
+    /// The denominator part of a rate (0 for plain counts).
+    pub d: i64,
+}
+
+/// What a source found inside a scope.
+#[derive(Debug, Clone)]
+pub enum Raw {
+    /// Places of a kind, and those of them that count.
+    Places {
+        places: Vec<String>,
+        covered: HashSet<String>,
+    },
+    /// Numbers by region code (`rate`: numerator ÷ denominator, else a count).
+    Rows { rows: Vec<Row>, rate: bool },
+    /// A coverage line whose domain is not built: the places are known (the denominator), what
+    /// covers them is not.
+    PlacesOnly { places: Vec<String> },
+    /// The domain is not built, or the line is display only.
+    Nothing,
+}
+
+/// The window a line counts in: `[from, to]`, China dates, inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Window {
+    /// The window of `indicator` at `as_of`: from the baseline to the target's due date (or
+    /// `as_of`, whichever is first) for cumulative counts; the calendar year of `as_of` for the
+    /// trend lines counted per year.
+    pub fn of(
+        indicator: &Indicator,
+        baseline: NaiveDate,
+        as_of: NaiveDate,
+        due: Option<NaiveDate>,
+    ) -> Self {
+        match indicator.source {
+            Source::QingmaYear | Source::VolunteerMinutes | Source::TrainingCompletion => Self {
+                from: NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of),
+                to: as_of,
+            },
+            _ => Self {
+                from: baseline,
+                to: due.map_or(as_of, |d| Ord::min(d, as_of)),
+            },
+        }
+    }
+
+    fn start(&self) -> chrono::DateTime<chrono::Utc> {
+        start_of_day(self.from)
+    }
+
+    fn end(&self) -> chrono::DateTime<chrono::Utc> {
+        start_of_day(self.to + Duration::days(1))
+    }
+}
+
+/// The places of a kind inside `scope` that count under the KPI scopes in force, by code.
+pub async fn places(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    kind: PlaceKind,
+    scopes: KpiScopes,
+) -> ApiResult<Vec<String>> {
+    let level = match kind {
+        PlaceKind::Township => "township",
+        PlaceKind::Village => "village",
+        PlaceKind::LocalUnit | PlaceKind::TopLevelUnit => return Ok(Vec::new()),
+    };
+    let mut codes: Vec<String> = regions::Entity::find()
+        .select_only()
+        .column(regions::Column::Code)
+        .filter(regions::Column::Level.eq(level))
+        .filter(scope.condition(regions::Column::Code))
+        .into_tuple()
+        .all(db)
+        .await?;
+    codes.retain(|c| match kind {
+        PlaceKind::Township => scopes.township.counts(c),
+        _ => scopes.village.counts(c),
+    });
+    codes.sort();
+    Ok(codes)
+}
+
+/// Distinct home codes of verified talents inside `scope` (optionally of one category).
+async fn talent_homes(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    category: Option<&str>,
+) -> ApiResult<HashSet<String>> {
+    use talent_profiles::Column as C;
+    let mut q = talent_profiles::Entity::find()
+        .select_only()
+        .column(C::HomeRegionCode)
+        .distinct()
+        .filter(C::Status.eq(TalentStatus::Verified))
+        .filter(scope.condition(C::HomeRegionCode));
+    if let Some(cat) = category {
+        // A constant category code (snake_case letters), matched as a quoted array element.
+        q = q.filter(Expr::cust(format!(
+            "categories LIKE '%\"{}\"%' ESCAPE '\\'",
+            cat.replace('_', "\\_")
+        )));
+    }
+    let codes: Vec<String> = q.into_tuple().all(db).await?;
+    Ok(codes.into_iter().collect())
+}
+
+fn num(row: &sea_orm::QueryResult, col: &str) -> ApiResult<i64> {
+    let v: Option<i64> = row.try_get("", col)?;
+    Ok(v.unwrap_or(0))
+}
+
+/// Training completions (and enrolments) by home region and category inside `scope`.
+async fn training_rows(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    window: Window,
+    category: Option<TrainingCategory>,
+    rate: bool,
+) -> ApiResult<Vec<Row>> {
+    use training_enrollments::Column as E;
+    use trainings::Column as T;
+    let (e, t) = (Alias::new("e"), Alias::new("t"));
+    let mut select = Query::select();
+    select
+        .expr_as(
+            Expr::col((e.clone(), E::HomeRegionCode)),
+            Alias::new("home"),
+        )
+        .expr_as(Expr::col((t.clone(), T::Category)), Alias::new("category"))
+        .from_as(training_enrollments::Entity, e.clone())
+        .join_as(
+            JoinType::InnerJoin,
+            trainings::Entity,
+            t.clone(),
+            Expr::col((t.clone(), T::Id)).equals((e.clone(), E::TrainingId)),
+        )
+        .cond_where(scope.condition((e.clone(), E::HomeRegionCode)))
+        .group_by_col((e.clone(), E::HomeRegionCode))
+        .group_by_col((t.clone(), T::Category));
+    if rate {
+        // Enrolments of published trainings that ended inside the window, and how many of
+        // them completed.
+        select
+            .expr_as(
+                Expr::cust("SUM(CASE WHEN e.completed_at IS NOT NULL THEN 1 ELSE 0 END)"),
+                Alias::new("n"),
+            )
+            .expr_as(Expr::cust("COUNT(*)"), Alias::new("d"))
+            .and_where(Expr::col((e.clone(), E::Status)).eq(crate::choices::code(
+                entity::training_enrollments::EnrollmentStatus::Enrolled,
+            )))
+            .and_where(
+                Expr::col((t.clone(), T::Status))
+                    .eq(crate::choices::code(TrainingStatus::Published)),
+            )
+            .and_where(Expr::col((t.clone(), T::EndsAt)).gte(window.start()))
+            .and_where(Expr::col((t.clone(), T::EndsAt)).lt(window.end()));
+    } else {
+        select
+            .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+            .expr_as(Expr::cust("0"), Alias::new("d"))
+            .and_where(Expr::col((e.clone(), E::CompletedAt)).gte(window.start()))
+            .and_where(Expr::col((e.clone(), E::CompletedAt)).lt(window.end()));
+    }
+    if let Some(c) = category {
+        select.and_where(Expr::col((t.clone(), T::Category)).eq(crate::choices::code(c)));
+    }
+    let stmt = db.get_database_backend().build(&select);
+    let mut out = Vec::new();
+    for row in db.query_all_raw(stmt).await? {
+        out.push(Row {
+            code: row.try_get("", "home")?,
+            key: row.try_get("", "category")?,
+            n: num(&row, "n")?,
+            d: num(&row, "d")?,
+        });
+    }
+    Ok(out)
+}
+
+/// Verified talents per home code (key "") and per category (one talent may be in several).
+async fn talent_rows(db: &impl ConnectionTrait, scope: &UnitScope) -> ApiResult<Vec<Row>> {
+    use crate::talents::choices::TalentCategory;
+    let mut out = Vec::new();
+    for (code, total, by_category) in crate::talents::stats::counts_by_home(db, scope).await? {
+        out.push(Row {
+            code: code.clone(),
+            key: String::new(),
+            n: total as i64,
+            d: 0,
+        });
+        for (c, n) in TalentCategory::ALL.iter().zip(by_category) {
+            if n > 0 {
+                out.push(Row {
+                    code: code.clone(),
+                    key: c.as_str().to_owned(),
+                    n: n as i64,
+                    d: 0,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Volunteer minutes in the window per region code and category (the signed ledger).
+async fn volunteer_rows(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    window: Window,
+) -> ApiResult<Vec<Row>> {
+    use volunteer_hour_entries::Column as V;
+    let mut select = Query::select();
+    select
+        .column(V::RegionCode)
+        .column(V::Category)
+        .expr_as(Expr::cust("CAST(SUM(minutes) AS BIGINT)"), Alias::new("n"))
+        .from(volunteer_hour_entries::Entity)
+        .cond_where(scope.condition(V::RegionCode))
+        .and_where(Expr::col(V::ServedAt).gte(window.start()))
+        .and_where(Expr::col(V::ServedAt).lt(window.end()))
+        .group_by_col(V::RegionCode)
+        .group_by_col(V::Category);
+    let stmt = db.get_database_backend().build(&select);
+    let mut out = Vec::new();
+    for row in db.query_all_raw(stmt).await? {
+        out.push(Row {
+            code: row.try_get("", "region_code")?,
+            key: row.try_get("", "category")?,
+            n: num(&row, "n")?,
+            d: 0,
+        });
+    }
+    Ok(out)
+}
+
+/// The raw facts of `indicator` inside `scope`.
+pub async fn raw(
+    db: &impl ConnectionTrait,
+    indicator: &Indicator,
+    scope: &UnitScope,
+    scopes: KpiScopes,
+    window: Window,
+) -> ApiResult<Raw> {
+    let places_of = |kind| places(db, scope, kind, scopes);
+    Ok(match indicator.source {
+        Source::NotBuilt(_) => match indicator.places {
+            Some(kind @ (PlaceKind::Township | PlaceKind::Village)) => Raw::PlacesOnly {
+                places: places_of(kind).await?,
+            },
+            _ => Raw::Nothing,
+        },
+        Source::Pattern => Raw::Nothing,
+        Source::VillageTalent | Source::VillageEcommerceTalent => {
+            let category =
+                (indicator.source == Source::VillageEcommerceTalent).then_some("e_commerce_talent");
+            Raw::Places {
+                places: places_of(PlaceKind::Village).await?,
+                covered: talent_homes(db, scope, category).await?,
+            }
+        }
+        Source::EcommerceTrainings => Raw::Rows {
+            rows: training_rows(
+                db,
+                scope,
+                window,
+                Some(TrainingCategory::EcommerceLivestream),
+                false,
+            )
+            .await?,
+            rate: false,
+        },
+        Source::QingmaYear => Raw::Rows {
+            rows: training_rows(db, scope, window, Some(TrainingCategory::Qingma), false).await?,
+            rate: false,
+        },
+        Source::TrainingCompletion => Raw::Rows {
+            rows: training_rows(db, scope, window, None, true).await?,
+            rate: true,
+        },
+        Source::VerifiedTalents => Raw::Rows {
+            rows: talent_rows(db, scope).await?,
+            rate: false,
+        },
+        Source::VolunteerMinutes => Raw::Rows {
+            rows: volunteer_rows(db, scope, window).await?,
+            rate: false,
+        },
+    })
+}
