@@ -186,7 +186,7 @@ async fn training_rows(
     } else {
         select
             .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-            .expr_as(Expr::cust("0"), Alias::new("d"))
+            .expr_as(Expr::cust("CAST(0 AS BIGINT)"), Alias::new("d"))
             .and_where(Expr::col((e.clone(), E::CompletedAt)).gte(window.start()))
             .and_where(Expr::col((e.clone(), E::CompletedAt)).lt(window.end()));
     }
