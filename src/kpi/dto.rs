@@ -79,7 +79,7 @@ pub struct AreaView {
     pub code: String,
     pub name: String,
     /// province, city, county (units) or township, village (places).
-    pub level: String,
+    pub level: crate::regions::RegionLevel,
 }
 
 /// The target a line is judged against.

@@ -72,7 +72,7 @@ fn area_view(a: &Area) -> AreaView {
     AreaView {
         code: a.code.clone(),
         name: a.name.clone(),
-        level: a.level.clone(),
+        level: a.level,
     }
 }
 
