@@ -4,8 +4,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     auth, consents, health, kpi, leaderboards, league, media, notifications, practice, regions,
-    staff,
-    talents, todos, trainings, volunteer,
+    staff, talents, todos, trainings, volunteer,
 };
 
 /// Every API route. Handlers are registered with `.service(..)` only, so each one is in the
