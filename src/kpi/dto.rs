@@ -156,7 +156,7 @@ pub struct ReportLine {
 /// Where a report's numbers come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum ServedFrom {
+pub enum KpiServedFrom {
     Live,
     Snapshot,
     None,
@@ -190,7 +190,7 @@ pub struct KpiReport {
     #[schema(value_type = String, format = Date)]
     pub as_of: NaiveDate,
     /// `live` (today), `snapshot` (a past date with snapshots), `none` (a past date without).
-    pub served_from: ServedFrom,
+    pub served_from: KpiServedFrom,
     /// When the oldest counts of the answer were counted (live counts are cached up to 5 min).
     pub computed_at: Option<DateTime<FixedOffset>>,
     pub scopes: KpiScopes,

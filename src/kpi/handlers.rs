@@ -170,9 +170,9 @@ pub async fn export_kpi_report(
 ) -> ApiResult<HttpResponse> {
     let report = super::report::build(&state, &cadre, &query, Utc::now()).await?;
     let served = match report.served_from {
-        super::dto::ServedFrom::Live => "实时",
-        super::dto::ServedFrom::Snapshot => "快照",
-        super::dto::ServedFrom::None => "无快照",
+        super::dto::KpiServedFrom::Live => "实时",
+        super::dto::KpiServedFrom::Snapshot => "快照",
+        super::dto::KpiServedFrom::None => "无快照",
     };
     let mut out = CsvWriter::with_header(&HEADER)?;
     for line in &report.indicators {

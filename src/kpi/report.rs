@@ -11,7 +11,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use super::catalogue::{CATALOGUE, Indicator, IndicatorUnit, Source};
 use super::compute::{Counts, Pair, live_counts};
 use super::dto::{
-    AreaView, BreakdownView, KpiReport, LineNumbers, ReportLine, ReportQuery, ServedFrom,
+    AreaView, BreakdownView, KpiReport, LineNumbers, ReportLine, ReportQuery, KpiServedFrom,
     TargetView, TrendPoint,
 };
 use super::goals::{self, AreaRef, Resolved};
@@ -450,11 +450,11 @@ pub async fn build(
         });
     }
     let served_from = if live {
-        ServedFrom::Live
+        KpiServedFrom::Live
     } else if snaps.is_empty() {
-        ServedFrom::None
+        KpiServedFrom::None
     } else {
-        ServedFrom::Snapshot
+        KpiServedFrom::Snapshot
     };
     Ok(KpiReport {
         region: area_view(&rollup.area),
