@@ -114,6 +114,30 @@ pub struct Settings {
     pub leaderboard_max_stale: Duration,
     /// 返家乡 practice: the defaults of a new campaign's settings and the per-student limit.
     pub practice: PracticeSettings,
+    /// Mentoring limits and timings (`JIQING_MENTORING_*`).
+    pub mentoring: MentoringSettings,
+}
+
+/// Mentoring settings (`mentoring.md`).
+#[derive(Debug, Clone)]
+pub struct MentoringSettings {
+    /// Hours a `proposed` or `pending` request waits before it expires
+    /// (`JIQING_MENTORING_REQUEST_TTL_HOURS`, default 168 = 7 days; 0 = at once, for tests).
+    pub request_ttl_hours: u32,
+    /// Open requests per mentee (`JIQING_MENTORING_MAX_OPEN_REQUESTS`, default 3).
+    pub max_open_requests: u32,
+    /// Active long-term pairings per mentee (`JIQING_MENTORING_MAX_LONG_TERM`, default 2).
+    pub max_long_term: u32,
+    /// Days a mentee has to confirm a guidance record before it confirms itself
+    /// (`JIQING_MENTORING_CONFIRM_DAYS`, default 14).
+    pub confirm_days: u32,
+    /// Talent categories that make a verified talent a startup leader (乡村创业青年骨干)
+    /// (`JIQING_MENTORING_STARTUP_LEADER_CATEGORIES`, default
+    /// `wealth_leader,lead_goose,returning_entrepreneur`).
+    pub startup_leader_categories: Vec<String>,
+    /// How often each instance runs `mentoring-request-expiry`
+    /// (`JIQING_MENTORING_EXPIRY_SWEEP_MS`, default 60 s).
+    pub expiry_sweep_interval: Duration,
 }
 
 /// Defaults of a 返家乡 campaign's settings (`JIQING_PRACTICE_*`); each campaign keeps its own
@@ -254,7 +278,11 @@ fn parse_thresholds(v: &str) -> Result<Vec<u32>, ConfigError> {
 impl Settings {
     /// The subscription template for a notification kind: the kind's own, else its domain's.
     pub fn subscribe_template(&self, kind: &str) -> Option<&str> {
-        let domain = kind.split('.').next().unwrap_or_default();
+        let domain = match kind.split('.').next().unwrap_or_default() {
+            // Mentorship notices go out with the mentoring template (`WECHAT_TEMPLATE_MENTOR`).
+            "mentorship" => "mentor",
+            other => other,
+        };
         self.subscribe_templates
             .get(kind)
             .or_else(|| self.subscribe_templates.get(domain))
@@ -440,6 +468,24 @@ impl Settings {
                 .min(1000),
                 max_open_applications: parse_u32(&var, "JIQING_PRACTICE_MAX_OPEN_APPLICATIONS", 3)?
                     .clamp(1, 20),
+            },
+            mentoring: MentoringSettings {
+                request_ttl_hours: parse_u32(&var, "JIQING_MENTORING_REQUEST_TTL_HOURS", 168)?,
+                max_open_requests: parse_u32(&var, "JIQING_MENTORING_MAX_OPEN_REQUESTS", 3)?.max(1),
+                max_long_term: parse_u32(&var, "JIQING_MENTORING_MAX_LONG_TERM", 2)?.max(1),
+                confirm_days: parse_u32(&var, "JIQING_MENTORING_CONFIRM_DAYS", 14)?,
+                startup_leader_categories: var("JIQING_MENTORING_STARTUP_LEADER_CATEGORIES")
+                    .unwrap_or_else(|| "wealth_leader,lead_goose,returning_entrepreneur".into())
+                    .split(',')
+                    .map(|c| c.trim().to_owned())
+                    .filter(|c| !c.is_empty())
+                    .collect(),
+                expiry_sweep_interval: parse_millis(
+                    &var,
+                    "JIQING_MENTORING_EXPIRY_SWEEP_MS",
+                    60_000,
+                    10,
+                )?,
             },
         };
         settings.check()?;

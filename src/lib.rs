@@ -22,6 +22,7 @@ pub mod kpi_scope;
 pub mod leaderboards;
 pub mod league;
 pub mod media;
+pub mod mentoring;
 pub mod notifications;
 pub mod openapi;
 pub mod pagination;

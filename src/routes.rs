@@ -3,8 +3,8 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    auth, consents, health, kpi, leaderboards, league, media, notifications, practice, regions,
-    staff, talents, todos, trainings, volunteer,
+    auth, consents, health, kpi, leaderboards, league, media, mentoring, notifications, practice,
+    regions, staff, talents, todos, trainings, volunteer,
 };
 
 /// Every API route. Handlers are registered with `.service(..)` only, so each one is in the
@@ -24,6 +24,7 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
             .configure(practice::routes)
             .configure(media::routes)
             .configure(consents::routes)
+            .configure(mentoring::routes)
             .configure(todos::routes)
             .configure(kpi::routes),
     )

@@ -16,7 +16,13 @@ pub mod kpi_targets;
 pub mod league_unit_regions;
 pub mod league_units;
 pub mod media;
+pub mod mentee_counters;
+pub mod mentor_profiles;
+pub mod mentoring_records;
+pub mod mentorship_requests;
+pub mod mentorships;
 pub mod notifications;
+pub mod org_mentor_assignments;
 pub mod practice_campaigns;
 pub mod refresh_tokens;
 pub mod region_flags;
@@ -37,6 +43,7 @@ pub mod volunteer_ledger_state;
 pub mod volunteer_reports;
 pub mod volunteer_signups;
 pub mod workflow_events;
+pub mod youth_organisations;
 
 #[cfg(test)]
 mod tests {
@@ -87,6 +94,19 @@ mod tests {
         same_in_json_and_database::<super::practice_campaigns::CampaignStatus>();
         same_in_json_and_database::<super::host_units::HostKind>();
         same_in_json_and_database::<super::host_units::HostStatus>();
+        same_in_json_and_database::<super::mentor_profiles::MentorStatus>();
+        same_in_json_and_database::<super::mentor_profiles::Expertise>();
+        same_in_json_and_database::<super::mentor_profiles::ServiceMode>();
+        same_in_json_and_database::<super::mentorship_requests::RequestKind>();
+        same_in_json_and_database::<super::mentorship_requests::RequestStatus>();
+        same_in_json_and_database::<super::mentorship_requests::DeclineReason>();
+        same_in_json_and_database::<super::mentorships::MentorshipStatus>();
+        same_in_json_and_database::<super::mentorships::EndedBy>();
+        same_in_json_and_database::<super::mentoring_records::RecordMode>();
+        same_in_json_and_database::<super::mentoring_records::RecordStatus>();
+        same_in_json_and_database::<super::youth_organisations::OrgKind>();
+        same_in_json_and_database::<super::youth_organisations::OrgLevel>();
+        same_in_json_and_database::<super::youth_organisations::OrgStatus>();
     }
 
     #[test]

@@ -84,4 +84,46 @@ pub enum NotificationKind {
     #[sea_orm(string_value = "volunteer.activity_cancelled")]
     #[serde(rename = "volunteer.activity_cancelled")]
     VolunteerActivityCancelled,
+    #[sea_orm(string_value = "mentor.certified")]
+    #[serde(rename = "mentor.certified")]
+    MentorCertified,
+    #[sea_orm(string_value = "mentor.rejected")]
+    #[serde(rename = "mentor.rejected")]
+    MentorRejected,
+    #[sea_orm(string_value = "mentor.suspended")]
+    #[serde(rename = "mentor.suspended")]
+    MentorSuspended,
+    #[sea_orm(string_value = "mentor.org_assigned")]
+    #[serde(rename = "mentor.org_assigned")]
+    MentorOrgAssigned,
+    #[sea_orm(string_value = "mentorship.requested")]
+    #[serde(rename = "mentorship.requested")]
+    MentorshipRequested,
+    #[sea_orm(string_value = "mentorship.proposed")]
+    #[serde(rename = "mentorship.proposed")]
+    MentorshipProposed,
+    #[sea_orm(string_value = "mentorship.accepted")]
+    #[serde(rename = "mentorship.accepted")]
+    MentorshipAccepted,
+    #[sea_orm(string_value = "mentorship.declined")]
+    #[serde(rename = "mentorship.declined")]
+    MentorshipDeclined,
+    #[sea_orm(string_value = "mentorship.expired")]
+    #[serde(rename = "mentorship.expired")]
+    MentorshipExpired,
+    #[sea_orm(string_value = "mentorship.cancelled")]
+    #[serde(rename = "mentorship.cancelled")]
+    MentorshipCancelled,
+    #[sea_orm(string_value = "mentorship.auto_cancelled")]
+    #[serde(rename = "mentorship.auto_cancelled")]
+    MentorshipAutoCancelled,
+    #[sea_orm(string_value = "mentorship.record_logged")]
+    #[serde(rename = "mentorship.record_logged")]
+    MentorshipRecordLogged,
+    #[sea_orm(string_value = "mentorship.ended")]
+    #[serde(rename = "mentorship.ended")]
+    MentorshipEnded,
+    #[sea_orm(string_value = "mentorship.completed")]
+    #[serde(rename = "mentorship.completed")]
+    MentorshipCompleted,
 }

@@ -20,6 +20,8 @@ mod m20261130_000302_create_job_runs;
 mod m20261130_000303_add_request_hash_and_todo_indexes;
 mod m20261130_000400_create_id_number_conflicts;
 mod m20261130_000700_add_volunteer_activity_lifecycle;
+mod m20261201_000390_create_youth_organisations;
+mod m20261201_000400_create_mentoring;
 mod m20261201_000600_create_practice;
 mod m20261201_000700_create_kpi;
 
@@ -45,6 +47,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000303_add_request_hash_and_todo_indexes::Migration),
             Box::new(m20261130_000400_create_id_number_conflicts::Migration),
             Box::new(m20261130_000700_add_volunteer_activity_lifecycle::Migration),
+            Box::new(m20261201_000390_create_youth_organisations::Migration),
+            Box::new(m20261201_000400_create_mentoring::Migration),
             Box::new(m20261201_000600_create_practice::Migration),
             Box::new(m20261201_000700_create_kpi::Migration),
         ]

@@ -11,7 +11,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use super::catalogue::{CATALOGUE, Indicator, IndicatorUnit, Source};
 use super::compute::{Counts, Pair, live_counts};
 use super::dto::{
-    AreaView, BreakdownView, KpiReport, LineNumbers, ReportLine, ReportQuery, KpiServedFrom,
+    AreaView, BreakdownView, KpiReport, KpiServedFrom, LineNumbers, ReportLine, ReportQuery,
     TargetView, TrendPoint,
 };
 use super::goals::{self, AreaRef, Resolved};

@@ -10,6 +10,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::helpers::*;
+use crate::mentoring::{apply_mentor, mentor_body};
 use crate::trainings::{publish, training_body};
 use crate::volunteer::{approved_report, create_activity};
 
@@ -25,6 +26,7 @@ enum Record {
     Staff,
     HostUnit,
     Campaign,
+    Mentor,
 }
 
 /// How an admin operation keeps a cadre inside their league unit.
@@ -129,6 +131,13 @@ const OPERATIONS: &[(&str, &str, &[Guard])] = &[
         "POST",
         "/api/v1/admin/staff/{id}/suspensions",
         &[ById(Staff)],
+    ),
+    ("GET", "/api/v1/admin/mentors", &[List, RegionQuery]),
+    ("GET", "/api/v1/admin/mentors/{id}", &[ById(Mentor)]),
+    (
+        "POST",
+        "/api/v1/admin/mentors/{id}/reviews",
+        &[ById(Mentor)],
     ),
     ("GET", "/api/v1/admin/talent-reveals", &[NotRegional]),
     ("GET", "/api/v1/admin/talents", &[List, RegionQuery]),
@@ -288,6 +297,7 @@ struct Seeded {
     entry: String,
     staff: String,
     youth: String,
+    mentor: String,
     names: Vec<String>,
     host_unit: String,
     campaign: String,
@@ -307,6 +317,7 @@ impl Seeded {
             Staff => &self.staff,
             HostUnit => &self.host_unit,
             Campaign => &self.campaign,
+            Mentor => &self.mentor,
         }
     }
 
@@ -320,6 +331,7 @@ impl Seeded {
             &self.correction,
             &self.staff,
             &self.host_unit,
+            &self.mentor,
         ];
         if !self.outsider_below {
             all.push(&self.campaign);
@@ -421,10 +433,21 @@ async fn seed(app: &TestApp, area: &Area) -> Seeded {
         tree.unit(area.outsider).unwrap(),
         tree.unit(area.unit).unwrap(),
     );
+    // A mentor serving the area's unit (for the province, the county of the village: a mentor
+    // of the province itself is readable by every unit below it, conventions §1).
+    let mentor_unit = if area.unit == "220000" {
+        &area.village[..6]
+    } else {
+        area.unit
+    };
+    let mut body = mentor_body(mentor_unit, 5);
+    body["realName"] = json!("矩阵导师");
+    let (_, mentor) = apply_mentor(app, "mxmentor", &body).await;
     Seeded {
         host_unit,
         campaign,
         outsider_below,
+        mentor,
         talent: talent.id.to_string(),
         training,
         activity,
@@ -433,7 +456,7 @@ async fn seed(app: &TestApp, area: &Area) -> Seeded {
         entry,
         staff: owner.user_id.clone(),
         youth: youth.user_id.clone(),
-        names: vec![talent.real_name],
+        names: vec![talent.real_name, "矩阵导师".into()],
     }
 }
 
@@ -481,6 +504,9 @@ fn body_for(
         ("POST", "host-units") => crate::practice::host_body(area.village),
         ("POST", "reviews") if path.contains("/talents/") => {
             json!({"decision": "approve", "reason": "资料属实，予以认定", "version": 1})
+        }
+        ("POST", "reviews") if path.contains("/mentors/") => {
+            json!({"decision": "certify", "version": 1})
         }
         ("POST", "reviews") => json!({"decision": "approve", "reason": "核实无误"}),
         ("POST", "completions") => {
@@ -632,6 +658,16 @@ async fn refused_everywhere(area: Area) {
     )
     .await;
     assert_eq!(training["status"], "published");
+    let mentor = json_of(
+        app.get(
+            &format!("/api/v1/admin/mentors/{}", seeded.mentor),
+            Some(&owner.token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(mentor["status"], "pending");
     let me = app.get("/api/v1/me", Some(&owner.token)).await;
     assert_eq!(
         me.status(),

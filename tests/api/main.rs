@@ -15,6 +15,7 @@ mod leaderboards;
 mod league_matrix;
 mod league_units;
 mod media;
+mod mentoring;
 mod notifications;
 mod openapi;
 mod practice;
