@@ -223,6 +223,12 @@ impl From<DbErr> for ApiError {
         }
         match err {
             DbErr::RecordNotFound(_) => Self::not_found("记录"),
+            // Every pooled connection stayed busy for the whole acquire timeout: the database is
+            // overloaded, not broken. A retryable 503, so the client tries again later.
+            DbErr::ConnectionAcquire(e) => {
+                tracing::warn!(error = %e, "no database connection within the acquire timeout");
+                Self::Unavailable("DATABASE_BUSY", "服务繁忙，请稍后重试".into())
+            }
             other => Self::Unexpected(anyhow::Error::new(other).context("database error")),
         }
     }
@@ -314,5 +320,16 @@ mod tests {
         let body = serde_json::to_string(&e.envelope()).unwrap();
         assert!(!body.contains("hunter2"));
         assert!(body.contains("INTERNAL_ERROR"));
+    }
+
+    #[test]
+    fn a_pool_that_gives_no_connection_in_time_is_a_retryable_503() {
+        let e = ApiError::from(DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout));
+        assert_eq!(e.code(), "DATABASE_BUSY");
+        assert_eq!(e.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(e.envelope().error.retryable);
+        // Anything else the database says stays an internal error.
+        let other = ApiError::from(DbErr::Custom("boom".into()));
+        assert_eq!(other.code(), "INTERNAL_ERROR");
     }
 }
