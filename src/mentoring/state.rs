@@ -44,9 +44,8 @@ use entity::mentorship_requests::{self, DeclineReason, RequestKind, RequestStatu
 use entity::mentorships::{self, EndedBy, MentorshipStatus};
 use entity::workflow_events::ActorKind;
 use entity::youth_organisations::{self, OrgKind, OrgLevel, OrgStatus};
-use uuid::Uuid;
 
-use crate::workflow::{EventLog, NextActor, NextStep, Refusal, Subject};
+use crate::workflow::{EventLog, NextActor, NextStep, Refusal};
 
 /// The one events table of the domain.
 pub const EVENTS_TABLE: &str = "mentoring_events";
@@ -202,29 +201,15 @@ pub fn profile_next_step(status: MentorStatus) -> Option<NextStep> {
     }
 }
 
-impl Subject for mentor_profiles::Model {
-    type Entity = mentor_profiles::Entity;
-    type Status = MentorStatus;
-    type Action = MentorProfileAction;
-    const EVENTS: EventLog = EventLog::kind(EVENTS_TABLE, "profile");
-    const NAME: &'static str = "导师";
-    const CHANGED: (&'static str, &'static str) =
-        ("PROFILE_CHANGED", "导师资料已被修改，请刷新后重试");
-    fn id(&self) -> Uuid {
-        self.id
-    }
-    fn status(&self) -> MentorStatus {
-        self.status
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-    fn next(
-        f: MentorStatus,
-        a: MentorProfileAction,
-        k: ActorKind,
-    ) -> Result<MentorStatus, Refusal> {
-        next_profile(f, a, k)
+crate::subject! {
+    mentor_profiles::Model {
+        entity: mentor_profiles::Entity,
+        status: MentorStatus,
+        action: MentorProfileAction,
+        events: EventLog::kind(EVENTS_TABLE, "profile"),
+        name: "导师",
+        changed: ("PROFILE_CHANGED", "导师资料已被修改，请刷新后重试"),
+        next: next_profile,
     }
 }
 
@@ -318,28 +303,15 @@ pub fn request_next_step_for_mentor(
     }
 }
 
-impl Subject for mentorship_requests::Model {
-    type Entity = mentorship_requests::Entity;
-    type Status = RequestStatus;
-    type Action = MentorshipRequestAction;
-    const EVENTS: EventLog = EventLog::kind(EVENTS_TABLE, "request");
-    const NAME: &'static str = "导师申请";
-    const CHANGED: (&'static str, &'static str) = ("REQUEST_CHANGED", "申请已被修改，请刷新后重试");
-    fn id(&self) -> Uuid {
-        self.id
-    }
-    fn status(&self) -> RequestStatus {
-        self.status
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-    fn next(
-        f: RequestStatus,
-        a: MentorshipRequestAction,
-        k: ActorKind,
-    ) -> Result<RequestStatus, Refusal> {
-        next_request(f, a, k)
+crate::subject! {
+    mentorship_requests::Model {
+        entity: mentorship_requests::Entity,
+        status: RequestStatus,
+        action: MentorshipRequestAction,
+        events: EventLog::kind(EVENTS_TABLE, "request"),
+        name: "导师申请",
+        changed: ("REQUEST_CHANGED", "申请已被修改，请刷新后重试"),
+        next: next_request,
     }
 }
 
@@ -403,29 +375,15 @@ pub fn mentorship_next_step(
     }
 }
 
-impl Subject for mentorships::Model {
-    type Entity = mentorships::Entity;
-    type Status = MentorshipStatus;
-    type Action = MentorshipAction;
-    const EVENTS: EventLog = EventLog::kind(EVENTS_TABLE, "mentorship");
-    const NAME: &'static str = "导师结对";
-    const CHANGED: (&'static str, &'static str) =
-        ("MENTORSHIP_CHANGED", "结对信息已被修改，请刷新后重试");
-    fn id(&self) -> Uuid {
-        self.id
-    }
-    fn status(&self) -> MentorshipStatus {
-        self.status
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-    fn next(
-        f: MentorshipStatus,
-        a: MentorshipAction,
-        k: ActorKind,
-    ) -> Result<MentorshipStatus, Refusal> {
-        next_mentorship(f, a, k)
+crate::subject! {
+    mentorships::Model {
+        entity: mentorships::Entity,
+        status: MentorshipStatus,
+        action: MentorshipAction,
+        events: EventLog::kind(EVENTS_TABLE, "mentorship"),
+        name: "导师结对",
+        changed: ("MENTORSHIP_CHANGED", "结对信息已被修改，请刷新后重试"),
+        next: next_mentorship,
     }
 }
 
@@ -475,29 +433,15 @@ pub fn record_counts(status: RecordStatus) -> bool {
     )
 }
 
-impl Subject for mentoring_records::Model {
-    type Entity = mentoring_records::Entity;
-    type Status = RecordStatus;
-    type Action = MentoringRecordAction;
-    const EVENTS: EventLog = EventLog::kind(EVENTS_TABLE, "record");
-    const NAME: &'static str = "辅导记录";
-    const CHANGED: (&'static str, &'static str) =
-        ("RECORD_CHANGED", "辅导记录已被修改，请刷新后重试");
-    fn id(&self) -> Uuid {
-        self.id
-    }
-    fn status(&self) -> RecordStatus {
-        self.status
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-    fn next(
-        f: RecordStatus,
-        a: MentoringRecordAction,
-        k: ActorKind,
-    ) -> Result<RecordStatus, Refusal> {
-        next_record(f, a, k)
+crate::subject! {
+    mentoring_records::Model {
+        entity: mentoring_records::Entity,
+        status: RecordStatus,
+        action: MentoringRecordAction,
+        events: EventLog::kind(EVENTS_TABLE, "record"),
+        name: "辅导记录",
+        changed: ("RECORD_CHANGED", "辅导记录已被修改，请刷新后重试"),
+        next: next_record,
     }
 }
 
@@ -531,25 +475,15 @@ pub fn next_org(
     }
 }
 
-impl Subject for youth_organisations::Model {
-    type Entity = youth_organisations::Entity;
-    type Status = OrgStatus;
-    type Action = YouthOrgAction;
-    const EVENTS: EventLog = EventLog::kind(EVENTS_TABLE, "organisation");
-    const NAME: &'static str = "青年组织";
-    const CHANGED: (&'static str, &'static str) =
-        ("ORGANISATION_CHANGED", "组织信息已被修改，请刷新后重试");
-    fn id(&self) -> Uuid {
-        self.id
-    }
-    fn status(&self) -> OrgStatus {
-        self.status
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-    fn next(f: OrgStatus, a: YouthOrgAction, k: ActorKind) -> Result<OrgStatus, Refusal> {
-        next_org(f, a, k)
+crate::subject! {
+    youth_organisations::Model {
+        entity: youth_organisations::Entity,
+        status: OrgStatus,
+        action: YouthOrgAction,
+        events: EventLog::kind(EVENTS_TABLE, "organisation"),
+        name: "青年组织",
+        changed: ("ORGANISATION_CHANGED", "组织信息已被修改，请刷新后重试"),
+        next: next_org,
     }
 }
 

@@ -22,9 +22,8 @@
 use entity::host_units::{self, HostStatus};
 use entity::practice_campaigns::{self, CampaignStatus};
 use entity::workflow_events::ActorKind;
-use uuid::Uuid;
 
-use crate::workflow::{EventLog, Refusal, Subject};
+use crate::workflow::{EventLog, Refusal};
 
 crate::actions! {
     /// What happens to a campaign.
@@ -92,53 +91,27 @@ pub fn next_host(
     }
 }
 
-impl Subject for practice_campaigns::Model {
-    type Entity = practice_campaigns::Entity;
-    type Status = CampaignStatus;
-    type Action = CampaignAction;
-    const EVENTS: EventLog = EventLog::kind("practice_events", "campaign");
-    const NAME: &'static str = "实践活动";
-    const CHANGED: (&'static str, &'static str) =
-        ("CAMPAIGN_CHANGED", "实践活动已被修改，请刷新后重试");
-
-    fn id(&self) -> Uuid {
-        self.id
-    }
-    fn status(&self) -> CampaignStatus {
-        self.status
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-    fn next(
-        from: CampaignStatus,
+crate::subject! {
+    practice_campaigns::Model {
+        entity: practice_campaigns::Entity,
+        status: CampaignStatus,
         action: CampaignAction,
-        actor: ActorKind,
-    ) -> Result<CampaignStatus, Refusal> {
-        next_campaign(from, action, actor)
+        events: EventLog::kind("practice_events", "campaign"),
+        name: "实践活动",
+        changed: ("CAMPAIGN_CHANGED", "实践活动已被修改，请刷新后重试"),
+        next: next_campaign,
     }
 }
 
-impl Subject for host_units::Model {
-    type Entity = host_units::Entity;
-    type Status = HostStatus;
-    type Action = HostAction;
-    const EVENTS: EventLog = EventLog::kind("practice_events", "host_unit");
-    const NAME: &'static str = "接收单位";
-    const CHANGED: (&'static str, &'static str) =
-        ("HOST_UNIT_CHANGED", "接收单位信息已被修改，请刷新后重试");
-
-    fn id(&self) -> Uuid {
-        self.id
-    }
-    fn status(&self) -> HostStatus {
-        self.status
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-    fn next(from: HostStatus, action: HostAction, actor: ActorKind) -> Result<HostStatus, Refusal> {
-        next_host(from, action, actor)
+crate::subject! {
+    host_units::Model {
+        entity: host_units::Entity,
+        status: HostStatus,
+        action: HostAction,
+        events: EventLog::kind("practice_events", "host_unit"),
+        name: "接收单位",
+        changed: ("HOST_UNIT_CHANGED", "接收单位信息已被修改，请刷新后重试"),
+        next: next_host,
     }
 }
 

@@ -11,9 +11,8 @@
 //! | pending | reject(reason) | rejected | cadre |
 use entity::talent_profiles::{self, TalentStatus};
 use entity::workflow_events::ActorKind;
-use uuid::Uuid;
 
-use crate::workflow::{EventLog, NextActor, NextStep, Refusal, Subject};
+use crate::workflow::{EventLog, NextActor, NextStep, Refusal};
 
 crate::actions! {
     /// What happens to a talent profile.
@@ -80,32 +79,15 @@ pub fn next_step(status: TalentStatus, local_unit: &str) -> Option<NextStep> {
     }
 }
 
-impl Subject for talent_profiles::Model {
-    type Entity = talent_profiles::Entity;
-    type Status = TalentStatus;
-    type Action = ProfileAction;
-    const EVENTS: EventLog = EventLog::single("talent_events");
-    const NAME: &'static str = "人才信息";
-    const CHANGED: (&'static str, &'static str) = (
-        "PROFILE_CHANGED",
-        "该人才信息已被本人修改，请刷新后重新审核",
-    );
-
-    fn id(&self) -> Uuid {
-        self.id
-    }
-    fn status(&self) -> TalentStatus {
-        self.status
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-    fn next(
-        from: TalentStatus,
+crate::subject! {
+    talent_profiles::Model {
+        entity: talent_profiles::Entity,
+        status: TalentStatus,
         action: ProfileAction,
-        actor: ActorKind,
-    ) -> Result<TalentStatus, Refusal> {
-        next(from, action, actor)
+        events: EventLog::single("talent_events"),
+        name: "人才信息",
+        changed: ("PROFILE_CHANGED", "该人才信息已被本人修改，请刷新后重新审核"),
+        next: next,
     }
 }
 

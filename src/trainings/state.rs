@@ -25,10 +25,9 @@ use chrono::{DateTime, Utc};
 use entity::training_enrollments::{self, EnrollmentStatus};
 use entity::trainings::{self, TrainingStatus};
 use entity::workflow_events::ActorKind;
-use uuid::Uuid;
 
 use crate::regions::{RegionLevel, level_of};
-use crate::workflow::{EventLog, NextActor, NextStep, Refusal, Subject};
+use crate::workflow::{EventLog, NextActor, NextStep, Refusal};
 
 crate::actions! {
     /// What happens to a training.
@@ -175,57 +174,27 @@ pub fn organiser_level(training: &trainings::Model) -> Option<RegionLevel> {
     level_of(&training.region_code)
 }
 
-impl Subject for trainings::Model {
-    type Entity = trainings::Entity;
-    type Status = TrainingStatus;
-    type Action = TrainingAction;
-    const EVENTS: EventLog = EventLog::kind("training_events", "training");
-    const NAME: &'static str = "培训";
-    const CHANGED: (&'static str, &'static str) =
-        ("TRAINING_CHANGED", "培训信息已被修改，请刷新后重试");
-
-    fn id(&self) -> Uuid {
-        self.id
-    }
-    fn status(&self) -> TrainingStatus {
-        self.status
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-    fn next(
-        from: TrainingStatus,
+crate::subject! {
+    trainings::Model {
+        entity: trainings::Entity,
+        status: TrainingStatus,
         action: TrainingAction,
-        actor: ActorKind,
-    ) -> Result<TrainingStatus, Refusal> {
-        next_training(from, action, actor)
+        events: EventLog::kind("training_events", "training"),
+        name: "培训",
+        changed: ("TRAINING_CHANGED", "培训信息已被修改，请刷新后重试"),
+        next: next_training,
     }
 }
 
-impl Subject for training_enrollments::Model {
-    type Entity = training_enrollments::Entity;
-    type Status = EnrollmentStatus;
-    type Action = EnrollmentAction;
-    const EVENTS: EventLog = EventLog::kind("training_events", "enrollment");
-    const NAME: &'static str = "报名记录";
-    const CHANGED: (&'static str, &'static str) =
-        ("ENROLLMENT_CHANGED", "报名信息已变化，请刷新后重试");
-
-    fn id(&self) -> Uuid {
-        self.id
-    }
-    fn status(&self) -> EnrollmentStatus {
-        self.status
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-    fn next(
-        from: EnrollmentStatus,
+crate::subject! {
+    training_enrollments::Model {
+        entity: training_enrollments::Entity,
+        status: EnrollmentStatus,
         action: EnrollmentAction,
-        actor: ActorKind,
-    ) -> Result<EnrollmentStatus, Refusal> {
-        next_enrollment(from, action, actor)
+        events: EventLog::kind("training_events", "enrollment"),
+        name: "报名记录",
+        changed: ("ENROLLMENT_CHANGED", "报名信息已变化，请刷新后重试"),
+        next: next_enrollment,
     }
 }
 

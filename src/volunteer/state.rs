@@ -17,9 +17,8 @@ use entity::volunteer_corrections::{self, CorrectionStatus};
 use entity::volunteer_reports::{self, ReportStatus};
 use entity::volunteer_signups::SignupStatus;
 use entity::workflow_events::ActorKind;
-use uuid::Uuid;
 
-use crate::workflow::{EventLog, NextActor, NextStep, Refusal, Subject};
+use crate::workflow::{EventLog, NextActor, NextStep, Refusal};
 
 crate::labels!(ReportStatus {
     Pending: "待审核",
@@ -133,84 +132,39 @@ pub fn report_next_step(status: ReportStatus, local_unit: &str) -> Option<NextSt
     }
 }
 
-impl Subject for volunteer_reports::Model {
-    type Entity = volunteer_reports::Entity;
-    type Status = ReportStatus;
-    type Action = ReportAction;
-    const EVENTS: EventLog = EventLog::kind("volunteer_events", "report");
-    const NAME: &'static str = "志愿服务申报";
-    const CHANGED: (&'static str, &'static str) =
-        ("REPORT_CHANGED", "该申报已有变化，请刷新后重试");
-
-    fn id(&self) -> Uuid {
-        self.id
-    }
-    fn status(&self) -> ReportStatus {
-        self.status
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-    fn next(
-        from: ReportStatus,
+crate::subject! {
+    volunteer_reports::Model {
+        entity: volunteer_reports::Entity,
+        status: ReportStatus,
         action: ReportAction,
-        actor: ActorKind,
-    ) -> Result<ReportStatus, Refusal> {
-        next_report(from, action, actor)
+        events: EventLog::kind("volunteer_events", "report"),
+        name: "志愿服务申报",
+        changed: ("REPORT_CHANGED", "该申报已有变化，请刷新后重试"),
+        next: next_report,
     }
 }
 
-impl Subject for volunteer_activities::Model {
-    type Entity = volunteer_activities::Entity;
-    type Status = ActivityStatus;
-    type Action = ActivityAction;
-    const EVENTS: EventLog = EventLog::kind("volunteer_events", "activity");
-    const NAME: &'static str = "志愿活动";
-    const CHANGED: (&'static str, &'static str) =
-        ("ACTIVITY_CHANGED", "该活动已有变化，请刷新后重试");
-
-    fn id(&self) -> Uuid {
-        self.id
-    }
-    fn status(&self) -> ActivityStatus {
-        self.status
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-    fn next(
-        from: ActivityStatus,
+crate::subject! {
+    volunteer_activities::Model {
+        entity: volunteer_activities::Entity,
+        status: ActivityStatus,
         action: ActivityAction,
-        actor: ActorKind,
-    ) -> Result<ActivityStatus, Refusal> {
-        next_activity(from, action, actor)
+        events: EventLog::kind("volunteer_events", "activity"),
+        name: "志愿活动",
+        changed: ("ACTIVITY_CHANGED", "该活动已有变化，请刷新后重试"),
+        next: next_activity,
     }
 }
 
-impl Subject for volunteer_corrections::Model {
-    type Entity = volunteer_corrections::Entity;
-    type Status = CorrectionStatus;
-    type Action = CorrectionAction;
-    const EVENTS: EventLog = EventLog::kind("volunteer_events", "correction");
-    const NAME: &'static str = "更正申请";
-    const CHANGED: (&'static str, &'static str) =
-        ("CORRECTION_CHANGED", "该更正申请已有变化，请刷新后重试");
-
-    fn id(&self) -> Uuid {
-        self.id
-    }
-    fn status(&self) -> CorrectionStatus {
-        self.status
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-    fn next(
-        from: CorrectionStatus,
+crate::subject! {
+    volunteer_corrections::Model {
+        entity: volunteer_corrections::Entity,
+        status: CorrectionStatus,
         action: CorrectionAction,
-        actor: ActorKind,
-    ) -> Result<CorrectionStatus, Refusal> {
-        next_correction(from, action, actor)
+        events: EventLog::kind("volunteer_events", "correction"),
+        name: "更正申请",
+        changed: ("CORRECTION_CHANGED", "该更正申请已有变化，请刷新后重试"),
+        next: next_correction,
     }
 }
 

@@ -106,6 +106,61 @@ pub trait Subject: Clone + Send + Sync + Sized + 'static {
     ) -> Result<Self::Status, Refusal>;
 }
 
+/// Implement [`Subject`] for a model with `id`, `status` and `version` columns: the one place the
+/// four accessors are written, so a domain states only what differs.
+///
+/// ```ignore
+/// jiqing::subject! {
+///     loan_applications::Model {
+///         entity: loan_applications::Entity,
+///         status: LoanStatus,
+///         action: LoanAction,
+///         events: EventLog::kind("loan_events", "application"),
+///         name: "贷款申请",
+///         changed: ("APPLICATION_CHANGED", "该申请已有更新，请刷新后重试"),
+///         next: next_application,
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! subject {
+    ($model:ty {
+        entity: $entity:ty,
+        status: $status:ty,
+        action: $action:ty,
+        events: $events:expr,
+        name: $name:expr,
+        changed: $changed:expr,
+        next: $next:path $(,)?
+    }) => {
+        impl $crate::workflow::Subject for $model {
+            type Entity = $entity;
+            type Status = $status;
+            type Action = $action;
+            const EVENTS: $crate::workflow::EventLog = $events;
+            const NAME: &'static str = $name;
+            const CHANGED: (&'static str, &'static str) = $changed;
+
+            fn id(&self) -> ::uuid::Uuid {
+                self.id
+            }
+            fn status(&self) -> $status {
+                self.status
+            }
+            fn version(&self) -> i32 {
+                self.version
+            }
+            fn next(
+                from: $status,
+                action: $action,
+                actor: ::entity::workflow_events::ActorKind,
+            ) -> Result<$status, $crate::workflow::Refusal> {
+                $next(from, action, actor)
+            }
+        }
+    };
+}
+
 /// Declare the actions of a transition table with their stored verb, timeline label and bare
 /// verb for refusals:
 ///
