@@ -94,6 +94,8 @@ pub struct Settings {
     /// How often each instance checks whether a daily job is due (`JIQING_DAILY_JOB_POLL_MS`,
     /// default 60 s).
     pub daily_job_poll_interval: Duration,
+    /// Whether this instance polls the daily jobs (`jobs::DAILY_JOBS`: the KPI snapshot, …).
+    pub run_daily_jobs: bool,
     /// Which townships, villages and counties count in KPI denominators and coverage
     /// (`JIQING_KPI_TOWNSHIP_SCOPE`, `JIQING_KPI_VILLAGE_SCOPE`, `JIQING_KPI_COUNTY_SCOPE`).
     pub kpi_scopes: KpiScopes,
@@ -410,6 +412,7 @@ impl Settings {
             media_cleanup_interval: parse_millis(&var, "JIQING_MEDIA_CLEANUP_MS", 3_600_000, 10)?,
             review_due_days: parse_u32(&var, "JIQING_REVIEW_DUE_DAYS", 7)?,
             daily_job_poll_interval: parse_millis(&var, "JIQING_DAILY_JOB_POLL_MS", 60_000, 10)?,
+            run_daily_jobs: parse_bool(&var, "JIQING_DAILY_JOBS", true)?,
             kpi_scopes: KpiScopes {
                 township: parse_choice(
                     &var,

@@ -12,12 +12,14 @@ pub use daily::{China, DailyJob};
 pub use periodic::spawn_periodic;
 
 /// Jobs done once a day at a fixed China time (see [`daily`]); domains add theirs here.
-pub const DAILY_JOBS: &[DailyJob] = &[];
+pub const DAILY_JOBS: &[DailyJob] = &[crate::kpi::snapshot::KPI_SNAPSHOT];
 
 /// Start every periodic job. Domains add theirs here.
 pub fn spawn_all(state: &AppState) {
-    for job in DAILY_JOBS {
-        daily::spawn(state, *job);
+    if state.settings.run_daily_jobs {
+        for job in DAILY_JOBS {
+            daily::spawn(state, *job);
+        }
     }
     // Uploads no record took, and files whose record is gone (conditional deletes: safe to
     // overlap across instances).

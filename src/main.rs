@@ -1,4 +1,5 @@
-//! `jiqing`: serve (default) | migrate | create-admin | openapi.
+//! `jiqing`: serve (default) | migrate | create-admin | openapi | rebuild-leaderboards |
+//! kpi-snapshot.
 use clap::{Parser, Subcommand};
 use jiqing::config::Settings;
 use jiqing::staff::dto::StaffRole;
@@ -44,6 +45,14 @@ enum Command {
     Openapi,
     /// Rebuild every volunteer-hours leaderboard from the ledger now, and print how long it took.
     RebuildLeaderboards,
+    /// Freeze every KPI indicator of every league unit for yesterday (China time), as the daily
+    /// job does at 02:00, and print how long it took.
+    KpiSnapshot {
+        /// Only yesterday is accepted (an older day's counts are no longer what they were
+        /// then): any other date writes nothing and fails.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+    },
 }
 
 #[tokio::main]
@@ -137,6 +146,25 @@ async fn main() -> anyhow::Result<()> {
             let generation = jiqing::leaderboards::sync::rebuild_now(&state).await?;
             println!(
                 "leaderboards rebuilt (generation {generation}) in {:.2} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Command::KpiSnapshot { as_of } => {
+            let yesterday = jiqing::kpi::snapshot::snapshot_date(chrono::Utc::now())
+                .ok_or_else(|| anyhow::anyhow!("no date before today"))?;
+            let as_of = as_of.unwrap_or(yesterday);
+            if as_of != yesterday {
+                anyhow::bail!(
+                    "kpi-snapshot freezes yesterday only ({yesterday}, China time); nothing written for {as_of}"
+                );
+            }
+            let state = jiqing::app_state::AppState::connect(settings).await?;
+            let started = std::time::Instant::now();
+            let taken = jiqing::kpi::snapshot::take(&state, as_of).await?;
+            println!(
+                "KPI snapshot for {as_of}: {} lines{} in {:.2} s",
+                taken.lines,
+                if taken.kept { " (kept for good)" } else { "" },
                 started.elapsed().as_secs_f64()
             );
         }

@@ -126,4 +126,7 @@ pub enum NotificationKind {
     #[sea_orm(string_value = "mentorship.completed")]
     #[serde(rename = "mentorship.completed")]
     MentorshipCompleted,
+    #[sea_orm(string_value = "kpi.target_set")]
+    #[serde(rename = "kpi.target_set")]
+    KpiTargetSet,
 }

@@ -221,3 +221,113 @@ pub struct GapPlace {
     pub township_name: Option<String>,
     pub local_unit: Option<String>,
 }
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct TargetsQuery {
+    /// A league unit at or below the caller's (default: the caller's); its targets and those of
+    /// every unit below it.
+    #[param(example = "220200")]
+    pub region: Option<String>,
+    /// Only this indicator.
+    #[param(example = "youth_home_township_coverage")]
+    pub indicator: Option<String>,
+    pub page: Option<u64>,
+    pub page_size: Option<u64>,
+}
+
+/// A target set for a league unit.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "id": "01937b1e-55aa-7c2e-9d41-0a6f3c1b2e77", "indicatorCode": "youth_home_township_coverage",
+    "areaUnitCode": "220281", "areaUnitName": "蛟河市团委", "dueOn": "2023-12-31", "value": 700,
+    "note": "山区乡镇多，按七成安排", "setByUnit": "220200", "version": 1,
+    "updatedAt": "2026-11-30T09:12:00+08:00"
+}))]
+pub struct TargetRow {
+    pub id: uuid::Uuid,
+    pub indicator_code: String,
+    pub area_unit_code: String,
+    pub area_unit_name: String,
+    #[schema(value_type = String, format = Date)]
+    pub due_on: NaiveDate,
+    /// Per mille (0–1000) for ratios, a count for counts.
+    pub value: i64,
+    pub note: Option<String>,
+    /// The unit whose cadre set it last.
+    pub set_by_unit: String,
+    /// Name it when changing the target (`PUT`), so a change made meanwhile is not overwritten.
+    pub version: i32,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+/// `PUT /admin/kpi/targets`: create a target (no `version`) or change one (the `version` seen).
+#[derive(Debug, Deserialize, Serialize, ToSchema, validator::Validate)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "indicatorCode": "youth_home_township_coverage", "areaUnitCode": "220281",
+    "dueOn": "2023-12-31", "value": 700, "note": "山区乡镇多，按七成安排"
+}))]
+pub struct SetTargetRequest {
+    pub indicator_code: String,
+    /// A league unit below the caller's (the province may also set its own).
+    pub area_unit_code: String,
+    #[schema(value_type = String, format = Date)]
+    pub due_on: NaiveDate,
+    /// Per mille 0–1000 for ratios, a count ≥ 0 for counts.
+    pub value: i64,
+    /// Up to 200 characters.
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub note: Option<String>,
+    /// The version of the target being changed; absent to create one.
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct AllocationQuery {
+    /// A count indicator (default: `ecommerce_training_person_times`, the one count with targets).
+    #[param(example = "ecommerce_training_person_times")]
+    pub indicator: Option<String>,
+    /// The parent unit (default: the caller's).
+    pub region: Option<String>,
+    /// The due date (default: the parent's target applying today).
+    #[param(value_type = Option<String>, format = Date)]
+    pub due_on: Option<NaiveDate>,
+}
+
+/// A child unit's share of the parent's count target (`null`: not allocated).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AllocationChild {
+    pub unit_code: String,
+    pub unit_name: String,
+    pub value: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "indicatorCode": "ecommerce_training_person_times", "unitCode": "220000", "unitName": "团省委",
+    "dueOn": "2023-12-31", "parentTarget": 5000, "allocated": 4200, "allocationShortfall": 800,
+    "children": [{"unitCode": "220100", "unitName": "长春市团委", "value": 1200}]
+}))]
+pub struct TargetAllocation {
+    pub indicator_code: &'static str,
+    pub unit_code: String,
+    pub unit_name: String,
+    #[schema(value_type = String, format = Date)]
+    pub due_on: NaiveDate,
+    /// The parent's own or inherited target for that date (`null`: none).
+    pub parent_target: Option<i64>,
+    /// The sum of the children's targets.
+    pub allocated: i64,
+    /// `parentTarget − allocated`, never below 0.
+    pub allocation_shortfall: Option<i64>,
+    pub children: Vec<AllocationChild>,
+}

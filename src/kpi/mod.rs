@@ -6,8 +6,10 @@ mod dto;
 pub mod goals;
 mod handlers;
 pub mod report;
+pub mod snapshot;
 pub mod sources;
 pub mod status;
+pub mod targets;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -15,5 +17,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(handlers::list_kpi_indicators)
         .service(handlers::get_kpi_report)
         .service(handlers::export_kpi_report)
-        .service(handlers::list_kpi_gaps);
+        .service(handlers::list_kpi_gaps)
+        .service(targets::list_kpi_targets)
+        .service(targets::get_kpi_target_allocation)
+        .service(targets::set_kpi_target);
 }

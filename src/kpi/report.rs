@@ -113,7 +113,7 @@ pub async fn narrow_by_flag(
 
 /// The first snapshot (date, value) of each `(indicator, area)`, for the expected progress of
 /// coverage lines.
-async fn first_snapshots(
+pub(super) async fn first_snapshots(
     db: &impl ConnectionTrait,
     indicators: &[&Indicator],
     areas: &[String],
@@ -234,17 +234,17 @@ async fn trends(
     Ok(out)
 }
 
-/// Numbers, target and status of one area for one indicator, live.
-#[allow(clippy::too_many_arguments)]
-fn live_numbers(
+/// What a live pair is worth against the target applying at `as_of`: the value, that target
+/// and the judgement (display-only lines take no target). The report and the daily snapshot
+/// judge alike through this.
+pub(super) fn judged<'r>(
     ind: &Indicator,
-    area: &Area,
     pair: Pair,
-    resolved: &[Resolved],
+    resolved: &'r [Resolved],
     as_of: NaiveDate,
     baseline: NaiveDate,
     first: Option<(NaiveDate, i64)>,
-) -> LineNumbers {
+) -> (Option<i64>, Option<&'r Resolved>, status::Judgement) {
     let applying = goals::applying(resolved, as_of);
     let facts = Facts {
         measure: ind.measure,
@@ -260,20 +260,32 @@ fn live_numbers(
         baseline,
         first,
     };
-    let j = status::judge(&facts, applying.map(|r| r.goal));
-    let status = if ind.source == Source::Pattern {
-        KpiStatus::NoTarget
-    } else {
-        j.status
-    };
+    let mut j = status::judge(&facts, applying.map(|r| r.goal));
+    if ind.source == Source::Pattern {
+        j.status = KpiStatus::NoTarget;
+    }
+    (facts.value, applying, j)
+}
+
+/// Numbers, target and status of one area for one indicator, live.
+fn live_numbers(
+    ind: &Indicator,
+    area: &Area,
+    pair: Pair,
+    resolved: &[Resolved],
+    as_of: NaiveDate,
+    baseline: NaiveDate,
+    first: Option<(NaiveDate, i64)>,
+) -> LineNumbers {
+    let (value, applying, j) = judged(ind, pair, resolved, as_of, baseline, first);
     LineNumbers {
         region: area_view(area),
         numerator: pair.n,
         denominator: pair.d,
-        value: facts.value,
+        value,
         target: applying.map(target_view),
         expected: j.expected,
-        status,
+        status: j.status,
         gap: j.gap,
     }
 }

@@ -218,6 +218,9 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     let mut settings = Settings::defaults();
     settings.bind = "127.0.0.1:0".into();
     settings.run_background_tasks = true;
+    // The real daily jobs (a KPI snapshot of the whole tree) stay off unless a test asks: each
+    // would run at start-up and write rows the test did not expect.
+    settings.run_daily_jobs = false;
     // Uploaded files go to a directory of this test's own, shared by its instances.
     let media_dir = std::env::temp_dir()
         .join("jiqing-tests")

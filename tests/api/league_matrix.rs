@@ -120,6 +120,13 @@ const OPERATIONS: &[(&str, &str, &[Guard])] = &[
     ("GET", "/api/v1/admin/kpi/indicators", &[NotRegional]),
     ("GET", "/api/v1/admin/kpi/report", &[RegionQuery]),
     ("GET", "/api/v1/admin/kpi/report/export", &[RegionQuery]),
+    ("GET", "/api/v1/admin/kpi/targets", &[RegionQuery]),
+    ("PUT", "/api/v1/admin/kpi/targets", &[RegionBody]),
+    (
+        "GET",
+        "/api/v1/admin/kpi/targets/allocation",
+        &[RegionQuery],
+    ),
     ("GET", "/api/v1/admin/staff", &[List]),
     ("POST", "/api/v1/admin/staff", &[RegionBody]),
     (
@@ -474,6 +481,8 @@ fn body_for(
         ("POST", "staff") => json!({"username": "matrix_new", "password": STAFF_PASSWORD,
             "displayName": "新账号", "role": "cadre", "leagueUnitCode": area.unit}),
         ("POST", "trainings") => training_body(area.unit_region(), 10),
+        ("PUT", "targets") => json!({"indicatorCode": "village_talent_coverage",
+            "areaUnitCode": area.unit, "dueOn": "2030-12-31", "value": 500}),
         ("POST", "activities") => {
             let starts = Utc::now() + Duration::days(1);
             json!({"category": "river_patrol", "title": "巡河护河", "description": "沿河捡拾垃圾",

@@ -11,6 +11,7 @@ mod idempotency;
 mod input;
 mod jobs;
 mod kpi;
+mod kpi_targets;
 mod leaderboards;
 mod league_matrix;
 mod league_units;
