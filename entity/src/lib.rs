@@ -24,6 +24,7 @@ pub mod mentorships;
 pub mod notifications;
 pub mod org_mentor_assignments;
 pub mod practice_campaigns;
+pub mod practice_positions;
 pub mod refresh_tokens;
 pub mod region_flags;
 pub mod regions;
@@ -92,6 +93,9 @@ mod tests {
         same_in_json_and_database::<super::student_profiles::DegreeLevel>();
         same_in_json_and_database::<super::practice_campaigns::Season>();
         same_in_json_and_database::<super::practice_campaigns::CampaignStatus>();
+        same_in_json_and_database::<super::practice_positions::PositionCategory>();
+        same_in_json_and_database::<super::practice_positions::PositionMode>();
+        same_in_json_and_database::<super::practice_positions::PositionStatus>();
         same_in_json_and_database::<super::host_units::HostKind>();
         same_in_json_and_database::<super::host_units::HostStatus>();
         same_in_json_and_database::<super::mentor_profiles::MentorStatus>();

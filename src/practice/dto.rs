@@ -2,13 +2,14 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use entity::host_units::{HostKind, HostStatus};
 use entity::practice_campaigns::{CampaignStatus, Season};
+use entity::practice_positions::{PositionCategory, PositionMode, PositionStatus};
 use entity::student_profiles::{DegreeLevel, Gender};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use super::state::{CampaignAction, HostAction};
+use super::state::{CampaignAction, HostAction, PositionAction};
 use crate::choices::Choice;
 use crate::workflow::TimelineEntry;
 
@@ -148,6 +149,14 @@ pub struct PracticeOptionsView {
     pub campaign_statuses: Vec<Choice>,
     pub host_kinds: Vec<Choice>,
     pub host_statuses: Vec<Choice>,
+    /// 岗位类别, the programme's 乡土调查 / 法治宣传 / 移风易俗 included.
+    pub position_categories: Vec<Choice>,
+    pub position_modes: Vec<Choice>,
+    pub position_statuses: Vec<Choice>,
+    /// Seats a position may offer (1 to this).
+    pub max_slots: i32,
+    /// Daily hours of a position (1 to this).
+    pub max_daily_hours: i32,
     pub profile_consent: PracticeConsentView,
     pub host_sharing_consent: PracticeConsentView,
     pub insurance_consent: PracticeConsentView,
@@ -382,5 +391,152 @@ pub struct ReasonRequest {
 #[derive(Debug, Default, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct VersionRequest {
+    pub version: Option<i32>,
+}
+
+/// A position as a local-unit cadre creates or edits it. `campaignId` and `hostUnitId` cannot
+/// change once it exists.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "campaignId": "01939a3e-7c1f-7d2a-9a4e-2b6c1d0e5f70",
+    "hostUnitId": "01939a3e-7c1f-7d2a-9a4e-2b6c1d0e5f71",
+    "regionCode": "220581100", "title": "山城镇法治宣传助理",
+    "description": "协助司法所开展普法宣传、入户走访和村规民约整理。",
+    "category": "legal_publicity", "majors": ["法学"], "degreeLevels": ["bachelor"],
+    "slots": 3, "startsOn": "2027-01-12", "endsOn": "2027-02-10", "dailyHours": 6,
+    "mode": "onsite", "openToCity": false, "allowanceFenPerDay": 3000,
+    "insuranceByHost": true}))]
+pub struct PositionRequest {
+    pub campaign_id: Uuid,
+    pub host_unit_id: Uuid,
+    /// County, township or village of the host's local unit (the place of the work).
+    #[schema(example = "220581100")]
+    pub region_code: String,
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 32>",
+        message = "岗位名称长度应为2至32个字"
+    ))]
+    #[schema(min_length = 2, max_length = 32)]
+    pub title: String,
+    #[validate(length(max = 1000, message = "岗位介绍不能超过1000个字"))]
+    #[schema(max_length = 1000)]
+    #[serde(default)]
+    pub description: String,
+    pub category: PositionCategory,
+    /// Majors wanted (each 1–32 characters, at most 20); empty = 不限.
+    #[serde(default)]
+    pub majors: Vec<String>,
+    /// Degree levels wanted; empty = 不限.
+    #[serde(default)]
+    pub degree_levels: Vec<DegreeLevel>,
+    #[validate(range(min = 1, max = 50, message = "招募人数应为1至50人"))]
+    #[schema(minimum = 1, maximum = 50)]
+    pub slots: i32,
+    /// Inside the campaign's practice dates.
+    #[schema(value_type = String, format = Date)]
+    pub starts_on: NaiveDate,
+    #[schema(value_type = String, format = Date)]
+    pub ends_on: NaiveDate,
+    #[validate(range(min = 1, max = 8, message = "每日实践时长应为1至8小时"))]
+    #[schema(minimum = 1, maximum = 8)]
+    pub daily_hours: i32,
+    pub mode: PositionMode,
+    /// Open to students of the whole top-level unit (city), not only the local unit.
+    #[serde(default)]
+    pub open_to_city: bool,
+    /// 交通补贴 per day in fen (`3000` = 30元); null = none.
+    #[validate(range(min = 0, max = 100000, message = "每日补贴应为0至1000元"))]
+    #[schema(minimum = 0, maximum = 100000)]
+    pub allowance_fen_per_day: Option<i64>,
+    /// The host insures the student (accident insurance): confirming needs the ID number.
+    #[serde(default)]
+    pub insurance_by_host: bool,
+    /// The version edited (PUT only).
+    pub version: Option<i32>,
+}
+
+/// A position, as cadres, host supervisors and students see it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PositionView {
+    pub id: Uuid,
+    pub campaign_id: Uuid,
+    pub host_unit_id: Uuid,
+    #[schema(example = "梅河口市山城镇司法所")]
+    pub host_name: String,
+    pub region_code: String,
+    pub title: String,
+    pub description: String,
+    pub category: PositionCategory,
+    #[schema(example = "法治宣传")]
+    pub category_label: String,
+    pub majors: Vec<String>,
+    pub degree_levels: Vec<DegreeLevel>,
+    pub slots: i32,
+    /// Seats held (offered or placed).
+    pub taken: i32,
+    /// `slots − taken`: seats still to be offered.
+    pub slots_left: i32,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub daily_hours: i32,
+    pub mode: PositionMode,
+    pub mode_label: String,
+    pub open_to_city: bool,
+    pub allowance_fen_per_day: Option<i64>,
+    pub insurance_by_host: bool,
+    pub status: PositionStatus,
+    pub status_label: String,
+    pub version: i32,
+    pub published_at: Option<DateTime<FixedOffset>>,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+/// A position for its cadres, with its history.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PositionDetailView {
+    #[serde(flatten)]
+    pub position: PositionView,
+    pub timeline: Vec<TimelineEntry<PositionStatus, PositionAction>>,
+}
+
+/// Filters of the cadres' position list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct PositionFilter {
+    pub campaign_id: Option<Uuid>,
+    pub status: Option<PositionStatus>,
+    /// A unit or a place inside the caller's unit.
+    pub region: Option<String>,
+    pub host_unit_id: Option<Uuid>,
+    pub category: Option<PositionCategory>,
+}
+
+/// Filters of the students' position list (always inside the student's area).
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct StudentPositionFilter {
+    pub campaign_id: Option<Uuid>,
+    pub category: Option<PositionCategory>,
+    /// A place (county, township or village code) to narrow the list to.
+    pub region: Option<String>,
+    pub mode: Option<PositionMode>,
+}
+
+/// Cancelling a position: every open application ends with it.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"reason": "接收单位临时调整工作安排，岗位取消", "version": 2}))]
+pub struct CancelRequest {
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 200>",
+        message = "原因长度应为2至200个字"
+    ))]
+    #[schema(min_length = 2, max_length = 200)]
+    pub reason: String,
     pub version: Option<i32>,
 }

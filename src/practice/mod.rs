@@ -1,9 +1,10 @@
 //! 返家乡 university-student social practice (`docs/practice.md`): student profiles, campaigns,
-//! host units and their supervisors.
+//! host units and their supervisors, positions.
 mod campaigns;
 pub mod dto;
 mod hosts;
 mod options;
+pub mod positions;
 pub mod rules;
 pub mod state;
 mod students;
@@ -32,5 +33,14 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(hosts::invite_host_supervisor)
         .service(hosts::revoke_host_supervisor)
         .service(hosts::accept_host_invitation)
-        .service(hosts::list_my_host_units);
+        .service(hosts::list_my_host_units)
+        .service(positions::create_practice_position)
+        .service(positions::list_admin_practice_positions)
+        .service(positions::get_admin_practice_position)
+        .service(positions::update_practice_position)
+        .service(positions::publish_practice_position)
+        .service(positions::close_practice_position)
+        .service(positions::cancel_practice_position)
+        .service(positions::list_practice_positions)
+        .service(positions::get_practice_position);
 }

@@ -1,12 +1,13 @@
 use actix_web::{get, web};
 use entity::host_units::{HostKind, HostStatus};
 use entity::practice_campaigns::{CampaignStatus, Season};
+use entity::practice_positions::{PositionCategory, PositionMode, PositionStatus};
 use entity::student_profiles::{DegreeLevel, Gender};
 
 use super::dto::{PracticeConsentView, PracticeOptionsView, PracticeSettingsView};
 use super::rules::{
-    APPLY_MIN_AGE, FIRST_ENROLLMENT_YEAR, HOST_SHARING_CONSENT, INSURANCE_CONSENT, PROFILE_CONSENT,
-    STUDENT_MAX_AGE, STUDENT_MIN_AGE,
+    APPLY_MIN_AGE, FIRST_ENROLLMENT_YEAR, HOST_SHARING_CONSENT, INSURANCE_CONSENT, MAX_DAILY_HOURS,
+    MAX_SLOTS, PROFILE_CONSENT, STUDENT_MAX_AGE, STUDENT_MIN_AGE,
 };
 use crate::app_state::AppState;
 use crate::choices::choices;
@@ -36,6 +37,11 @@ pub async fn get_practice_options(state: web::Data<AppState>) -> web::Json<Pract
         campaign_statuses: choices::<CampaignStatus>(),
         host_kinds: choices::<HostKind>(),
         host_statuses: choices::<HostStatus>(),
+        position_categories: choices::<PositionCategory>(),
+        position_modes: choices::<PositionMode>(),
+        position_statuses: choices::<PositionStatus>(),
+        max_slots: MAX_SLOTS,
+        max_daily_hours: MAX_DAILY_HOURS,
         profile_consent: consent(PROFILE_CONSENT),
         host_sharing_consent: consent(HOST_SHARING_CONSENT),
         insurance_consent: consent(INSURANCE_CONSENT),

@@ -1,6 +1,7 @@
 //! The 返家乡 rules no attribute expresses: labels, consent texts, limits.
 use entity::host_units::{HostKind, HostStatus};
 use entity::practice_campaigns::{CampaignStatus, Season};
+use entity::practice_positions::{PositionCategory, PositionMode, PositionStatus};
 use entity::student_profiles::DegreeLevel;
 
 use crate::consents::ConsentText;
@@ -35,6 +36,32 @@ crate::labels!(HostKind {
     Cooperative: "合作社",
 });
 
+crate::labels!(PositionCategory {
+    Government: "政务实践",
+    Enterprise: "企业实践",
+    PublicService: "公益服务",
+    Community: "社区服务",
+    RuralRevitalisation: "乡村振兴",
+    LeaguePartTime: "兼职锻炼",
+    CulturePublicity: "文化宣传",
+    Online: "云实践",
+    FieldSurvey: "乡土调查",
+    LegalPublicity: "法治宣传",
+    CustomsReform: "移风易俗",
+});
+
+crate::labels!(PositionMode {
+    Onsite: "线下",
+    Online: "线上",
+});
+
+crate::labels!(PositionStatus {
+    Draft: "草稿",
+    Published: "招募中",
+    Closed: "停止招募",
+    Cancelled: "已取消",
+});
+
 crate::labels!(HostStatus {
     Active: "正常",
     Suspended: "已暂停",
@@ -65,6 +92,13 @@ pub const STUDENT_MAX_AGE: i32 = 35;
 pub const APPLY_MIN_AGE: i32 = 18;
 /// Earliest enrolment year.
 pub const FIRST_ENROLLMENT_YEAR: i32 = 2010;
+/// Seats a position may offer.
+pub const MAX_SLOTS: i32 = 50;
+/// Hours of practice a day.
+pub const MAX_DAILY_HOURS: i32 = 8;
+/// Majors a position may list.
+pub const MAX_MAJORS: usize = 20;
+
 /// Days an invitation code stays valid.
 pub const INVITATION_VALID_DAYS: i64 = 7;
 /// Wrong invitation codes a user may try per hour.

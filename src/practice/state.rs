@@ -19,8 +19,19 @@
 //! | active, suspended | edit, invite, bind_supervisor, revoke_supervisor | same |
 //! | active | suspend | suspended |
 //! | suspended | reinstate | active |
+//!
+//! Position (its local unit's cadres):
+//!
+//! | from | action | to |
+//! |---|---|---|
+//! | — | create | draft |
+//! | draft, published | edit | same |
+//! | draft | publish | published |
+//! | published | close | closed (no new applications; those in hand carry on) |
+//! | draft, published, closed | cancel(reason) | cancelled |
 use entity::host_units::{self, HostStatus};
 use entity::practice_campaigns::{self, CampaignStatus};
+use entity::practice_positions::{self, PositionStatus};
 use entity::workflow_events::ActorKind;
 
 use crate::workflow::{EventLog, Refusal};
@@ -46,6 +57,37 @@ crate::actions! {
         Invite = "invite", "团组织邀请带教负责人", "邀请带教负责人";
         BindSupervisor = "bind_supervisor", "带教负责人接受邀请", "接受邀请";
         RevokeSupervisor = "revoke_supervisor", "团组织解除带教负责人", "解除带教负责人";
+    }
+}
+
+crate::actions! {
+    /// What happens to a position.
+    pub enum PositionAction {
+        Create = "create", "团组织创建岗位", "创建";
+        Edit = "edit", "团组织修改岗位", "修改";
+        Publish = "publish", "团组织发布岗位", "发布";
+        Close = "close", "团组织停止招募", "停止招募";
+        Cancel = "cancel", "团组织取消岗位", "取消";
+    }
+}
+
+pub fn next_position(
+    from: PositionStatus,
+    action: PositionAction,
+    actor: ActorKind,
+) -> Result<PositionStatus, Refusal> {
+    use PositionAction as A;
+    use PositionStatus as S;
+    if actor != ActorKind::Cadre {
+        return Err(Refusal::WrongActor);
+    }
+    match (action, from) {
+        (A::Edit, S::Draft) => Ok(S::Draft),
+        (A::Edit, S::Published) => Ok(S::Published),
+        (A::Publish, S::Draft) => Ok(S::Published),
+        (A::Close, S::Published) => Ok(S::Closed),
+        (A::Cancel, S::Draft | S::Published | S::Closed) => Ok(S::Cancelled),
+        _ => Err(Refusal::WrongState),
     }
 }
 
@@ -115,6 +157,18 @@ crate::subject! {
     }
 }
 
+crate::subject! {
+    practice_positions::Model {
+        entity: practice_positions::Entity,
+        status: PositionStatus,
+        action: PositionAction,
+        events: EventLog::kind("practice_events", "position"),
+        name: "实践岗位",
+        changed: ("POSITION_CHANGED", "岗位信息已被修改，请刷新后重试"),
+        next: next_position,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,6 +203,38 @@ mod tests {
                 );
                 for wrong in [ActorKind::Student, ActorKind::Host, ActorKind::System] {
                     assert_eq!(next_campaign(from, action, wrong), Err(Refusal::WrongActor));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_position_cell_allowed_or_refused() {
+        use PositionAction as PA;
+        use PositionStatus as PS;
+        const CELLS: &[(PA, PS, PS)] = &[
+            (PA::Edit, PS::Draft, PS::Draft),
+            (PA::Edit, PS::Published, PS::Published),
+            (PA::Publish, PS::Draft, PS::Published),
+            (PA::Close, PS::Published, PS::Closed),
+            (PA::Cancel, PS::Draft, PS::Cancelled),
+            (PA::Cancel, PS::Published, PS::Cancelled),
+            (PA::Cancel, PS::Closed, PS::Cancelled),
+        ];
+        for &action in PA::ALL {
+            for from in PS::iter() {
+                let expected = CELLS
+                    .iter()
+                    .find(|c| c.0 == action && c.1 == from)
+                    .map(|c| c.2)
+                    .ok_or(Refusal::WrongState);
+                assert_eq!(
+                    next_position(from, action, ActorKind::Cadre),
+                    expected,
+                    "{action:?} from {from:?}"
+                );
+                for wrong in [ActorKind::Student, ActorKind::Host, ActorKind::System] {
+                    assert_eq!(next_position(from, action, wrong), Err(Refusal::WrongActor));
                 }
             }
         }

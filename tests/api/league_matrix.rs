@@ -27,6 +27,7 @@ enum Record {
     HostUnit,
     Campaign,
     Mentor,
+    Position,
 }
 
 /// How an admin operation keeps a cadre inside their league unit.
@@ -115,6 +116,37 @@ const OPERATIONS: &[(&str, &str, &[Guard])] = &[
         "DELETE",
         "/api/v1/admin/practice/host-units/{id}/supervisors/{userId}",
         &[ById(HostUnit)],
+    ),
+    (
+        "GET",
+        "/api/v1/admin/practice/positions",
+        &[List, RegionQuery],
+    ),
+    ("POST", "/api/v1/admin/practice/positions", &[RegionBody]),
+    (
+        "GET",
+        "/api/v1/admin/practice/positions/{id}",
+        &[ById(Position)],
+    ),
+    (
+        "PUT",
+        "/api/v1/admin/practice/positions/{id}",
+        &[ById(Position)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/practice/positions/{id}/cancellations",
+        &[ById(Position)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/practice/positions/{id}/closings",
+        &[ById(Position)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/practice/positions/{id}/publications",
+        &[ById(Position)],
     ),
     ("GET", "/api/v1/admin/kpi/gaps", &[RegionQuery]),
     ("GET", "/api/v1/admin/kpi/indicators", &[NotRegional]),
@@ -308,6 +340,9 @@ struct Seeded {
     names: Vec<String>,
     host_unit: String,
     campaign: String,
+    position: String,
+    /// The campaign as created (a position body names its dates).
+    campaign_body: Value,
     /// The outsider's unit lies below the area's: it reads the area's setups (campaigns).
     outsider_below: bool,
 }
@@ -325,6 +360,7 @@ impl Seeded {
             HostUnit => &self.host_unit,
             Campaign => &self.campaign,
             Mentor => &self.mentor,
+            Position => &self.position,
         }
     }
 
@@ -339,6 +375,7 @@ impl Seeded {
             &self.staff,
             &self.host_unit,
             &self.mentor,
+            &self.position,
         ];
         if !self.outsider_below {
             all.push(&self.campaign);
@@ -430,8 +467,15 @@ async fn seed(app: &TestApp, area: &Area) -> Seeded {
         .as_str()
         .unwrap()
         .to_owned();
-    let campaign = crate::practice::create_campaign(app, &owner, &crate::practice::campaign_body())
-        .await["id"]
+    let campaign_body =
+        crate::practice::create_campaign(app, &owner, &crate::practice::campaign_body()).await;
+    let campaign = campaign_body["id"].as_str().unwrap().to_owned();
+    let position = crate::practice_positions::create_position(
+        app,
+        &local_cadre,
+        &crate::practice_positions::position_body(&campaign_body, &host_unit, area.village),
+    )
+    .await["id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -453,6 +497,8 @@ async fn seed(app: &TestApp, area: &Area) -> Seeded {
     Seeded {
         host_unit,
         campaign,
+        position,
+        campaign_body,
         outsider_below,
         mentor,
         talent: talent.id.to_string(),
@@ -500,6 +546,21 @@ fn body_for(
             b["version"] = json!(1);
             b
         }
+        ("PUT", _) if path.contains("/practice/positions/") => {
+            let mut b = crate::practice_positions::position_body(
+                &seeded.campaign_body,
+                &seeded.host_unit,
+                area.village,
+            );
+            b["version"] = json!(1);
+            b
+        }
+        ("POST", "positions") => crate::practice_positions::position_body(
+            &seeded.campaign_body,
+            &seeded.host_unit,
+            area.village,
+        ),
+        ("POST", "publications") => json!({}),
         ("PUT", _) if path.contains("/practice/host-units/") => {
             let mut b = crate::practice::host_body(area.village);
             b["version"] = json!(1);

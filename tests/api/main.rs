@@ -20,6 +20,7 @@ mod mentoring;
 mod notifications;
 mod openapi;
 mod practice;
+mod practice_positions;
 mod privacy;
 mod queries;
 mod regions;
