@@ -15,6 +15,12 @@ pub mod kpi_snapshots;
 pub mod kpi_targets;
 pub mod league_unit_regions;
 pub mod league_units;
+pub mod loan_applications;
+pub mod loan_borrowers;
+pub mod loan_overdue_periods;
+pub mod loan_products;
+pub mod loan_reveals;
+pub mod loan_subsidy_claims;
 pub mod media;
 pub mod mentee_counters;
 pub mod mentor_profiles;
@@ -111,6 +117,18 @@ mod tests {
         same_in_json_and_database::<super::youth_organisations::OrgKind>();
         same_in_json_and_database::<super::youth_organisations::OrgLevel>();
         same_in_json_and_database::<super::youth_organisations::OrgStatus>();
+        same_in_json_and_database::<super::loan_products::ProductStatus>();
+        same_in_json_and_database::<super::loan_products::BorrowerKind>();
+        same_in_json_and_database::<super::loan_products::GuaranteeType>();
+        same_in_json_and_database::<super::loan_products::SubsidyKind>();
+        same_in_json_and_database::<super::loan_products::SuspendedBy>();
+        same_in_json_and_database::<super::loan_applications::LoanStatus>();
+        same_in_json_and_database::<super::loan_applications::LoanPurpose>();
+        same_in_json_and_database::<super::loan_applications::Closure>();
+        same_in_json_and_database::<super::loan_applications::NotRecommendedReason>();
+        same_in_json_and_database::<super::loan_applications::RejectReason>();
+        same_in_json_and_database::<super::loan_subsidy_claims::ClaimStatus>();
+        same_in_json_and_database::<super::loan_reveals::RevealField>();
     }
 
     #[test]

@@ -129,4 +129,44 @@ pub enum NotificationKind {
     #[sea_orm(string_value = "kpi.target_set")]
     #[serde(rename = "kpi.target_set")]
     KpiTargetSet,
+    #[sea_orm(string_value = "loan.submitted")]
+    #[serde(rename = "loan.submitted")]
+    LoanSubmitted,
+    #[sea_orm(string_value = "loan.returned")]
+    #[serde(rename = "loan.returned")]
+    LoanReturned,
+    #[sea_orm(string_value = "loan.recommended")]
+    #[serde(rename = "loan.recommended")]
+    LoanRecommended,
+    #[sea_orm(string_value = "loan.not_recommended")]
+    #[serde(rename = "loan.not_recommended")]
+    LoanNotRecommended,
+    #[sea_orm(string_value = "loan.accepted_by_bank")]
+    #[serde(rename = "loan.accepted_by_bank")]
+    LoanAcceptedByBank,
+    #[sea_orm(string_value = "loan.approved")]
+    #[serde(rename = "loan.approved")]
+    LoanApproved,
+    #[sea_orm(string_value = "loan.rejected")]
+    #[serde(rename = "loan.rejected")]
+    LoanRejected,
+    #[sea_orm(string_value = "loan.disbursed")]
+    #[serde(rename = "loan.disbursed")]
+    LoanDisbursed,
+    #[sea_orm(string_value = "loan.lapsed")]
+    #[serde(rename = "loan.lapsed")]
+    LoanLapsed,
+    #[sea_orm(string_value = "loan.withdrawn")]
+    #[serde(rename = "loan.withdrawn")]
+    LoanWithdrawn,
+    #[sea_orm(string_value = "loan.subsidy_approved")]
+    #[serde(rename = "loan.subsidy_approved")]
+    LoanSubsidyApproved,
+    #[sea_orm(string_value = "loan.subsidy_paid")]
+    #[serde(rename = "loan.subsidy_paid")]
+    LoanSubsidyPaid,
+    /// Staff only (in-app): the daily count of loan applications past their deadline.
+    #[sea_orm(string_value = "loan.due_digest")]
+    #[serde(rename = "loan.due_digest")]
+    LoanDueDigest,
 }
