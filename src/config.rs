@@ -118,6 +118,30 @@ pub struct Settings {
     pub practice: PracticeSettings,
     /// Mentoring limits and timings (`JIQING_MENTORING_*`).
     pub mentoring: MentoringSettings,
+    /// 银团合作 loan deadlines (`JIQING_LOAN_*`).
+    pub loans: LoanSettings,
+    /// Years that records which ended keep personal fields before `retention-anonymise` clears
+    /// them (`JIQING_RETENTION_YEARS`, default 3; 0 = at the next run).
+    pub retention_years: u32,
+}
+
+/// Loan deadlines (`loans.md`): calendar days after the instant that starts them (0 = at once,
+/// for tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoanSettings {
+    /// How often each instance runs `loan-offer-lapse` (`JIQING_LOAN_LAPSE_SWEEP_MS`, 10 min).
+    pub lapse_sweep_interval: Duration,
+    /// The local unit reviews a submission within this many days (`JIQING_LOAN_REVIEW_DAYS`, 7).
+    pub review_days: u32,
+    /// The bank decides a recommended application within this many days
+    /// (`JIQING_LOAN_BANK_DAYS`, 14).
+    pub bank_days: u32,
+    /// A returned application must be resubmitted within this many days, else it lapses
+    /// (`JIQING_LOAN_RESUBMIT_DAYS`, 30).
+    pub resubmit_days: u32,
+    /// A bank may reverse its own last approval or disbursement within this many hours
+    /// (`JIQING_LOAN_REVERSAL_HOURS`, 72).
+    pub reversal_hours: u32,
 }
 
 /// Mentoring settings (`mentoring.md`).
@@ -489,6 +513,19 @@ impl Settings {
                     60_000,
                     10,
                 )?,
+            },
+            retention_years: parse_u32(&var, "JIQING_RETENTION_YEARS", 3)?.min(100),
+            loans: LoanSettings {
+                lapse_sweep_interval: parse_millis(
+                    &var,
+                    "JIQING_LOAN_LAPSE_SWEEP_MS",
+                    600_000,
+                    10,
+                )?,
+                review_days: parse_u32(&var, "JIQING_LOAN_REVIEW_DAYS", 7)?.min(365),
+                bank_days: parse_u32(&var, "JIQING_LOAN_BANK_DAYS", 14)?.min(365),
+                resubmit_days: parse_u32(&var, "JIQING_LOAN_RESUBMIT_DAYS", 30)?.min(365),
+                reversal_hours: parse_u32(&var, "JIQING_LOAN_REVERSAL_HOURS", 72)?.min(24 * 365),
             },
         };
         settings.check()?;

@@ -156,6 +156,20 @@ pub fn random_token() -> String {
     URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
 }
 
+/// Letters of public serial numbers: no 0/O, 1/I to misread.
+const SERIAL_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// A public serial number `<PREFIX>-<year>-<8 characters>` (`JQZY-2026-7KQ2M9XD`): 40 random
+/// bits in an unambiguous alphabet (volunteer certificates, loan applications).
+pub fn serial_number(prefix: &str, year: i32) -> String {
+    let bytes: [u8; 8] = rand::random();
+    let tail: String = bytes
+        .iter()
+        .map(|b| SERIAL_ALPHABET[usize::from(*b) % SERIAL_ALPHABET.len()] as char)
+        .collect();
+    format!("{prefix}-{year}-{tail}")
+}
+
 /// `13812341234` → `138****1234`.
 pub fn mask_phone(phone: &str) -> String {
     mask(phone, 3, 4)

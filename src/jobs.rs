@@ -12,7 +12,11 @@ pub use daily::{China, DailyJob};
 pub use periodic::spawn_periodic;
 
 /// Jobs done once a day at a fixed China time (see [`daily`]); domains add theirs here.
-pub const DAILY_JOBS: &[DailyJob] = &[crate::kpi::snapshot::KPI_SNAPSHOT];
+pub const DAILY_JOBS: &[DailyJob] = &[
+    crate::kpi::snapshot::KPI_SNAPSHOT,
+    crate::retention::RETENTION_ANONYMISE,
+    crate::loans::digest::LOAN_DUE_DIGEST,
+];
 
 /// Start every periodic job. Domains add theirs here.
 pub fn spawn_all(state: &AppState) {
@@ -47,6 +51,13 @@ pub fn spawn_all(state: &AppState) {
         state.settings.offer_sweep_interval,
         state.clone(),
         crate::trainings::sweep_lapsed_offers,
+    );
+    // Loan offers not disbursed and returns not resubmitted in time (conditional per row).
+    spawn_periodic(
+        "loan-offer-lapse",
+        state.settings.loans.lapse_sweep_interval,
+        state.clone(),
+        crate::loans::lapse::sweep,
     );
     spawn_periodic(
         "leaderboard-replay",

@@ -3,8 +3,8 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    auth, consents, health, kpi, leaderboards, league, media, mentoring, notifications, practice,
-    regions, staff, talents, todos, trainings, volunteer,
+    auth, consents, health, kpi, leaderboards, league, loans, media, mentoring, notifications,
+    practice, regions, staff, talents, todos, trainings, volunteer,
 };
 
 /// Every API route. Handlers are registered with `.service(..)` only, so each one is in the
@@ -25,6 +25,7 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
             .configure(media::routes)
             .configure(consents::routes)
             .configure(mentoring::routes)
+            .configure(loans::routes)
             .configure(todos::routes)
             .configure(kpi::routes),
     )

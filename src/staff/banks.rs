@@ -10,8 +10,10 @@ use crate::auth::Cadre;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::input::Json;
 use crate::pagination::{Page, PageQuery};
+use crate::validation::normalize_unified_credit_code;
 
-/// Register a partner bank (province cadres only).
+/// Register a partner bank (province cadres only), with its short name and its unified social
+/// credit code (统一社会信用代码, checked by GB 32100).
 #[utoipa::path(
     tag = "staff",
     operation_id = "create_bank",
@@ -20,8 +22,8 @@ use crate::pagination::{Page, PageQuery};
     responses(
         (status = 201, body = BankView),
         (status = 403, body = ErrorEnvelope),
-        (status = 409, body = ErrorEnvelope, description = "DUPLICATE: a bank with that name exists"),
-        (status = 422, body = ErrorEnvelope)
+        (status = 409, body = ErrorEnvelope, description = "DUPLICATE: a bank with that name or unified credit code exists"),
+        (status = 422, body = ErrorEnvelope, description = "unifiedCreditCode: FORMAT (GB 32100 check character)")
     )
 )]
 #[post("/admin/banks")]
@@ -36,10 +38,28 @@ pub async fn create_bank(
             "仅省级团干部可以添加合作银行".into(),
         ));
     }
+    let code = match body.unified_credit_code.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => Some(normalize_unified_credit_code(raw).ok_or_else(|| {
+            ApiError::field(
+                "unifiedCreditCode",
+                "FORMAT",
+                "统一社会信用代码应为18位，且校验位正确",
+            )
+        })?),
+    };
     let bank = banks::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(body.name.trim().to_owned()),
         created_at: Set(Utc::now()),
+        short_name: Set(body
+            .short_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)),
+        unified_credit_code: Set(code),
+        active: Set(true),
     }
     .insert(&state.db)
     .await?;

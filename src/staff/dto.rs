@@ -78,6 +78,7 @@ impl StaffView {
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(example = json!({"name": "中国农业银行股份有限公司吉林省分行", "shortName": "农行吉林分行", "unifiedCreditCode": "911100001000054748"}))]
 pub struct CreateBankRequest {
     #[validate(custom(
         function = "crate::input::text::visible_length::<2, 64>",
@@ -85,6 +86,18 @@ pub struct CreateBankRequest {
     ))]
     #[schema(min_length = 2, max_length = 64, example = "吉林银行")]
     pub name: String,
+    /// Shown to youth in product lists and timelines (≤16).
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<1, 16>",
+        message = "银行简称长度应为1至16个字符"
+    ))]
+    #[schema(min_length = 1, max_length = 16)]
+    #[serde(default)]
+    pub short_name: Option<String>,
+    /// 统一社会信用代码 (GB 32100: 18 characters with a check character; else 422 `FORMAT`).
+    #[schema(min_length = 18, max_length = 18, example = "911100001000054748")]
+    #[serde(default)]
+    pub unified_credit_code: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -92,6 +105,10 @@ pub struct CreateBankRequest {
 pub struct BankView {
     pub id: Uuid,
     pub name: String,
+    pub short_name: Option<String>,
+    pub unified_credit_code: Option<String>,
+    /// Inactive banks get no new products.
+    pub active: bool,
 }
 
 impl From<banks::Model> for BankView {
@@ -99,6 +116,9 @@ impl From<banks::Model> for BankView {
         Self {
             id: b.id,
             name: b.name,
+            short_name: b.short_name,
+            unified_credit_code: b.unified_credit_code,
+            active: b.active,
         }
     }
 }

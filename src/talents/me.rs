@@ -425,7 +425,8 @@ async fn update(
     responses(
         (status = 204, description = "Profile deleted, consent withdrawn"),
         (status = 403, body = ErrorEnvelope, description = "YOUTH_ONLY"),
-        (status = 404, body = ErrorEnvelope, description = "No profile")
+        (status = 404, body = ErrorEnvelope, description = "No profile"),
+        (status = 409, body = ErrorEnvelope, description = "TALENT_PROFILE_IN_USE: an open loan application or an outstanding loan")
     )
 )]
 #[delete("/me/talent-profile")]
@@ -439,6 +440,12 @@ pub async fn delete_my_talent_profile(
     let profile = profile_of_user(&txn, user.id())
         .await?
         .ok_or_else(|| ApiError::not_found("人才库登记信息"))?;
+    if crate::loans::eligibility::needs_talent_profile(&txn, user.id()).await? {
+        return Err(ApiError::Conflict(
+            "TALENT_PROFILE_IN_USE",
+            "您有办理中的贷款申请或未结清的贷款，暂不能删除人才库登记信息".into(),
+        ));
+    }
     let deleted = talent_profiles::Entity::delete_many()
         .filter(talent_profiles::Column::Id.eq(profile.id))
         .exec(&txn)

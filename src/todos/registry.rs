@@ -6,4 +6,11 @@ pub const QUEUES: &[&TodoQueue] = &[
     &crate::talents::todos::TALENTS_TO_VERIFY,
     &crate::volunteer::todos::REPORTS_TO_REVIEW,
     &crate::volunteer::todos::CORRECTIONS_TO_REVIEW,
+    &crate::loans::todos::APPLICATIONS_TO_RECOMMEND,
+    &crate::loans::todos::APPLICATIONS_ESCALATED,
+    &crate::loans::todos::PRODUCTS_TO_PUBLISH,
+    &crate::loans::todos::REFERRALS_TO_ACCEPT,
+    &crate::loans::todos::APPLICATIONS_TO_DECIDE,
+    &crate::loans::todos::OFFERS_TO_DISBURSE,
+    &crate::loans::todos::PRODUCTS_TO_CONFIRM,
 ];

@@ -66,16 +66,9 @@ pub async fn get_my_volunteer_summary(
     }))
 }
 
-const BASE32: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-
-/// `JQZY-2026-7KQ2M9XD`: 40 random bits in an unambiguous alphabet.
+/// `JQZY-2026-7KQ2M9XD`.
 fn certificate_number(year: i32) -> String {
-    let bytes: [u8; 8] = rand::random();
-    let tail: String = bytes
-        .iter()
-        .map(|b| BASE32[usize::from(*b) % BASE32.len()] as char)
-        .collect();
-    format!("JQZY-{year}-{tail}")
+    crate::crypto::serial_number("JQZY", year)
 }
 
 /// Issue a volunteer service certificate (志愿服务证明) for the caller's verified hours in a

@@ -28,6 +28,9 @@ enum Record {
     Campaign,
     Mentor,
     Position,
+    LoanProduct,
+    LoanApplication,
+    SubsidyClaim,
 }
 
 /// How an admin operation keeps a cadre inside their league unit.
@@ -54,6 +57,177 @@ use Record::*;
 const OPERATIONS: &[(&str, &str, &[Guard])] = &[
     ("GET", "/api/v1/admin/banks", &[NotRegional]),
     ("POST", "/api/v1/admin/banks", &[NotRegional]),
+    // Bank officers' routes: a cadre is no officer (the bank scope is tested in loans.rs).
+    (
+        "GET",
+        "/api/v1/admin/bank/loan-applications",
+        &[NotRegional],
+    ),
+    (
+        "GET",
+        "/api/v1/admin/bank/loan-applications/export",
+        &[NotRegional],
+    ),
+    (
+        "GET",
+        "/api/v1/admin/bank/loan-applications/{id}",
+        &[NotRegional],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/bank/loan-applications/{id}/acceptances",
+        &[NotRegional],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/bank/loan-applications/{id}/decisions",
+        &[NotRegional],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/bank/loan-applications/{id}/disbursements",
+        &[NotRegional],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/bank/loan-applications/{id}/reveals",
+        &[NotRegional],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/bank/loan-applications/{id}/reversals",
+        &[NotRegional],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/bank/loan-applications/{id}/status-reports",
+        &[NotRegional],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/bank/loan-applications/{id}/subsidy-claims",
+        &[NotRegional],
+    ),
+    (
+        "GET",
+        "/api/v1/admin/loan-subsidy-claims",
+        &[List, RegionQuery],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/loan-subsidy-claims/{id}/approvals",
+        &[ById(SubsidyClaim)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/loan-subsidy-claims/{id}/payments",
+        &[ById(SubsidyClaim)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/loan-subsidy-claims/{id}/rejections",
+        &[ById(SubsidyClaim)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/loan-subsidy-claims/{id}/verifications",
+        &[ById(SubsidyClaim)],
+    ),
+    ("GET", "/api/v1/admin/bank/loan-products", &[NotRegional]),
+    (
+        "POST",
+        "/api/v1/admin/bank/loan-products/{id}/change-requests",
+        &[NotRegional],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/bank/loan-products/{id}/confirmations",
+        &[NotRegional],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/bank/loan-products/{id}/resumptions",
+        &[NotRegional],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/bank/loan-products/{id}/suspensions",
+        &[NotRegional],
+    ),
+    (
+        "GET",
+        "/api/v1/admin/loan-applications",
+        &[List, RegionQuery],
+    ),
+    (
+        "GET",
+        "/api/v1/admin/loan-applications/{id}",
+        &[ById(LoanApplication)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/loan-applications/{id}/non-recommendations",
+        &[ById(LoanApplication)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/loan-applications/{id}/recommendations",
+        &[ById(LoanApplication)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/loan-applications/{id}/returns",
+        &[ById(LoanApplication)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/loan-applications/{id}/reveals",
+        &[ById(LoanApplication)],
+    ),
+    ("GET", "/api/v1/admin/loan-reveals", &[NotRegional]),
+    ("GET", "/api/v1/admin/loan-products", &[List]),
+    ("GET", "/api/v1/admin/loans/stats", &[RegionQuery]),
+    ("POST", "/api/v1/admin/loan-products", &[RegionBody]),
+    (
+        "GET",
+        "/api/v1/admin/loan-products/{id}",
+        &[Setup(LoanProduct)],
+    ),
+    (
+        "PUT",
+        "/api/v1/admin/loan-products/{id}",
+        &[Setup(LoanProduct)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/loan-products/{id}/bank-submissions",
+        &[Setup(LoanProduct)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/loan-products/{id}/clones",
+        &[Setup(LoanProduct)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/loan-products/{id}/publications",
+        &[Setup(LoanProduct)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/loan-products/{id}/resumptions",
+        &[Setup(LoanProduct)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/loan-products/{id}/retirements",
+        &[Setup(LoanProduct)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/loan-products/{id}/suspensions",
+        &[Setup(LoanProduct)],
+    ),
     ("GET", "/api/v1/admin/practice/campaigns", &[List]),
     ("POST", "/api/v1/admin/practice/campaigns", &[NotRegional]),
     (
@@ -343,6 +517,12 @@ struct Seeded {
     position: String,
     /// The campaign as created (a position body names its dates).
     campaign_body: Value,
+    /// A loan product offered in the area (a setup, as campaigns are), and its bank.
+    loan_product: String,
+    bank: String,
+    /// A loan application of a youth of the area, and (on another, disbursed loan) a subsidy claim.
+    loan_application: String,
+    subsidy_claim: String,
     /// The outsider's unit lies below the area's: it reads the area's setups (campaigns).
     outsider_below: bool,
 }
@@ -361,6 +541,9 @@ impl Seeded {
             Campaign => &self.campaign,
             Mentor => &self.mentor,
             Position => &self.position,
+            LoanProduct => &self.loan_product,
+            LoanApplication => &self.loan_application,
+            SubsidyClaim => &self.subsidy_claim,
         }
     }
 
@@ -376,9 +559,12 @@ impl Seeded {
             &self.host_unit,
             &self.mentor,
             &self.position,
+            &self.loan_application,
+            &self.subsidy_claim,
         ];
         if !self.outsider_below {
             all.push(&self.campaign);
+            all.push(&self.loan_product);
         }
         all.extend(self.names.iter().map(String::as_str));
         all
@@ -494,7 +680,44 @@ async fn seed(app: &TestApp, area: &Area) -> Seeded {
     let mut body = mentor_body(mentor_unit, 5);
     body["realName"] = json!("矩阵导师");
     let (_, mentor) = apply_mentor(app, "mxmentor", &body).await;
+    let bank = crate::loans::create_bank(app, &province, "矩阵银行", None).await;
+    let loan_product = crate::loans::create_product(
+        app,
+        &province,
+        &crate::loans::product_body(&bank, area.unit, "MX_PRODUCT"),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // A published product for the whole province and an application of a youth of the area.
+    let officer = crate::loans::officer_of(app, &bank).await;
+    let offer = crate::loans::published_product(
+        app,
+        &officer,
+        &crate::loans::product_body(&bank, "220000", "MX_OFFER"),
+    )
+    .await;
+    let borrower = crate::loans::applicant(app, "mxborrower", area.village).await;
+    let loan_application = json_of(
+        app.post(
+            "/api/v1/loan-applications",
+            Some(&borrower.token),
+            &crate::loans::application_body(offer["id"].as_str().unwrap()),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let subsidy_claim = crate::loans::disbursed_claim(app, &officer, &offer, area.village).await;
     Seeded {
+        loan_product,
+        bank,
+        loan_application,
+        subsidy_claim,
         host_unit,
         campaign,
         position,
@@ -566,6 +789,22 @@ fn body_for(
             b["version"] = json!(1);
             b
         }
+        ("PUT", _) if path.contains("/loan-products/") => {
+            let mut b = crate::loans::product_body(&seeded.bank, area.unit, "MX_EDIT");
+            b["version"] = json!(1);
+            b
+        }
+        ("POST", "loan-products") => crate::loans::product_body(&seeded.bank, area.unit, "MX_NEW"),
+        ("POST", "clones") => json!({"code": "MX_CLONE"}),
+        ("POST", "recommendations") => json!({"recommendedAmountFen": 15_000_000, "version": 1}),
+        ("POST", "returns") => json!({"reason": "请补充材料", "version": 1}),
+        ("POST", "non-recommendations") => json!({"reasonCode": "other", "version": 1}),
+        ("POST", "reveals") if path.contains("/loan-applications/") => {
+            json!({"field": "phone", "reason": "核对有关情况"})
+        }
+        ("POST", "verifications" | "approvals") => json!({"version": 1}),
+        ("POST", "rejections") => json!({"reason": "核对有关情况", "version": 1}),
+        ("POST", "payments") => json!({"paidOn": "2027-01-01", "reference": "MX-1", "version": 1}),
         ("PUT", _) => training_body(outsider, 10),
         ("POST", "suspensions") if path.contains("/practice/") => reason,
         ("POST", "openings" | "closings" | "archivings" | "invitations") => {

@@ -15,6 +15,7 @@ mod kpi_targets;
 mod leaderboards;
 mod league_matrix;
 mod league_units;
+mod loans;
 mod media;
 mod mentoring;
 mod notifications;
