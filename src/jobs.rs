@@ -59,6 +59,13 @@ pub fn spawn_all(state: &AppState) {
         state.clone(),
         crate::loans::lapse::sweep,
     );
+    // Proposed and pending mentorship requests past their expiry (conditional per row).
+    spawn_periodic(
+        "mentoring-request-expiry",
+        state.settings.mentoring.expiry_sweep_interval,
+        state.clone(),
+        crate::mentoring::jobs::sweep_expired_requests,
+    );
     spawn_periodic(
         "leaderboard-replay",
         Duration::from_secs(2),

@@ -11,8 +11,8 @@ use uuid::Uuid;
 use super::dto::{AdminMentorFilter, AdminMentorView, MentorDecision, MentorReviewRequest};
 use super::lifecycle::MENTORING_PAGE;
 use super::queries::{
-    Reach, managed_mentor, masked, phones, reach, readable_units, unit_name, units_covering,
-    units_within, visible_mentor,
+    Reach, managed_mentor, masked, phones, reach, readable_units, region_units, unit_name,
+    units_covering, visible_mentor,
 };
 use super::state::MentorProfileAction;
 use crate::app_state::AppState;
@@ -66,16 +66,10 @@ pub async fn list_admin_mentors(
 ) -> ApiResult<web::Json<Page<AdminMentorView>>> {
     let parts = page.parts()?;
     let tree = cadre.tree();
-    let mut units = readable_units(&cadre);
-    if let Some(code) = filter.region.as_deref().filter(|c| !c.is_empty()) {
-        let unit = tree
-            .unit(code)
-            .ok_or_else(|| ApiError::field("region", "UNKNOWN_UNIT", "请指定一个团组织代码"))?;
-        if !cadre.covers_unit(unit) {
-            return Err(ApiError::forbidden_region());
-        }
-        units = units_within(tree, unit);
-    }
+    let units = match region_units(&cadre, filter.region.as_deref())? {
+        Some(units) => units,
+        None => readable_units(&cadre),
+    };
     let mut q = profiles::Entity::find().filter(P::ServiceUnitCode.is_in(units));
     if let Some(place) = filter.covers.as_deref().filter(|c| !c.is_empty()) {
         crate::regions::queries::require(&state.db, place, "covers").await?;

@@ -45,6 +45,22 @@ pub fn units_within(tree: &LeagueTree, unit: &LeagueUnit) -> Vec<String> {
         .collect()
 }
 
+/// A list's `region` filter naming a league unit at or below the caller's: the codes of that
+/// unit and those below it (`None` without a filter; 422 `UNKNOWN_UNIT`; 403 `OUTSIDE_REGION`).
+pub fn region_units(cadre: &CadreScope, region: Option<&str>) -> ApiResult<Option<Vec<String>>> {
+    let Some(code) = region.filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    let tree = cadre.tree();
+    let unit = tree
+        .unit(code)
+        .ok_or_else(|| ApiError::field("region", "UNKNOWN_UNIT", "请指定一个团组织代码"))?;
+    if !cadre.covers_unit(unit) {
+        return Err(ApiError::forbidden_region());
+    }
+    Ok(Some(units_within(tree, unit)))
+}
+
 /// Whether a mentor serving `unit_code` serves the place.
 pub fn unit_covers_place(tree: &LeagueTree, unit_code: &str, region_code: &str) -> bool {
     tree.unit(unit_code)

@@ -34,3 +34,26 @@ pub const CONSULTATION_DAYS: i64 = 30;
 pub const CONTACT_DAYS_AFTER_END: i64 = 30;
 /// How many recent responses the median response time looks at.
 pub const RESPONSE_SAMPLE: u64 = 50;
+
+/// The median of whole hours (the lower middle of an even count); `None` without any.
+pub fn median_hours(mut hours: Vec<i64>) -> Option<i32> {
+    if hours.is_empty() {
+        return None;
+    }
+    hours.sort_unstable();
+    let mid = hours[(hours.len() - 1) / 2];
+    Some(mid.clamp(0, i64::from(i32::MAX)) as i32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_median_is_the_middle_answer_or_the_lower_of_two() {
+        assert_eq!(median_hours(vec![]), None);
+        assert_eq!(median_hours(vec![5]), Some(5));
+        assert_eq!(median_hours(vec![9, 1, 4]), Some(4));
+        assert_eq!(median_hours(vec![10, 2, 6, 4]), Some(4));
+    }
+}

@@ -21,6 +21,7 @@
 //! | — | create (with a mentor) | pending | youth |
 //! | — | create (without) | awaiting_assignment | youth |
 //! | awaiting_assignment | assign | proposed | cadre |
+//! | — (expired, declined: a new request) | reassign | proposed | cadre |
 //! | proposed | confirm_proposal | pending | youth |
 //! | proposed | reject_proposal | awaiting_assignment | youth |
 //! | pending | accept / decline | accepted / declined | mentor |
@@ -218,6 +219,7 @@ crate::actions! {
     pub enum MentorshipRequestAction {
         Create = "create", "提交导师申请", "提交";
         Assign = "assign", "团组织推荐导师", "推荐导师";
+        Reassign = "reassign", "团组织重新推荐导师", "重新推荐导师";
         ConfirmProposal = "confirm_proposal", "本人确认推荐导师", "确认推荐导师";
         RejectProposal = "reject_proposal", "本人不接受推荐导师", "拒绝推荐导师";
         Accept = "accept", "导师接受", "接受";
@@ -237,7 +239,7 @@ pub fn next_request(
     use {MentorshipRequestAction as A, RequestStatus as S};
     let who = match action {
         A::Create | A::ConfirmProposal | A::RejectProposal | A::Cancel => ActorKind::Youth,
-        A::Assign => ActorKind::Cadre,
+        A::Assign | A::Reassign => ActorKind::Cadre,
         A::Accept | A::Decline => ActorKind::Mentor,
         A::AutoCancel | A::Expire => ActorKind::System,
     };
@@ -581,6 +583,7 @@ mod tests {
         let open: &[S] = &[S::AwaitingAssignment, S::Proposed, S::Pending];
         let table: &[(A, &[S], S, &[ActorKind])] = &[
             (A::Create, &[], S::Pending, y),
+            (A::Reassign, &[], S::Proposed, &[ActorKind::Cadre]),
             (
                 A::Assign,
                 &[S::AwaitingAssignment],

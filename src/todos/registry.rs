@@ -13,4 +13,6 @@ pub const QUEUES: &[&TodoQueue] = &[
     &crate::loans::todos::APPLICATIONS_TO_DECIDE,
     &crate::loans::todos::OFFERS_TO_DISBURSE,
     &crate::loans::todos::PRODUCTS_TO_CONFIRM,
+    &crate::mentoring::todos::MENTORS_TO_CERTIFY,
+    &crate::mentoring::todos::REQUESTS_TO_ASSIGN,
 ];

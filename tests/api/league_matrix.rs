@@ -31,6 +31,7 @@ enum Record {
     LoanProduct,
     LoanApplication,
     SubsidyClaim,
+    Request,
 }
 
 /// How an admin operation keeps a cadre inside their league unit.
@@ -352,6 +353,21 @@ const OPERATIONS: &[(&str, &str, &[Guard])] = &[
         "/api/v1/admin/mentors/{id}/reviews",
         &[ById(Mentor)],
     ),
+    (
+        "GET",
+        "/api/v1/admin/mentorship-requests",
+        &[List, RegionQuery],
+    ),
+    (
+        "GET",
+        "/api/v1/admin/mentorship-requests/{id}",
+        &[ById(Request)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/mentorship-requests/{id}/assignments",
+        &[ById(Request)],
+    ),
     ("GET", "/api/v1/admin/talent-reveals", &[NotRegional]),
     ("GET", "/api/v1/admin/talents", &[List, RegionQuery]),
     ("GET", "/api/v1/admin/talents/export", &[List, RegionQuery]),
@@ -511,6 +527,8 @@ struct Seeded {
     staff: String,
     youth: String,
     mentor: String,
+    request: String,
+    pairing: String,
     names: Vec<String>,
     host_unit: String,
     campaign: String,
@@ -544,6 +562,7 @@ impl Seeded {
             LoanProduct => &self.loan_product,
             LoanApplication => &self.loan_application,
             SubsidyClaim => &self.subsidy_claim,
+            Request => &self.request,
         }
     }
 
@@ -561,6 +580,8 @@ impl Seeded {
             &self.position,
             &self.loan_application,
             &self.subsidy_claim,
+            &self.request,
+            &self.pairing,
         ];
         if !self.outsider_below {
             all.push(&self.campaign);
@@ -718,6 +739,25 @@ async fn seed(app: &TestApp, area: &Area) -> Seeded {
         bank,
         loan_application,
         subsidy_claim,
+    let request = crate::mentorship_requests::asked(app, &youth, None, "long_term").await;
+    // A pairing of a youth of the area with a certified mentor of the area.
+    let (pair_mentor, pair_mentor_id) =
+        crate::mentoring::certified_mentor(app, &owner, "矩阵结对导师", mentor_unit, 5).await;
+    let pair_youth = app.youth_in("mxpair", area.village, true).await;
+    let pair_request =
+        crate::mentorship_requests::asked(app, &pair_youth, Some(&pair_mentor_id), "long_term")
+            .await;
+    let pairing = json_of(
+        crate::mentorship_requests::accept(app, &pair_mentor, &pair_request).await,
+        StatusCode::OK,
+    )
+    .await["mentorshipId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    Seeded {
+        request,
+        pairing,
         host_unit,
         campaign,
         position,
@@ -732,7 +772,7 @@ async fn seed(app: &TestApp, area: &Area) -> Seeded {
         entry,
         staff: owner.user_id.clone(),
         youth: youth.user_id.clone(),
-        names: vec![talent.real_name, "矩阵导师".into()],
+        names: vec![talent.real_name, "矩阵导师".into(), "矩阵结对导师".into()],
     }
 }
 
@@ -818,6 +858,8 @@ fn body_for(
             json!({"decision": "certify", "version": 1})
         }
         ("POST", "reviews") => json!({"decision": "approve", "reason": "核实无误"}),
+        ("POST", "assignments") => json!({"mentorId": seeded.mentor}),
+        ("POST", "settlements") => json!({"outcome": "void", "note": "核对有关情况"}),
         ("POST", "completions") => {
             json!({"enrollmentIds": [uuid::Uuid::now_v7()], "fromAttendance": false})
         }
@@ -867,7 +909,8 @@ async fn refused_everywhere(area: Area) {
                 ById(record) => {
                     let url = path
                         .replace("{id}", seeded.id(*record))
-                        .replace("{userId}", &seeded.youth);
+                        .replace("{userId}", &seeded.youth)
+                        .replace("{recordId}", &uuid::Uuid::now_v7().to_string());
                     let url = if url.contains("/volunteer/activities/")
                         && url.ends_with("/check-in-code")
                     {
@@ -977,6 +1020,17 @@ async fn refused_everywhere(area: Area) {
     )
     .await;
     assert_eq!(mentor["status"], "pending");
+    let request = json_of(
+        app.get(
+            &format!("/api/v1/admin/mentorship-requests/{}", seeded.request),
+            Some(&owner.token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(request["status"], "awaiting_assignment");
+
     let me = app.get("/api/v1/me", Some(&owner.token)).await;
     assert_eq!(
         me.status(),

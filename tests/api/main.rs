@@ -18,6 +18,7 @@ mod league_units;
 mod loans;
 mod media;
 mod mentoring;
+mod mentorship_requests;
 mod notifications;
 mod openapi;
 mod practice;

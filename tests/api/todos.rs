@@ -52,6 +52,8 @@ fn expect(
             corrections.0,
             corrections.1,
         ),
+        ("mentors_to_certify".into(), 0, 0),
+        ("mentorship_requests_to_assign".into(), 0, 0),
     ]
 }
 
