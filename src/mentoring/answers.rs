@@ -73,10 +73,13 @@ pub fn planned_end(
     }
 }
 
+/// When a request reached the mentor and when they answered it.
+type ReachedAndAnswered = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
 /// Keep `median_response_hours` current: the median of the mentor's latest answers, from the
 /// request reaching them to the answer (computed in Rust, conventions §14).
 pub async fn refresh_response_hours(db: &impl ConnectionTrait, mentor_id: Uuid) -> ApiResult<()> {
-    let rows: Vec<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)> = requests::Entity::find()
+    let rows: Vec<ReachedAndAnswered> = requests::Entity::find()
         .select_only()
         .column(R::PendingAt)
         .column(R::RespondedAt)
