@@ -734,11 +734,6 @@ async fn seed(app: &TestApp, area: &Area) -> Seeded {
         .unwrap()
         .to_owned();
     let subsidy_claim = crate::loans::disbursed_claim(app, &officer, &offer, area.village).await;
-    Seeded {
-        loan_product,
-        bank,
-        loan_application,
-        subsidy_claim,
     let request = crate::mentorship_requests::asked(app, &youth, None, "long_term").await;
     // A pairing of a youth of the area with a certified mentor of the area.
     let (pair_mentor, pair_mentor_id) =
@@ -756,6 +751,10 @@ async fn seed(app: &TestApp, area: &Area) -> Seeded {
         .unwrap()
         .to_owned();
     Seeded {
+        loan_product,
+        bank,
+        loan_application,
+        subsidy_claim,
         request,
         pairing,
         host_unit,
