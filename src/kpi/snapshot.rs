@@ -25,6 +25,9 @@ use crate::time::today_in_china;
 /// How long daily rows are kept (quarter ends and due dates are kept for good).
 pub const DAILY_KEEP_DAYS: u64 = 90;
 
+/// The units (by index in the tree) counted over one window, with their targets.
+type UnitTargets = Vec<(usize, Vec<Resolved>)>;
+
 /// Rows written per statement.
 const BATCH: usize = 500;
 
@@ -94,8 +97,7 @@ pub async fn take(state: &AppState, as_of: NaiveDate) -> anyhow::Result<Taken> {
     for ind in indicators {
         // Units whose targets fall due on different dates count cumulative lines over
         // different windows: one count of the whole tree per window.
-        let mut by_window: BTreeMap<(NaiveDate, NaiveDate), Vec<(usize, Vec<Resolved>)>> =
-            BTreeMap::new();
+        let mut by_window: BTreeMap<(NaiveDate, NaiveDate), UnitTargets> = BTreeMap::new();
         for (i, unit) in tree.units().iter().enumerate() {
             let resolved = goals::resolve(ind, &targets, tree, AreaRef::Unit(unit));
             let due = goals::applying(&resolved, as_of).map(|r| r.goal.due_on);
