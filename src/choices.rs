@@ -56,3 +56,8 @@ macro_rules! labels {
         }
     };
 }
+
+/// A list as stored in a text column (a JSON array; codes of a choice list, photo keys, …).
+pub fn json_text<T: Serialize>(items: &[T]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
+}

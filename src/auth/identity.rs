@@ -100,6 +100,17 @@ impl CadreScope {
         self.tree.is_within(unit, &self.unit)
     }
 
+    /// The codes of the units whose set-ups (mentors, campaigns, loan products) a cadre reads:
+    /// their own and those below (which they manage) and those above (read only).
+    pub fn readable_unit_codes(&self) -> Vec<String> {
+        self.tree
+            .units()
+            .iter()
+            .filter(|u| self.covers_unit(u) || self.tree.is_within(&self.unit, u))
+            .map(|u| u.code.clone())
+            .collect()
+    }
+
     /// The one-line guard: the record's region must lie inside the cadre's unit.
     pub fn ensure_covers(&self, region_code: &str) -> ApiResult<()> {
         if self.covers(region_code) {

@@ -5,11 +5,9 @@ use actix_web::{HttpResponse, get, put, web};
 use chrono::{NaiveDate, Utc};
 use entity::kpi_targets;
 use entity::notifications::NotificationKind;
-use entity::users;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -97,15 +95,6 @@ fn row_view(tree: &LeagueTree, r: kpi_targets::Model) -> TargetRow {
     }
 }
 
-/// The units of `unit`'s subtree (itself first).
-fn subtree<'a>(tree: &'a LeagueTree, unit: &'a LeagueUnit) -> Vec<&'a LeagueUnit> {
-    tree.units()
-        .iter()
-        .map(|u| &**u)
-        .filter(|u| tree.is_within(u, unit))
-        .collect()
-}
-
 /// The targets set for the caller's unit (or a unit below it, `region`) and every unit below.
 #[utoipa::path(
     tag = "kpi",
@@ -138,7 +127,7 @@ pub async fn list_kpi_targets(
         None => None,
     };
     let tree = cadre.tree();
-    let units = subtree(tree, unit);
+    let units = tree.units_within(unit);
     let mut cond = Condition::all()
         .add(kpi_targets::Column::AreaUnitCode.is_in(units.iter().map(|u| u.code.clone())));
     if let Some(ind) = indicator {
@@ -167,23 +156,6 @@ pub async fn list_kpi_targets(
         .map(|r| row_view(tree, r))
         .collect();
     Ok(web::Json(Page::new(items, total, parts)))
-}
-
-/// The cadres of a unit (accounts bound to it, or from before league units by region code).
-async fn cadres_of(db: &impl ConnectionTrait, unit: &LeagueUnit) -> ApiResult<Vec<Uuid>> {
-    use users::Column as U;
-    let rows: Vec<users::Model> = users::Entity::find()
-        .filter(U::StaffRole.eq(entity::users::StaffRole::Cadre))
-        .filter(
-            Condition::any().add(U::LeagueUnitId.eq(unit.id)).add(
-                Condition::all()
-                    .add(U::LeagueUnitId.is_null())
-                    .add(U::RegionCode.eq(unit.code.clone())),
-            ),
-        )
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|u| u.id).collect())
 }
 
 /// Set (create or change) a unit's target for an indicator and due date. Only a cadre of a unit
@@ -247,7 +219,7 @@ pub async fn set_kpi_target(
     let txn = state.db.begin().await?;
     // Write first (no read-then-write): on SQLite a reader upgrading to a writer beside another
     // instance's connection fails at once instead of waiting its turn.
-    let (id, version) = match body.version {
+    match body.version {
         None => {
             let id = Uuid::now_v7();
             let insert = kpi_targets::ActiveModel {
@@ -266,7 +238,7 @@ pub async fn set_kpi_target(
             .insert(&txn)
             .await;
             match insert.map_err(ApiError::from) {
-                Ok(_) => (id, 1),
+                Ok(_) => {}
                 // The target exists (set meanwhile or before): a change names its version.
                 Err(ApiError::Conflict("DUPLICATE", _)) => return Err(changed()),
                 Err(e) => return Err(e),
@@ -293,22 +265,22 @@ pub async fn set_kpi_target(
             if done.rows_affected != 1 {
                 return Err(changed());
             }
-            let row = kpi_targets::Entity::find()
-                .filter(kpi_targets::Column::IndicatorCode.eq(ind.code))
-                .filter(kpi_targets::Column::AreaUnitCode.eq(unit.code.clone()))
-                .filter(kpi_targets::Column::DueOn.eq(body.due_on))
-                .one(&txn)
-                .await?
-                .ok_or_else(changed)?;
-            (row.id, seen + 1)
         }
-    };
+    }
+    // The row as written (read once, inside the transaction that wrote it).
+    let row = kpi_targets::Entity::find()
+        .filter(kpi_targets::Column::IndicatorCode.eq(ind.code))
+        .filter(kpi_targets::Column::AreaUnitCode.eq(unit.code.clone()))
+        .filter(kpi_targets::Column::DueOn.eq(body.due_on))
+        .one(&txn)
+        .await?
+        .ok_or_else(changed)?;
     events::append(
         &txn,
         EVENTS,
         NewEvent {
-            subject_id: id,
-            seq: version,
+            subject_id: row.id,
+            seq: row.version,
             action: "set_target",
             from_status: None,
             to_status: body.value.to_string(),
@@ -331,7 +303,7 @@ pub async fn set_kpi_target(
     } else {
         body.value.to_string()
     };
-    for user in cadres_of(&txn, unit).await? {
+    for user in crate::staff::cadres_of_unit(&txn, unit).await? {
         if user == cadre.user_id {
             continue;
         }
@@ -356,10 +328,6 @@ pub async fn set_kpi_target(
             .await?,
         );
     }
-    let row = kpi_targets::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::not_found("考核目标"))?;
     txn.commit().await?;
     crate::notifications::deliver(&state, notes);
     Ok(HttpResponse::Ok().json(row_view(cadre.tree(), row)))

@@ -249,6 +249,35 @@ impl LeagueTree {
         }
     }
 
+    /// `unit` and every unit below it, in tree order.
+    pub fn units_within(&self, unit: &LeagueUnit) -> Vec<&Arc<LeagueUnit>> {
+        self.units
+            .iter()
+            .filter(|u| self.is_within(u, unit))
+            .collect()
+    }
+
+    /// The codes of `unit` and every unit below it.
+    pub fn codes_within(&self, unit: &LeagueUnit) -> Vec<String> {
+        self.units_within(unit)
+            .into_iter()
+            .map(|u| u.code.clone())
+            .collect()
+    }
+
+    /// The codes of the units whose scope holds a place: its local unit and every unit above
+    /// it (whatever such a unit offers or serves reaches the place).
+    pub fn codes_covering(&self, region_code: &str) -> Vec<String> {
+        let Some(owner) = self.owner(region_code) else {
+            return Vec::new();
+        };
+        self.units
+            .iter()
+            .filter(|u| self.is_within(owner, u))
+            .map(|u| u.code.clone())
+            .collect()
+    }
+
     /// The units directly below `code`, in `sort_order`.
     pub fn children(&self, code: &str) -> Vec<&Arc<LeagueUnit>> {
         let Some(parent) = self.by_code.get(code) else {

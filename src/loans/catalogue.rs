@@ -12,7 +12,6 @@ use super::queries::{banks_by_id, youth_view};
 use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
-use crate::mentoring::queries::units_covering;
 use crate::pagination::{Page, PageQuery, page_rows};
 use crate::talents::{home_region_of, profile_required};
 use crate::time::today_in_china;
@@ -26,7 +25,7 @@ async fn offered(state: &AppState, user: &CurrentUser) -> ApiResult<Select<loan_
         .ok_or_else(profile_required)?;
     Ok(loan_products::Entity::find()
         .filter(P::Status.eq(ProductStatus::Published))
-        .filter(P::AreaUnitCode.is_in(units_covering(&state.league, &home.region_code)))
+        .filter(P::AreaUnitCode.is_in(state.league.codes_covering(&home.region_code)))
         .filter(P::ValidTo.gte(today_in_china(Utc::now()))))
 }
 

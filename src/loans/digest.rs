@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, Utc};
 use entity::loan_applications::{self, Column as A, LoanStatus};
 use entity::notifications::NotificationKind;
-use entity::users::{self, StaffRole};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
@@ -40,16 +39,13 @@ pub async fn run(state: &AppState, _date: NaiveDate) -> anyhow::Result<usize> {
         }
     }
     for (unit, count) in per_unit {
-        let cadres = users::Entity::find()
-            .filter(users::Column::StaffRole.eq(StaffRole::Cadre))
-            .filter(users::Column::LeagueUnitId.eq(unit))
-            .filter(users::Column::Disabled.eq(false))
-            .all(&state.db)
-            .await?;
-        for c in cadres {
+        let Some(unit) = state.league.by_id(unit) else {
+            continue;
+        };
+        for c in crate::staff::cadres_of_unit(&state.db, unit).await? {
             notify(
                 &state.db,
-                c.id,
+                c,
                 NotificationKind::LoanDueDigest,
                 "贷款申请推荐逾期提醒",
                 &format!("有{count}笔贷款申请已超过推荐期限，请尽快处理。"),

@@ -6,7 +6,6 @@ use chrono::{DateTime, Utc};
 use entity::loan_applications::{self, Column as A, LoanStatus};
 use entity::notifications::NotificationKind;
 use entity::sharing_consents::ConsentSubject;
-use entity::users::{self, StaffRole};
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 
@@ -111,16 +110,10 @@ async fn lapse(
     }
     // The local unit's cadres are told in-app.
     if let Some(unit) = state.league.owner(&app.region_code) {
-        let cadres = users::Entity::find()
-            .filter(users::Column::StaffRole.eq(StaffRole::Cadre))
-            .filter(users::Column::LeagueUnitId.eq(unit.id))
-            .filter(users::Column::Disabled.eq(false))
-            .all(&txn)
-            .await?;
-        for c in cadres {
+        for c in crate::staff::cadres_of_unit(&txn, unit).await? {
             notify(
                 &txn,
-                c.id,
+                c,
                 NotificationKind::LoanLapsed,
                 "贷款申请已失效",
                 &text,

@@ -22,9 +22,9 @@ use super::rules::{self, TermNumbers};
 use super::state::ProductAction;
 use crate::app_state::AppState;
 use crate::auth::Cadre;
+use crate::choices::json_text;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope, FieldError};
 use crate::input::Json;
-use crate::mentoring::queries::{json_text, readable_units};
 use crate::pagination::{Page, PageQuery, page_rows};
 use crate::workflow::transition::record_creation;
 use crate::workflow::{Actor, Audience, Subject, Transition, events, timeline::timeline};
@@ -254,7 +254,8 @@ pub async fn list_admin_loan_products(
     page: crate::input::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<AdminLoanProductView>>> {
     let parts = page.parts()?;
-    let mut q = loan_products::Entity::find().filter(P::AreaUnitCode.is_in(readable_units(&cadre)));
+    let mut q =
+        loan_products::Entity::find().filter(P::AreaUnitCode.is_in(cadre.readable_unit_codes()));
     if let Some(s) = filter.status {
         q = q.filter(P::Status.eq(s));
     }

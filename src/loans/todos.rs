@@ -9,7 +9,6 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::auth::Staff;
 use crate::error::ApiResult;
-use crate::mentoring::queries::units_within;
 use crate::todos::{self, TodoContext, TodoCount, TodoQueue};
 
 /// Nothing in the queue is ever overdue.
@@ -74,7 +73,7 @@ async fn to_publish(cx: &TodoContext<'_>) -> ApiResult<TodoCount> {
             .filter(P::Status.eq(ProductStatus::AwaitingBank))
             .filter(P::BankConfirmedAt.is_not_null())
             .filter(P::CreatedBy.ne(cx.user_id()))
-            .filter(P::AreaUnitCode.is_in(units_within(cadre.tree(), &cadre.unit))),
+            .filter(P::AreaUnitCode.is_in(cadre.tree().codes_within(&cadre.unit))),
         never(),
     )
     .await

@@ -11,8 +11,7 @@ use uuid::Uuid;
 use super::dto::{AdminMentorFilter, AdminMentorView, MentorDecision, MentorReviewRequest};
 use super::lifecycle::MENTORING_PAGE;
 use super::queries::{
-    Reach, managed_mentor, masked, phones, reach, readable_units, region_units, unit_name,
-    units_covering, visible_mentor,
+    Reach, managed_mentor, masked, phones, reach, region_units, unit_name, visible_mentor,
 };
 use super::state::MentorProfileAction;
 use crate::app_state::AppState;
@@ -68,14 +67,14 @@ pub async fn list_admin_mentors(
     let tree = cadre.tree();
     let units = match region_units(&cadre, filter.region.as_deref())? {
         Some(units) => units,
-        None => readable_units(&cadre),
+        None => cadre.readable_unit_codes(),
     };
     let mut q = profiles::Entity::find().filter(P::ServiceUnitCode.is_in(units));
     if let Some(place) = filter.covers.as_deref().filter(|c| !c.is_empty()) {
         crate::regions::queries::require(&state.db, place, "covers").await?;
         cadre.ensure_covers(place)?;
         q = q
-            .filter(P::ServiceUnitCode.is_in(units_covering(tree, place)))
+            .filter(P::ServiceUnitCode.is_in(tree.codes_covering(place)))
             .filter(P::Status.eq(MentorStatus::Certified));
     }
     if let Some(s) = filter.status {

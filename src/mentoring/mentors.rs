@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use uuid::Uuid;
 
 use super::dto::{MentorFilter, MentorView};
-use super::queries::{unit_covers_place, unit_name, units_covering};
+use super::queries::{unit_covers_place, unit_name};
 use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
@@ -57,7 +57,7 @@ pub async fn list_mentors(
 ) -> ApiResult<web::Json<Page<MentorView>>> {
     let parts = page.parts()?;
     let home = verified_home(&state.db, &user).await?;
-    let units = units_covering(&state.league, &home.region_code);
+    let units = state.league.codes_covering(&home.region_code);
     let mut q = profiles::Entity::find()
         .filter(P::Status.eq(MentorStatus::Certified))
         .filter(P::ServiceUnitCode.is_in(units));

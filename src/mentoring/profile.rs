@@ -13,12 +13,13 @@ use uuid::Uuid;
 
 use super::dto::{MentorProfileRequest, MentorView, MyMentorProfileView};
 use super::lifecycle;
-use super::queries::{json_text, profile_of, unit_name};
+use super::queries::{profile_of, unit_name};
 use super::rules::MENTOR_CONSENT;
 use super::state::{self, MentorProfileAction};
 use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::choices::Labelled;
+use crate::choices::json_text;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::input::Json;
 use crate::time::to_china;

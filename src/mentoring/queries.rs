@@ -9,40 +9,13 @@ use uuid::Uuid;
 use crate::auth::CadreScope;
 use crate::crypto::{DataCipher, mask_phone};
 use crate::error::{ApiError, ApiResult};
-use crate::league::{LeagueTree, LeagueUnit};
+use crate::league::LeagueTree;
 
 /// A stored JSON array of codes read back (a value that does not parse is a 500, never dropped).
 pub fn json_list<T: serde::de::DeserializeOwned>(column: &str, stored: &str) -> ApiResult<Vec<T>> {
     serde_json::from_str(stored).map_err(|e| {
         ApiError::Unexpected(anyhow::Error::new(e).context(format!("mentoring column {column}")))
     })
-}
-
-/// A list of codes as stored (a JSON array).
-pub fn json_text<T: serde::Serialize>(items: &[T]) -> String {
-    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
-}
-
-/// The codes of the units whose scope holds a place: its local unit and every unit above it
-/// (the mentors serving any of them serve the place).
-pub fn units_covering(tree: &LeagueTree, region_code: &str) -> Vec<String> {
-    let Some(owner) = tree.owner(region_code) else {
-        return Vec::new();
-    };
-    tree.units()
-        .iter()
-        .filter(|u| tree.is_within(owner, u))
-        .map(|u| u.code.clone())
-        .collect()
-}
-
-/// The codes of a unit and every unit below it.
-pub fn units_within(tree: &LeagueTree, unit: &LeagueUnit) -> Vec<String> {
-    tree.units()
-        .iter()
-        .filter(|u| tree.is_within(u, unit))
-        .map(|u| u.code.clone())
-        .collect()
 }
 
 /// A list's `region` filter naming a league unit at or below the caller's: the codes of that
@@ -58,7 +31,7 @@ pub fn region_units(cadre: &CadreScope, region: Option<&str>) -> ApiResult<Optio
     if !cadre.covers_unit(unit) {
         return Err(ApiError::forbidden_region());
     }
-    Ok(Some(units_within(tree, unit)))
+    Ok(Some(tree.codes_within(unit)))
 }
 
 /// Whether a mentor serving `unit_code` serves the place.
@@ -107,17 +80,6 @@ pub fn reach(cadre: &CadreScope, unit_code: &str) -> Reach {
     } else {
         Reach::None
     }
-}
-
-/// The units whose mentors a cadre may read: their own and those below (manage), and those
-/// above (read).
-pub fn readable_units(cadre: &CadreScope) -> Vec<String> {
-    let tree = cadre.tree();
-    tree.units()
-        .iter()
-        .filter(|u| cadre.covers_unit(u) || tree.is_within(&cadre.unit, u))
-        .map(|u| u.code.clone())
-        .collect()
 }
 
 /// A mentor profile by id as a cadre may see it (404 outside their reach).

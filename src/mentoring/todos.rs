@@ -12,7 +12,6 @@ use entity::mentorship_requests::{self as requests, Column as R, RequestStatus};
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::queries::units_within;
 use crate::error::ApiResult;
 use crate::todos::{self, TodoContext, TodoCount, TodoQueue};
 
@@ -36,7 +35,7 @@ async fn count_mentors_to_certify(cx: &TodoContext<'_>) -> ApiResult<TodoCount> 
         profiles::Entity::find()
             .filter(profiles::Column::Status.eq(MentorStatus::Pending))
             .filter(
-                profiles::Column::ServiceUnitCode.is_in(units_within(cadre.tree(), &cadre.unit)),
+                profiles::Column::ServiceUnitCode.is_in(cadre.tree().codes_within(&cadre.unit)),
             ),
         Condition::all().add(profiles::Column::UpdatedAt.lt(cx.review_due_before())),
     )

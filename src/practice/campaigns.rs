@@ -60,17 +60,6 @@ pub fn accepting(c: &practice_campaigns::Model, now: DateTime<Utc>) -> bool {
         && now < c.applications_close_at
 }
 
-/// The units whose campaigns a cadre sees: their own, those above (the province's campaign) and
-/// those below.
-fn visible_units(cadre: &Cadre) -> Vec<String> {
-    let tree = cadre.tree();
-    tree.units()
-        .iter()
-        .filter(|u| cadre.covers_unit(u) || tree.is_within(&cadre.unit, u))
-        .map(|u| u.code.clone())
-        .collect()
-}
-
 /// The campaign by id if the cadre sees it (else 404).
 pub async fn find_visible(
     db: &impl ConnectionTrait,
@@ -78,7 +67,7 @@ pub async fn find_visible(
     id: Uuid,
 ) -> ApiResult<practice_campaigns::Model> {
     let c = reload::<practice_campaigns::Model>(db, id).await?;
-    if visible_units(cadre).contains(&c.area_unit_code) {
+    if cadre.readable_unit_codes().contains(&c.area_unit_code) {
         Ok(c)
     } else {
         Err(ApiError::not_found(practice_campaigns::Model::NAME))
@@ -415,8 +404,8 @@ pub async fn list_admin_practice_campaigns(
 ) -> ApiResult<web::Json<Page<CampaignView>>> {
     let parts = page.parts()?;
     let now = Utc::now();
-    let mut q =
-        practice_campaigns::Entity::find().filter(C::AreaUnitCode.is_in(visible_units(&cadre)));
+    let mut q = practice_campaigns::Entity::find()
+        .filter(C::AreaUnitCode.is_in(cadre.readable_unit_codes()));
     if let Some(s) = filter.status {
         q = q.filter(C::Status.eq(s));
     }

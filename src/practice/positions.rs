@@ -298,11 +298,11 @@ fn dedup<T: PartialEq + Clone>(items: &[T]) -> Vec<T> {
 
 fn majors_json(body: &PositionRequest) -> String {
     let majors: Vec<String> = body.majors.iter().map(|m| m.trim().to_owned()).collect();
-    serde_json::to_string(&dedup(&majors)).unwrap_or_else(|_| "[]".into())
+    crate::choices::json_text(&dedup(&majors))
 }
 
 fn degrees_json(body: &PositionRequest) -> String {
-    serde_json::to_string(&dedup(&body.degree_levels)).unwrap_or_else(|_| "[]".into())
+    crate::choices::json_text(&dedup(&body.degree_levels))
 }
 
 /// Insert a checked position as a draft, with its creation event (also the CSV import's).

@@ -259,3 +259,28 @@ pub async fn list_staff(
         .await?,
     ))
 }
+
+/// The active cadre accounts of a league unit: accounts bound to it, and accounts from before
+/// league units that name it by region code. Who domain notices to "the unit's cadres" go to.
+pub async fn cadres_of_unit(
+    db: &impl sea_orm::ConnectionTrait,
+    unit: &crate::league::LeagueUnit,
+) -> Result<Vec<Uuid>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
+    use users::Column as U;
+    users::Entity::find()
+        .select_only()
+        .column(U::Id)
+        .filter(U::StaffRole.eq(users::StaffRole::Cadre))
+        .filter(U::Disabled.eq(false))
+        .filter(
+            Condition::any().add(U::LeagueUnitId.eq(unit.id)).add(
+                Condition::all()
+                    .add(U::LeagueUnitId.is_null())
+                    .add(U::RegionCode.eq(unit.code.clone())),
+            ),
+        )
+        .into_tuple()
+        .all(db)
+        .await
+}

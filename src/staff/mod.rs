@@ -4,7 +4,7 @@ mod banks;
 pub mod dto;
 mod suspensions;
 
-pub use accounts::{NewStaff, create_account};
+pub use accounts::{NewStaff, cadres_of_unit, create_account};
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

@@ -267,7 +267,7 @@ async fn create(
         business_name: Set(business_name),
         business_type: Set(business_type),
         political_status: Set(input.political_status),
-        skills: Set(serde_json::to_string(&input.skills).unwrap_or_else(|_| "[]".into())),
+        skills: Set(crate::choices::json_text(&input.skills)),
         introduction: Set(input.introduction.clone()),
         status: Set(status),
         version: Set(1),
@@ -332,7 +332,7 @@ async fn update(
         political_status: input.political_status,
     };
     let industries = json_codes(&input.industries, |i| i.as_str());
-    let skills = serde_json::to_string(&input.skills).unwrap_or_else(|_| "[]".into());
+    let skills = crate::choices::json_text(&input.skills);
     let new_consent = old.consent_version != CONSENT_VERSION;
     // A repeat of the same submission (a retry) writes nothing, so it cannot invalidate a review
     // in progress.

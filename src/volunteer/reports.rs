@@ -124,7 +124,7 @@ pub async fn create_volunteer_report(
                 served_at: Set(served_at),
                 minutes: Set(body.minutes),
                 description: Set(body.description.trim().into()),
-                photos: Set(serde_json::to_string(&body.photos).unwrap_or_else(|_| "[]".into())),
+                photos: Set(crate::choices::json_text(&body.photos)),
                 status: Set(ReportStatus::Pending),
                 review_reason: Set(None),
                 reviewed_by: Set(None),
