@@ -354,7 +354,8 @@ async fn one(s: &Shared) {
                     "homeRegionCode": p["homeRegionCode"], "education": p["education"],
                     "industries": p["industries"], "categories": p["categories"],
                     "politicalStatus": p["politicalStatus"], "skills": p["skills"],
-                    "introduction": "压测保存", "consent": true,
+                    "introduction": "压测保存", "sensitiveInfoConsent": true,
+                    "consentVersion": "2026-11",
                 });
                 s.call(
                     Class::Talents,

@@ -22,15 +22,21 @@ const ISSUER: &str = "jiqing";
 pub struct JwtKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
+    /// Built once: every request with a token checks it (issuer, expiry with 30 s leeway).
+    validation: Validation,
     pub ttl: Duration,
 }
 
 impl JwtKeys {
     pub fn new(secret: &SecretString, ttl: Duration) -> anyhow::Result<Self> {
         let bytes = secret.expose_secret().as_bytes();
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.leeway = 30;
         Ok(Self {
             encoding: EncodingKey::from_secret(bytes)?,
             decoding: DecodingKey::from_secret(bytes)?,
+            validation,
             ttl,
         })
     }
@@ -52,10 +58,7 @@ impl JwtKeys {
     }
 
     pub fn verify(&self, token: &str) -> Option<Claims> {
-        let mut v = Validation::new(Algorithm::HS256);
-        v.set_issuer(&[ISSUER]);
-        v.leeway = 30;
-        decode::<Claims>(token, &self.decoding, &v)
+        decode::<Claims>(token, &self.decoding, &self.validation)
             .ok()
             .map(|d| d.claims)
     }

@@ -16,6 +16,14 @@ pub struct BoardStamp {
     pub version: i64,
 }
 
+impl BoardStamp {
+    /// Whether what was read at `self` is at least as new as `other`: the same generation at
+    /// the same or a later version (versions only grow within a generation).
+    pub fn covers(&self, other: &BoardStamp) -> bool {
+        self.generation == other.generation && self.version >= other.version
+    }
+}
+
 /// A top list as read, with the stamp it was read at.
 #[derive(Debug, Clone)]
 pub struct TopRead {

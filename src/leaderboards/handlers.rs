@@ -100,22 +100,39 @@ pub async fn get_volunteer_hours_leaderboard(
                 if !top.known_region {
                     regions::queries::require(&state.db, &q.region, "region").await?;
                 }
+                let mine = me.map(|_| MyPlace {
+                    rank: place.map(|p| p.0 as u64 + 1),
+                    minutes: place.map_or(0, |p| p.1),
+                });
                 let marked = top
                     .items_for(me)
                     .map_err(|e| ApiError::Unexpected(e.into()))?;
-                return json_answer(&CachedBoard {
+                let answer = CachedBoard {
                     region: &q.region,
                     period: q.period,
                     from,
                     to,
                     participants: top.size as u64,
                     items: marked.as_deref().unwrap_or(&top.items_json),
-                    me: me.map(|_| MyPlace {
-                        rank: place.map(|p| p.0 as u64 + 1),
-                        minutes: place.map_or(0, |p| p.1),
-                    }),
+                    me: mine,
                     served_from: ServedFrom::Cache,
-                });
+                };
+                if marked.is_some() {
+                    return json_answer(&answer);
+                }
+                // Everything but `me` is the same for every caller not on the list: serialised
+                // once per copy, and the caller's line appended.
+                let head = match top.answer_head.get() {
+                    Some(head) => head.clone(),
+                    None => {
+                        let head = answer.head().map_err(|e| ApiError::Unexpected(e.into()))?;
+                        top.answer_head.get_or_init(|| head).clone()
+                    }
+                };
+                return answer
+                    .after(&head)
+                    .map(json_bytes)
+                    .map_err(|e| ApiError::Unexpected(e.into()));
             }
             Ok(None) => sync::trigger_rebuild(&state),
             Err(Unserved::Cache(e)) => {
@@ -167,6 +184,32 @@ struct CachedBoard<'a> {
     items: &'a RawValue,
     me: Option<MyPlace>,
     served_from: ServedFrom,
+}
+
+impl CachedBoard<'_> {
+    /// The answer without `me` and `servedFrom`, left open after `items` (no closing brace).
+    fn head(&self) -> serde_json::Result<Bytes> {
+        let mut json = serde_json::to_vec(&CachedBoard { me: None, ..*self })?;
+        let cut = json
+            .windows(6)
+            .rposition(|w| w == br#","me":"#)
+            .ok_or_else(|| serde::ser::Error::custom("no me field"))?;
+        json.truncate(cut);
+        Ok(json.into())
+    }
+
+    /// `head` (from [`Self::head`] of an answer that differs from this one at most in `me`)
+    /// followed by this answer's `me` and `servedFrom`.
+    fn after(&self, head: &Bytes) -> serde_json::Result<Bytes> {
+        let mut out = Vec::with_capacity(head.len() + 80);
+        out.extend_from_slice(head);
+        out.extend_from_slice(br#","me":"#);
+        serde_json::to_writer(&mut out, &self.me)?;
+        out.extend_from_slice(br#","servedFrom":"#);
+        serde_json::to_writer(&mut out, &self.served_from)?;
+        out.push(b'}');
+        Ok(out.into())
+    }
 }
 
 fn json_answer(body: &impl Serialize) -> ApiResult<HttpResponse> {
@@ -235,6 +278,7 @@ async fn load_top(
         known_region,
         entries,
         users,
+        answer_head: std::sync::OnceLock::new(),
     });
     snaps.keep_top(board, limit, top.clone());
     Ok(Some(top))
@@ -430,5 +474,54 @@ fn compare(metric: Metric, a: &RegionBoardEntry, b: &RegionBoardEntry) -> Orderi
             (ya, yb) => (i128::from(b.minutes) * i128::from(ya))
                 .cmp(&(i128::from(a.minutes) * i128::from(yb))),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The prebuilt head and the caller's line make exactly the answer serialised whole.
+    #[test]
+    fn an_answer_built_from_the_shared_head_is_the_whole_answer() {
+        let items = serde_json::value::to_raw_value(&[BoardEntry {
+            rank: 1,
+            name: "王*".into(),
+            minutes: 90,
+            is_me: false,
+        }])
+        .unwrap();
+        let now = to_china(Utc::now());
+        let shared = CachedBoard {
+            region: "220102",
+            period: Period::Month,
+            from: Some(now),
+            to: Some(now),
+            participants: 3,
+            items: &items,
+            me: Some(MyPlace {
+                rank: Some(2),
+                minutes: 1,
+            }),
+            served_from: ServedFrom::Cache,
+        };
+        let head = shared.head().unwrap();
+        for me in [
+            None,
+            Some(MyPlace {
+                rank: Some(7),
+                minutes: 30,
+            }),
+            Some(MyPlace {
+                rank: None,
+                minutes: 0,
+            }),
+        ] {
+            let whole = CachedBoard { me, ..shared };
+            assert_eq!(
+                whole.after(&head).unwrap(),
+                Bytes::from(serde_json::to_vec(&whole).unwrap())
+            );
+        }
     }
 }

@@ -61,6 +61,9 @@ pub struct Top {
     pub entries: Vec<BoardEntry>,
     pub users: Vec<Option<Uuid>>,
     pub items_json: Box<RawValue>,
+    /// The whole answer up to its `me` line for callers not on the list (built on first use;
+    /// the board key names the region and the period, so it is the same for all of them).
+    pub answer_head: std::sync::OnceLock<bytes::Bytes>,
 }
 
 impl Top {
@@ -201,10 +204,12 @@ impl Snapshots {
         });
     }
 
-    /// This instance's copy of the top `limit` of `board`, if it was read at `stamp`.
+    /// This instance's copy of the top `limit` of `board`, if it was read at `stamp` or later
+    /// (while one reader waited to build it, another may have built it at a newer version:
+    /// that copy answers the waiter too, instead of each waiter rebuilding in turn).
     pub fn top_at(&self, board: &str, limit: usize, stamp: &BoardStamp) -> Option<Arc<Top>> {
         locked(&self.tops, |t| t.get(&(board.to_owned(), limit)).cloned())
-            .filter(|top| top.stamp == *stamp)
+            .filter(|top| top.stamp.covers(stamp))
     }
 
     /// The top `limit` of `board` (with names) from the cache.
@@ -266,10 +271,14 @@ impl Snapshots {
         Ok(read)
     }
 
-    /// A region board answer built at `stamp` less than the bound ago, if this instance has one.
+    /// A region board answer of the current generation built less than the bound ago, if this
+    /// instance has one. Later versions do not void it: region boards promise at most the bound
+    /// of staleness, and rebuilding one (a count over the talent pool) on every applied entry
+    /// made readers queue behind builds under steady approvals (p99 10 s in `bench/soak.sh`).
     pub fn region(&self, key: &str, stamp: &BoardStamp) -> Option<Arc<RegionAnswer>> {
-        locked(&self.regions, |r| r.get(key).cloned())
-            .filter(|a| a.stamp == *stamp && a.built.elapsed() < self.max_stale)
+        locked(&self.regions, |r| r.get(key).cloned()).filter(|a| {
+            a.stamp.generation == stamp.generation && a.built.elapsed() < self.max_stale
+        })
     }
 
     pub fn keep_region(&self, key: String, answer: Arc<RegionAnswer>) {
