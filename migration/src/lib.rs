@@ -23,6 +23,7 @@ mod m20261130_000700_add_volunteer_activity_lifecycle;
 mod m20261201_000390_create_youth_organisations;
 mod m20261201_000400_create_mentoring;
 mod m20261201_000500_create_loans;
+mod m20261201_000510_add_loan_list_index;
 mod m20261201_000600_create_practice;
 mod m20261201_000610_create_practice_positions;
 mod m20261201_000700_create_kpi;
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000390_create_youth_organisations::Migration),
             Box::new(m20261201_000400_create_mentoring::Migration),
             Box::new(m20261201_000500_create_loans::Migration),
+            Box::new(m20261201_000510_add_loan_list_index::Migration),
             Box::new(m20261201_000600_create_practice::Migration),
             Box::new(m20261201_000610_create_practice_positions::Migration),
             Box::new(m20261201_000700_create_kpi::Migration),

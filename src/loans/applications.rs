@@ -24,7 +24,7 @@ use super::eligibility::{self, Check, in_progress, outstanding_loan};
 use super::queries::banks_by_id;
 use super::rules::{self, Ask};
 use super::state::ApplicationAction;
-use super::views::{local_short_name, my_view, terms_of};
+use super::views::{bank_names, local_short_name, my_summary, my_view, name_of, terms_of};
 use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::choices::json_text;
@@ -475,12 +475,11 @@ pub async fn list_my_loan_applications(
         .order_by_desc(A::CreatedAt)
         .order_by_desc(A::Id);
     let (rows, total) = page_rows(q, &state.db, parts).await?;
-    let mut items = Vec::with_capacity(rows.len());
-    for app in rows {
-        let mut view = my_view(&state, app).await?;
-        view.timeline = None;
-        items.push(view);
-    }
+    let names = bank_names(&state.db, &rows).await?;
+    let items = rows
+        .iter()
+        .map(|app| my_summary(&state, app, name_of(&names, app)))
+        .collect::<ApiResult<Vec<_>>>()?;
     Ok(web::Json(Page::new(items, total, parts)))
 }
 

@@ -22,7 +22,7 @@ use super::dto::{
 };
 use super::rules::{self, amount_label, rate_label};
 use super::state::ApplicationAction;
-use super::views::{bank_view, terms_of};
+use super::views::{bank_names, bank_view, bank_view_named, name_of, terms_of};
 use crate::app_state::AppState;
 use crate::auth::BankOfficer;
 use crate::choices::Labelled;
@@ -30,7 +30,7 @@ use crate::consents::{self, Subject as ConsentOf};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope, FieldError};
 use crate::input::Json;
 use crate::notifications::{deliver, notify};
-use crate::pagination::{Page, PageQuery, page_rows};
+use crate::pagination::{Page, PageQuery, page_rows_apart};
 use crate::time::{to_china, today_in_china};
 use crate::workflow::{Actor, Applied, Transition};
 
@@ -81,11 +81,18 @@ pub async fn list_bank_loan_applications(
     if let Some(s) = filter.status {
         q = q.filter(A::Status.eq(s));
     }
-    let q = q.order_by_asc(A::BankDueAt).order_by_asc(A::Id);
-    let (rows, total) = page_rows(q, &state.db, parts).await?;
+    let (rows, total) = page_rows_apart(
+        q,
+        |q| q.order_by_asc(A::BankDueAt).order_by_asc(A::Id),
+        &state.db,
+        parts,
+    )
+    .await?;
+    let names = bank_names(&state.db, &rows).await?;
     let mut items = Vec::with_capacity(rows.len());
     for app in rows {
-        items.push(bank_view(&state, app, false).await?);
+        let bank = name_of(&names, &app);
+        items.push(bank_view_named(&state, app, false, bank).await?);
     }
     Ok(web::Json(Page::new(items, total, parts)))
 }

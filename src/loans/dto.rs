@@ -298,6 +298,20 @@ pub struct AdminLoanProductView {
 /// A published product offered in the youth's home area.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "id": "0193a0a0-0000-7000-8000-0000000000c1", "code": "QCD_2027", "name": "青创贷",
+    "description": "面向农村创业青年的信用贷款，团组织推荐，合作银行审批。",
+    "bankId": "0193a0a0-0000-7000-8000-0000000000b1", "areaUnitCode": "220000",
+    "borrowerKinds": ["individual", "business"], "minAmountFen": 1000000,
+    "maxAmountFen": 30000000, "maxAmountBusinessFen": null, "amountStepFen": 100000,
+    "minTermMonths": 12, "maxTermMonths": 36, "rateMinBp": 385, "rateMaxBp": 435,
+    "rateNote": "LPR−15BP", "guaranteeTypes": ["credit", "guarantor"], "subsidyKind": "full",
+    "subsidyRatioPermille": null, "subsidyCapFen": null, "subsidyPayerNote": "省财政",
+    "ageMin": 18, "ageMax": 45, "requiresVerifiedTalent": true, "allowConcurrentLoans": false,
+    "offerValidDays": 60, "validFrom": "2026-12-01", "validTo": "2027-12-31",
+    "bankName": "吉林银行股份有限公司", "bankShortName": "吉林银行", "areaUnitName": "共青团吉林省委员会",
+    "summary": "最高30万元，年利率3.85%–4.35%，贴息：全额", "open": true
+}))]
 pub struct LoanProductView {
     pub id: Uuid,
     #[serde(flatten)]
@@ -523,6 +537,51 @@ pub struct EligibilityView {
 /// An application as its youth sees it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "id": "0193a0a0-0000-7000-8000-0000000000d1", "number": "JQD-2026-7K3M9Q2X",
+    "status": "approved", "statusLabel": "银行已审批", "productId": "0193a0a0-0000-7000-8000-0000000000c1",
+    "productName": "青创贷", "bankName": "吉林银行", "borrowerKind": "individual",
+    "amountFen": 20000000, "termMonths": 24, "purpose": "animal_husbandry",
+    "purposeDetail": "扩建肉牛养殖棚舍，新增存栏30头", "businessName": "德惠市青禾肉牛养殖场",
+    "businessRegistered": false, "unifiedCreditCode": null, "annualRevenueFen": 80000000,
+    "existingDebtFen": 0, "jobsCreated": 4, "guaranteeType": "credit", "guaranteeDetail": null,
+    "attachments": [], "returnCount": 0, "recommendedAmountFen": 20000000,
+    "approvedAmountFen": 15000000, "approvedRateBp": 395, "approvedTermMonths": 24,
+    "offerExpiresAt": "2027-01-30T10:12:00+08:00", "disbursedAmountFen": null, "disbursedOn": null,
+    "maturityOn": null, "bankReference": null, "overdueSince": null, "closedOn": null,
+    "closure": null, "reasonCode": null, "submittedAt": "2026-12-01T09:30:00+08:00",
+    "reviewDueAt": "2026-12-08T09:30:00+08:00", "bankDueAt": "2026-12-17T16:05:00+08:00",
+    "resubmitDueAt": null,
+    "productTerms": {
+        "code": "QCD_2027", "name": "青创贷",
+        "description": "面向农村创业青年的信用贷款，团组织推荐，合作银行审批。",
+        "bankId": "0193a0a0-0000-7000-8000-0000000000b1", "areaUnitCode": "220000",
+        "borrowerKinds": ["individual", "business"], "minAmountFen": 1000000,
+        "maxAmountFen": 30000000, "maxAmountBusinessFen": null, "amountStepFen": 100000,
+        "minTermMonths": 12, "maxTermMonths": 36, "rateMinBp": 385, "rateMaxBp": 435,
+        "rateNote": "LPR−15BP", "guaranteeTypes": ["credit", "guarantor"], "subsidyKind": "full",
+        "subsidyRatioPermille": null, "subsidyCapFen": null, "subsidyPayerNote": "省财政",
+        "ageMin": 18, "ageMax": 45, "requiresVerifiedTalent": true,
+        "allowConcurrentLoans": false, "offerValidDays": 60, "validFrom": "2026-12-01",
+        "validTo": "2027-12-31"
+    },
+    "version": 4,
+    "timeline": [
+        {"seq": 1, "at": "2026-12-01T09:30:00+08:00", "action": "submit", "actionLabel": "提交贷款申请",
+         "fromStatus": null, "toStatus": "submitted", "actor": {"kind": "youth", "label": "本人"},
+         "reason": null},
+        {"seq": 2, "at": "2026-12-03T16:05:00+08:00", "action": "recommend", "actionLabel": "县级团组织推荐",
+         "fromStatus": "submitted", "toStatus": "recommended",
+         "actor": {"kind": "cadre", "label": "共青团德惠市委员会"}, "reason": null},
+        {"seq": 3, "at": "2026-12-04T10:00:00+08:00", "action": "accept_referral", "actionLabel": "银行受理",
+         "fromStatus": "recommended", "toStatus": "bank_reviewing",
+         "actor": {"kind": "bank_officer", "label": "吉林银行"}, "reason": null},
+        {"seq": 4, "at": "2026-12-31T10:12:00+08:00", "action": "approve", "actionLabel": "银行审批通过",
+         "fromStatus": "bank_reviewing", "toStatus": "approved",
+         "actor": {"kind": "bank_officer", "label": "吉林银行"}, "reason": null}
+    ],
+    "nextStep": {"actor": "bank", "actionLabel": "请与吉林银行联系办理放款", "dueAt": "2027-01-30T10:12:00+08:00"}
+}))]
 pub struct LoanApplicationView {
     pub id: Uuid,
     /// `JQD-<year>-<8 characters>`, shown to youth and bank.

@@ -20,7 +20,7 @@ use super::dto::{
 };
 use super::rules;
 use super::state::ApplicationAction;
-use super::views::{admin_view, terms_of};
+use super::views::{admin_view, admin_view_named, bank_names, name_of, terms_of};
 use crate::app_state::AppState;
 use crate::auth::{Cadre, CadreScope};
 use crate::choices::Labelled;
@@ -28,7 +28,7 @@ use crate::consents::{self, Subject as ConsentOf};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::input::Json;
 use crate::notifications::{deliver, notify};
-use crate::pagination::{Page, PageQuery, page_rows};
+use crate::pagination::{Page, PageQuery, page_rows_apart};
 use crate::time::to_china;
 use crate::workflow::{Actor, Transition};
 
@@ -85,11 +85,18 @@ pub async fn list_admin_loan_applications(
             .filter(A::Status.eq(LoanStatus::Submitted))
             .filter(A::ReviewDueAt.lte(Utc::now()));
     }
-    let q = q.order_by_asc(A::ReviewDueAt).order_by_asc(A::Id);
-    let (rows, total) = page_rows(q, &state.db, parts).await?;
+    let (rows, total) = page_rows_apart(
+        q,
+        |q| q.order_by_asc(A::ReviewDueAt).order_by_asc(A::Id),
+        &state.db,
+        parts,
+    )
+    .await?;
+    let names = bank_names(&state.db, &rows).await?;
     let mut items = Vec::with_capacity(rows.len());
     for app in rows {
-        items.push(admin_view(&state, &cadre, app, false).await?);
+        let bank = name_of(&names, &app);
+        items.push(admin_view_named(&state, &cadre, app, false, bank).await?);
     }
     Ok(web::Json(Page::new(items, total, parts)))
 }

@@ -1,8 +1,11 @@
 //! Applications as each reader sees them: the youth (with `nextStep`), cadres (masked personal
 //! data), with their timelines.
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use entity::loan_applications::{self, LoanStatus};
 use sea_orm::ConnectionTrait;
+use uuid::Uuid;
 
 use super::dto::{
     AdminLoanApplicationView, BankLoanApplicationView, LoanApplicationView, ProductTerms,
@@ -37,6 +40,24 @@ async fn bank_name(db: &impl ConnectionTrait, app: &loan_applications::Model) ->
         .remove(&app.bank_id)
         .map(|b| b.name)
         .unwrap_or_default())
+}
+
+/// The banks' names for a page of applications, in one statement (lists call the `*_named`
+/// views with them instead of one look-up per row).
+pub async fn bank_names(
+    db: &impl ConnectionTrait,
+    apps: &[loan_applications::Model],
+) -> ApiResult<HashMap<Uuid, String>> {
+    Ok(banks_by_id(db, apps.iter().map(|a| a.bank_id))
+        .await?
+        .into_iter()
+        .map(|(id, b)| (id, b.name))
+        .collect())
+}
+
+/// The name of `app`'s bank from [`bank_names`].
+pub fn name_of(names: &HashMap<Uuid, String>, app: &loan_applications::Model) -> String {
+    names.get(&app.bank_id).cloned().unwrap_or_default()
 }
 
 fn base(
@@ -109,9 +130,7 @@ pub async fn my_view(
     app: loan_applications::Model,
 ) -> ApiResult<LoanApplicationView> {
     let bank = bank_name(&state.db, &app).await?;
-    let mut view = base(state, &app, bank.clone())?;
-    let local = local_short_name(state, &app.region_code);
-    view.next_step = application_next_step(app.status, &local, &bank, deadlines(&app));
+    let mut view = my_summary(state, &app, bank)?;
     view.timeline = Some(
         timeline(
             &state.db,
@@ -122,6 +141,19 @@ pub async fn my_view(
         )
         .await?,
     );
+    Ok(view)
+}
+
+/// The youth's view of their application without its timeline (their list), `bank` being its
+/// bank's name.
+pub fn my_summary(
+    state: &AppState,
+    app: &loan_applications::Model,
+    bank: String,
+) -> ApiResult<LoanApplicationView> {
+    let mut view = base(state, app, bank.clone())?;
+    let local = local_short_name(state, &app.region_code);
+    view.next_step = application_next_step(app.status, &local, &bank, deadlines(app));
     Ok(view)
 }
 
@@ -146,6 +178,17 @@ pub async fn admin_view(
     detail: bool,
 ) -> ApiResult<AdminLoanApplicationView> {
     let bank = bank_name(&state.db, &app).await?;
+    admin_view_named(state, cadre, app, detail, bank).await
+}
+
+/// [`admin_view`] with the bank's name already known (lists: [`bank_names`]).
+pub async fn admin_view_named(
+    state: &AppState,
+    cadre: &CadreScope,
+    app: loan_applications::Model,
+    detail: bool,
+    bank: String,
+) -> ApiResult<AdminLoanApplicationView> {
     let mut view = base(state, &app, bank.clone())?;
     let local = state.league.owner(&app.region_code);
     let local_unit_code = local.map(|u| u.code.clone()).unwrap_or_default();
@@ -190,6 +233,16 @@ pub async fn bank_view(
     detail: bool,
 ) -> ApiResult<BankLoanApplicationView> {
     let bank = bank_name(&state.db, &app).await?;
+    bank_view_named(state, app, detail, bank).await
+}
+
+/// [`bank_view`] with the bank's name already known (lists: [`bank_names`]).
+pub async fn bank_view_named(
+    state: &AppState,
+    app: loan_applications::Model,
+    detail: bool,
+    bank: String,
+) -> ApiResult<BankLoanApplicationView> {
     let mut view = base(state, &app, bank)?;
     if detail {
         view.timeline = Some(

@@ -2209,6 +2209,120 @@ async fn two_approvals_racing_for_the_last_quota_make_one_approval() {
     assert_eq!(p["committedFen"], 30_000_000);
 }
 
+/// An approval racing the youth's withdrawal of the same application: exactly one wins, the
+/// loser gets 409 and writes nothing, and the product's committed quota matches the winner (on
+/// PostgreSQL through two instances).
+#[tokio::test]
+async fn an_approval_racing_the_withdrawal_has_one_winner_and_the_quota_follows_it() {
+    let app = spawn_app().await;
+    let on_postgres = std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
+    let second = if on_postgres {
+        Some(app.spawn_another_instance().await)
+    } else {
+        None
+    };
+    let other = second.as_ref().unwrap_or(&app);
+    let province = app.admin_of("220000").await;
+    let bank = create_bank(&app, &province, "吉林银行", None).await;
+    let officer = officer_of(&app, &bank).await;
+    let mut body = product_body(&bank, "220000", "RACE");
+    body["quotaFen"] = json!(500_000_000);
+    let product = published_product(&app, &officer, &body).await;
+    let pid = product["id"].as_str().unwrap();
+    let mut approvals = 0;
+    for round in 0..4 {
+        let youth = applicant(&app, &format!("undecided{round}"), NANGUAN_VILLAGE).await;
+        let created = json_of(
+            submit(&app, &youth, &application_body(pid), None).await,
+            StatusCode::CREATED,
+        )
+        .await;
+        let id = created["id"].as_str().unwrap().to_owned();
+        let local = app.admin_of(NANGUAN).await;
+        let rec = json_of(
+            app.post(
+                &format!("/api/v1/admin/loan-applications/{id}/recommendations"),
+                Some(&local.token),
+                &json!({"recommendedAmountFen": 15_000_000, "version": created["version"]}),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        let approve = json!({"decision": "approve", "amountFen": 15_000_000, "rateBp": 385,
+                             "termMonths": 24, "version": rec["version"]});
+        let decide = bank_app_path(&id, "decisions");
+        let withdraw = format!("/api/v1/me/loan-applications/{id}/withdrawals");
+        let reason = json!({"reason": "已从其他渠道解决资金"});
+        // Alternate which request is sent first through which instance.
+        let (a, w) = if round % 2 == 0 {
+            tokio::join!(
+                app.post(&decide, Some(&officer.token), &approve),
+                other.post(&withdraw, Some(&youth.token), &reason),
+            )
+        } else {
+            let (w, a) = tokio::join!(
+                app.post(&withdraw, Some(&youth.token), &reason),
+                other.post(&decide, Some(&officer.token), &approve),
+            );
+            (a, w)
+        };
+        let (sa, sw) = (a.status(), w.status());
+        assert!(
+            (sa == StatusCode::OK) != (sw == StatusCode::OK),
+            "exactly one wins: approval {sa}, withdrawal {sw}"
+        );
+        // The withdrawal lost: 409. The approval lost: 409, or 404 when the application was
+        // withdrawn before the bank accepted the referral (it is no longer the bank's to see).
+        let (loser, allowed) = if sa == StatusCode::OK {
+            (w, vec![StatusCode::CONFLICT])
+        } else {
+            (a, vec![StatusCode::CONFLICT, StatusCode::NOT_FOUND])
+        };
+        let status = loser.status();
+        assert!(allowed.contains(&status), "loser answered {status}");
+        let code = json_of(loser, status).await["error"]["code"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            ["INVALID_STATE", "APPLICATION_CHANGED", "NOT_FOUND"].contains(&code.as_str()),
+            "{code}"
+        );
+        let mine = json_of(
+            app.get(
+                &format!("/api/v1/me/loan-applications/{id}"),
+                Some(&youth.token),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        let expected = if sa == StatusCode::OK {
+            approvals += 1;
+            "approved"
+        } else {
+            "withdrawn"
+        };
+        assert_eq!(mine["status"], expected);
+        let finals = actions(&mine["timeline"])
+            .into_iter()
+            .filter(|(a, _)| a == "approve" || a == "withdraw")
+            .count();
+        assert_eq!(finals, 1, "{}", mine["timeline"]);
+        let p = json_of(
+            app.get(
+                &format!("/api/v1/admin/loan-products/{pid}"),
+                Some(&province.token),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(p["committedFen"], 15_000_000 * approvals);
+    }
+}
+
 /// Acceptance check 7, and a disbursement below the approval releasing the rest of the quota.
 #[tokio::test]
 async fn a_disbursement_retried_answers_the_same_record_and_a_reference_names_one_loan() {
@@ -2490,6 +2604,100 @@ async fn an_offer_not_disbursed_in_time_lapses_and_releases_the_quota() {
     )
     .await;
     assert_eq!(p["committedFen"], 0);
+}
+
+/// Two instances sweeping the same offers: each lapses exactly once (one `lapse` event), and the
+/// quota is released once (on SQLite one instance, two sweeps racing on one database would only
+/// queue on the single writer).
+#[tokio::test]
+async fn two_instances_lapsing_the_same_offers_release_the_quota_once() {
+    let app = spawn_app_with(|s| {
+        s.loans.lapse_sweep_interval = std::time::Duration::from_millis(20);
+    })
+    .await;
+    let on_postgres = std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
+    let _second = if on_postgres {
+        Some(app.spawn_another_instance().await)
+    } else {
+        None
+    };
+    let province = app.admin_of("220000").await;
+    let bank = create_bank(&app, &province, "吉林银行", None).await;
+    let officer = officer_of(&app, &bank).await;
+    let mut body = product_body(&bank, "220000", "SWEEP");
+    body["offerValidDays"] = json!(0);
+    body["quotaFen"] = json!(100_000_000);
+    let product = published_product(&app, &officer, &body).await;
+    let pid = product["id"].as_str().unwrap();
+    let local = app.admin_of(NANGUAN).await;
+    let mut offers = Vec::new();
+    for n in 0..4 {
+        let youth = applicant(&app, &format!("sweep{n}"), NANGUAN_VILLAGE).await;
+        let created = json_of(
+            submit(&app, &youth, &application_body(pid), None).await,
+            StatusCode::CREATED,
+        )
+        .await;
+        let id = created["id"].as_str().unwrap().to_owned();
+        let rec = json_of(
+            app.post(
+                &format!("/api/v1/admin/loan-applications/{id}/recommendations"),
+                Some(&local.token),
+                &json!({"recommendedAmountFen": 15_000_000, "version": created["version"]}),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        json_of(
+            app.post(
+                &bank_app_path(&id, "decisions"),
+                Some(&officer.token),
+                &json!({"decision": "approve", "amountFen": 15_000_000, "rateBp": 385,
+                        "termMonths": 24, "version": rec["version"]}),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        offers.push((youth, id));
+    }
+    for (youth, id) in &offers {
+        let lapsed = wait_for_status(&app, youth, id, "lapsed").await;
+        let lapses = actions(&lapsed["timeline"])
+            .into_iter()
+            .filter(|(a, _)| a == "lapse")
+            .count();
+        assert_eq!(lapses, 1, "{}", lapsed["timeline"]);
+    }
+    // Let both sweepers run again over the lapsed offers: nothing more is released.
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    let p = json_of(
+        app.get(
+            &format!("/api/v1/admin/loan-products/{pid}"),
+            Some(&province.token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(p["committedFen"], 0);
+    // Each applicant is told once.
+    for (youth, _) in &offers {
+        let inbox = json_of(
+            app.get("/api/v1/me/notifications", Some(&youth.token))
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+        let told = inbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == "loan.lapsed")
+            .count();
+        assert_eq!(told, 1, "{inbox}");
+    }
 }
 
 /// Acceptance check 13, first half: with `JIQING_LOAN_RESUBMIT_DAYS=0` one sweep lapses a
@@ -3694,4 +3902,86 @@ async fn a_talent_profile_is_not_deleted_while_a_loan_application_is_open() {
         .delete("/api/v1/me/talent-profile", Some(&youth.token))
         .await;
     assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+}
+
+/// The statements a list answer ran (test builds report them), after checking it holds `rows`.
+async fn list_statements(app: &TestApp, path: &str, who: &Login, rows: usize) -> u64 {
+    let resp = app.get(path, Some(&who.token)).await;
+    let count = resp
+        .headers()
+        .get(jiqing::test_hooks::STATEMENTS_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .expect("test builds report the statement count");
+    let body = json_of(resp, StatusCode::OK).await;
+    assert_eq!(
+        body["items"].as_array().unwrap().len(),
+        rows,
+        "{path}: {body}"
+    );
+    count
+}
+
+/// The bank's queue, the cadres' list and the youth's own list run as many statements for a
+/// dozen rows as for one (they once looked up the bank once per row, and the youth's list read
+/// every row's timeline).
+#[tokio::test]
+async fn loan_lists_run_as_many_statements_for_a_dozen_rows_as_for_one() {
+    let app = spawn_app().await;
+    let (officer, product) = provincial_offer(&app).await;
+    let pid = product["id"].as_str().unwrap().to_owned();
+    let local = app.admin_of(NANGUAN).await;
+    let youth = applicant(&app, "returning", NANGUAN_VILLAGE).await;
+    let queue = "/api/v1/admin/bank/loan-applications?status=recommended&pageSize=50";
+    let cadres = "/api/v1/admin/loan-applications?status=recommended&pageSize=50";
+    let mine = "/api/v1/me/loan-applications?pageSize=50";
+    let withdrawn_one = |n: usize| {
+        let (app, youth, pid) = (&app, &youth, pid.clone());
+        async move {
+            let created = json_of(
+                submit(app, youth, &application_body(&pid), None).await,
+                StatusCode::CREATED,
+            )
+            .await;
+            json_of(
+                app.post(
+                    &format!(
+                        "/api/v1/me/loan-applications/{}/withdrawals",
+                        created["id"].as_str().unwrap()
+                    ),
+                    Some(&youth.token),
+                    &json!({"reason": format!("第{n}次撤回")}),
+                )
+                .await,
+                StatusCode::OK,
+            )
+            .await;
+        }
+    };
+    recommended(&app, "queued0", &application_body(&pid), 15_000_000).await;
+    withdrawn_one(0).await;
+    let few = [
+        list_statements(&app, queue, &officer, 1).await,
+        list_statements(&app, cadres, &local, 1).await,
+        list_statements(&app, mine, &youth, 1).await,
+    ];
+    for n in 1..12 {
+        recommended(
+            &app,
+            &format!("queued{n}"),
+            &application_body(&pid),
+            15_000_000,
+        )
+        .await;
+        withdrawn_one(n).await;
+    }
+    let many = [
+        list_statements(&app, queue, &officer, 12).await,
+        list_statements(&app, cadres, &local, 12).await,
+        list_statements(&app, mine, &youth, 12).await,
+    ];
+    assert_eq!(
+        few, many,
+        "statements for one row vs a dozen (queue, cadres, mine)"
+    );
 }
