@@ -1,8 +1,10 @@
 //! Supervision (督导考核, `supervision.md` §2–§3, docs/supervision.md): the indicator
-//! catalogue, the report per league unit with targets, gaps and snapshots.
+//! catalogue, the report per league unit with targets, gaps and snapshots, and the province's
+//! region flags that narrow it.
 pub mod catalogue;
 pub mod compute;
 mod dto;
+mod flags;
 pub mod goals;
 mod handlers;
 pub mod report;
@@ -20,5 +22,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(handlers::list_kpi_gaps)
         .service(targets::list_kpi_targets)
         .service(targets::get_kpi_target_allocation)
-        .service(targets::set_kpi_target);
+        .service(targets::set_kpi_target)
+        .service(flags::list_region_flags)
+        .service(flags::set_region_flag)
+        .service(flags::delete_region_flag);
 }

@@ -328,6 +328,13 @@ const OPERATIONS: &[(&str, &str, &[Guard])] = &[
     ("GET", "/api/v1/admin/kpi/report", &[RegionQuery]),
     ("GET", "/api/v1/admin/kpi/report/export", &[RegionQuery]),
     ("GET", "/api/v1/admin/kpi/targets", &[RegionQuery]),
+    ("GET", "/api/v1/admin/region-flags", &[List, RegionQuery]),
+    ("PUT", "/api/v1/admin/region-flags/{code}", &[NotRegional]),
+    (
+        "DELETE",
+        "/api/v1/admin/region-flags/{code}",
+        &[NotRegional],
+    ),
     ("PUT", "/api/v1/admin/kpi/targets", &[RegionBody]),
     (
         "GET",

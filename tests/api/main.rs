@@ -25,6 +25,7 @@ mod practice;
 mod practice_positions;
 mod privacy;
 mod queries;
+mod region_flags;
 mod regions;
 mod staff;
 mod talents;
