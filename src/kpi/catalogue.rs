@@ -51,6 +51,8 @@ pub enum Source {
     VerifiedTalents,
     /// Volunteer minutes per category in the year of the date.
     VolunteerMinutes,
+    /// Loans paid out (银团合作) in the year of the date, per purpose, by the applicant's home.
+    LoansYear,
     /// Display only: the lines named in `components`.
     Pattern,
 }
@@ -315,10 +317,10 @@ pub static CATALOGUE: &[Indicator] = &[
     ),
     trend(
         "loans",
-        "“银团合作”贷款",
+        "“银团合作”贷款放款笔数（当年，按用途）",
         "开展“银团合作”项目……为农村青年创业者提供资金帮扶",
         IndicatorUnit::Count,
-        Source::NotBuilt("loans"),
+        Source::LoansYear,
     ),
     trend(
         "practice",

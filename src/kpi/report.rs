@@ -445,6 +445,7 @@ pub async fn build(
                     | Source::QingmaYear
                     | Source::TrainingCompletion
                     | Source::VolunteerMinutes
+                    | Source::LoansYear
             )
         });
         lines.push(ReportLine {

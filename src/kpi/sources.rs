@@ -5,7 +5,10 @@ use std::collections::HashSet;
 use chrono::{Datelike, Duration, NaiveDate};
 use entity::talent_profiles::TalentStatus;
 use entity::trainings::{TrainingCategory, TrainingStatus};
-use entity::{regions, talent_profiles, training_enrollments, trainings, volunteer_hour_entries};
+use entity::{
+    loan_applications, regions, talent_profiles, training_enrollments, trainings,
+    volunteer_hour_entries,
+};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
@@ -60,7 +63,10 @@ impl Window {
         due: Option<NaiveDate>,
     ) -> Self {
         match indicator.source {
-            Source::QingmaYear | Source::VolunteerMinutes | Source::TrainingCompletion => Self {
+            Source::QingmaYear
+            | Source::VolunteerMinutes
+            | Source::TrainingCompletion
+            | Source::LoansYear => Self {
                 from: NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of),
                 to: as_of,
             },
@@ -262,6 +268,39 @@ async fn volunteer_rows(
     Ok(out)
 }
 
+/// Loans paid out in the window (the bank's disbursement date, China) per region code (the
+/// applicant's home) and purpose. A reversed disbursement clears the date, so it no longer
+/// counts; repaid and overdue loans still do.
+async fn loan_rows(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    window: Window,
+) -> ApiResult<Vec<Row>> {
+    use loan_applications::Column as L;
+    let mut select = Query::select();
+    select
+        .column(L::RegionCode)
+        .column(L::Purpose)
+        .expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), Alias::new("n"))
+        .from(loan_applications::Entity)
+        .cond_where(scope.condition(L::RegionCode))
+        .and_where(Expr::col(L::DisbursedOn).gte(window.from))
+        .and_where(Expr::col(L::DisbursedOn).lte(window.to))
+        .group_by_col(L::RegionCode)
+        .group_by_col(L::Purpose);
+    let stmt = db.get_database_backend().build(&select);
+    let mut out = Vec::new();
+    for row in db.query_all_raw(stmt).await? {
+        out.push(Row {
+            code: row.try_get("", "region_code")?,
+            key: row.try_get("", "purpose")?,
+            n: num(&row, "n")?,
+            d: 0,
+        });
+    }
+    Ok(out)
+}
+
 /// The raw facts of `indicator` inside `scope`.
 pub async fn raw(
     db: &impl ConnectionTrait,
@@ -312,6 +351,10 @@ pub async fn raw(
         },
         Source::VolunteerMinutes => Raw::Rows {
             rows: volunteer_rows(db, scope, window).await?,
+            rate: false,
+        },
+        Source::LoansYear => Raw::Rows {
+            rows: loan_rows(db, scope, window).await?,
             rate: false,
         },
     })

@@ -451,7 +451,6 @@ async fn lines_of_domains_not_built_report_no_data_never_a_number() {
         "leader_org_county_coverage",
         "startup_leader_mentor_coverage",
         "county_org_mentor_coverage",
-        "loans",
         "practice",
     ] {
         let l = line(&r, code);

@@ -3985,3 +3985,54 @@ async fn loan_lists_run_as_many_statements_for_a_dozen_rows_as_for_one() {
         "statements for one row vs a dozen (queue, cadres, mine)"
     );
 }
+
+/// The supervision report's loans line (a trend, issue 13) counts the loans paid out this year
+/// by the applicant's home, per purpose, and rolls them up to the children.
+#[tokio::test]
+async fn the_kpi_report_counts_the_loans_paid_out_this_year_by_home_and_purpose() {
+    use crate::kpi::{child, line, report};
+    let app = spawn_app().await;
+    let (officer, offer) = provincial_offer(&app).await;
+    let province = app.admin_of("220000").await;
+    // (No report before the loans: live counts are kept up to 5 minutes.)
+    disbursed_loan(&app, &officer, &offer, NANGUAN_VILLAGE, "paid-a").await;
+    disbursed_loan(&app, &officer, &offer, NANGUAN_VILLAGE, "paid-b").await;
+    disbursed_loan(&app, &officer, &offer, JILIN_CITY_VILLAGE, "paid-c").await;
+    // Recommended but not paid out: not counted.
+    recommended(
+        &app,
+        "waiting",
+        &application_body(offer["id"].as_str().unwrap()),
+        15_000_000,
+    )
+    .await;
+    let after = report(&app, &province, "indicators=loans").await;
+    let l = line(&after, "loans");
+    // Booked 60 days back: in this year unless the year began since.
+    let today = jiqing::time::today_in_china(Utc::now());
+    let expected = if (today - Duration::days(60)).format("%Y").to_string()
+        == today.format("%Y").to_string()
+    {
+        (3, 2, 1)
+    } else {
+        (0, 0, 0)
+    };
+    assert_eq!(l["numerator"], expected.0, "{l}");
+    assert_eq!(child(l, "220100")["numerator"], expected.1, "{l}");
+    assert_eq!(child(l, "220200")["numerator"], expected.2, "{l}");
+    assert_eq!(l["status"], "no_target");
+    if expected.0 > 0 {
+        let by_purpose: Vec<(String, i64)> = l["breakdown"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| {
+                (
+                    b["key"].as_str().unwrap().to_owned(),
+                    b["numerator"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(by_purpose, vec![("animal_husbandry".to_owned(), 3)], "{l}");
+    }
+}
