@@ -580,7 +580,8 @@ pub struct EligibilityView {
          "fromStatus": "bank_reviewing", "toStatus": "approved",
          "actor": {"kind": "bank_officer", "label": "吉林银行"}, "reason": null}
     ],
-    "nextStep": {"actor": "bank", "actionLabel": "请与吉林银行联系办理放款", "dueAt": "2027-01-30T10:12:00+08:00"}
+    "nextStep": {"actor": "bank", "actionLabel": "请与吉林银行联系办理放款", "dueAt": "2027-01-30T10:12:00+08:00"},
+    "subsidyClaims": []
 }))]
 pub struct LoanApplicationView {
     pub id: Uuid,
@@ -636,6 +637,9 @@ pub struct LoanApplicationView {
     pub timeline: Option<Vec<TimelineEntry<LoanStatus, ApplicationAction>>>,
     /// Who acts next and by when (null once it ended).
     pub next_step: Option<NextStep>,
+    /// The loan's interest subsidy (贴息) claims, oldest period first (the youth's detail only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subsidy_claims: Option<Vec<SubsidyClaimView>>,
 }
 
 /// An application as cadres see it: personal data masked.

@@ -20,7 +20,7 @@ mod review;
 pub mod rules;
 pub mod state;
 mod stats;
-mod subsidies;
+pub mod subsidies;
 pub mod todos;
 pub mod views;
 

@@ -50,7 +50,8 @@ impl IdempotentEntity for claims::Entity {
     }
 }
 
-fn view(c: claims::Model) -> SubsidyClaimView {
+/// A claim as shown to staff and, without its timeline, on the youth's application.
+pub fn view(c: claims::Model) -> SubsidyClaimView {
     SubsidyClaimView {
         id: c.id,
         application_id: c.application_id,

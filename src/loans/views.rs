@@ -4,7 +4,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use entity::loan_applications::{self, LoanStatus};
-use sea_orm::ConnectionTrait;
+use entity::loan_subsidy_claims;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::dto::{
@@ -111,6 +112,7 @@ fn base(
         version: app.version,
         timeline: None,
         next_step: None,
+        subsidy_claims: None,
     })
 }
 
@@ -131,6 +133,16 @@ pub async fn my_view(
 ) -> ApiResult<LoanApplicationView> {
     let bank = bank_name(&state.db, &app).await?;
     let mut view = my_summary(state, &app, bank)?;
+    view.subsidy_claims = Some(
+        loan_subsidy_claims::Entity::find()
+            .filter(loan_subsidy_claims::Column::ApplicationId.eq(app.id))
+            .order_by_asc(loan_subsidy_claims::Column::PeriodFrom)
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .map(super::subsidies::view)
+            .collect(),
+    );
     view.timeline = Some(
         timeline(
             &state.db,

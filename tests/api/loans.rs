@@ -4036,3 +4036,42 @@ async fn the_kpi_report_counts_the_loans_paid_out_this_year_by_home_and_purpose(
         assert_eq!(by_purpose, vec![("animal_husbandry".to_owned(), 3)], "{l}");
     }
 }
+
+/// The youth's application shows its subsidy claims (spec: the youth's detail carries them);
+/// their list and the staff's views do not.
+#[tokio::test]
+async fn the_youth_sees_the_subsidy_claims_of_their_loan() {
+    let app = spawn_app().await;
+    let province = app.admin_of("220000").await;
+    let bank = create_bank(&app, &province, "吉林银行", None).await;
+    let officer = officer_of(&app, &bank).await;
+    let offer = published_product(&app, &officer, &product_body(&bank, "220000", "SUBS")).await;
+    let id = disbursed_loan(&app, &officer, &offer, NANGUAN_VILLAGE, "subsidy-owner").await;
+    let youth = app.login_as_youth("subsidy-owner").await;
+    let path = format!("/api/v1/me/loan-applications/{id}");
+    let before = json_of(app.get(&path, Some(&youth.token)).await, StatusCode::OK).await;
+    assert_eq!(before["subsidyClaims"], json!([]));
+    json_of(
+        claim(&app, &officer, &id, 0, 30, 123_457).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let after = json_of(app.get(&path, Some(&youth.token)).await, StatusCode::OK).await;
+    let claims = after["subsidyClaims"].as_array().unwrap();
+    assert_eq!(claims.len(), 1, "{after}");
+    assert_eq!(claims[0]["interestPaidFen"], 123_457);
+    assert_eq!(claims[0]["status"], "submitted");
+    assert!(
+        claims[0]["statusLabel"]
+            .as_str()
+            .is_some_and(|l| !l.is_empty())
+    );
+    assert!(claims[0].get("timeline").is_none());
+    let list = json_of(
+        app.get("/api/v1/me/loan-applications", Some(&youth.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(list["items"][0].get("subsidyClaims").is_none(), "{list}");
+}
