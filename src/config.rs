@@ -180,6 +180,9 @@ pub struct PracticeSettings {
     pub excellent_cap_permille: u32,
     /// `JIQING_PRACTICE_MAX_OPEN_APPLICATIONS` (3): submitted + offered per student and campaign.
     pub max_open_applications: u32,
+    /// How often each instance runs `practice-offer-lapse` (`JIQING_PRACTICE_LAPSE_SWEEP_MS`,
+    /// default 60 s).
+    pub lapse_sweep_interval: Duration,
 }
 
 /// Domains whose notifications may also go out as WeChat subscription messages.
@@ -495,6 +498,12 @@ impl Settings {
                 .min(1000),
                 max_open_applications: parse_u32(&var, "JIQING_PRACTICE_MAX_OPEN_APPLICATIONS", 3)?
                     .clamp(1, 20),
+                lapse_sweep_interval: parse_millis(
+                    &var,
+                    "JIQING_PRACTICE_LAPSE_SWEEP_MS",
+                    60_000,
+                    10,
+                )?,
             },
             mentoring: MentoringSettings {
                 request_ttl_hours: parse_u32(&var, "JIQING_MENTORING_REQUEST_TTL_HOURS", 168)?,

@@ -59,6 +59,14 @@ pub fn spawn_all(state: &AppState) {
         state.clone(),
         crate::loans::lapse::sweep,
     );
+    // 返家乡 offers not confirmed in time, and applications undecided when their position
+    // starts (conditional per row).
+    spawn_periodic(
+        "practice-offer-lapse",
+        state.settings.practice.lapse_sweep_interval,
+        state.clone(),
+        crate::practice::lapse::sweep,
+    );
     // Proposed and pending mentorship requests past their expiry (conditional per row).
     spawn_periodic(
         "mentoring-request-expiry",

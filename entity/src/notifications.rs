@@ -169,4 +169,25 @@ pub enum NotificationKind {
     #[sea_orm(string_value = "loan.due_digest")]
     #[serde(rename = "loan.due_digest")]
     LoanDueDigest,
+    #[sea_orm(string_value = "practice.application_received")]
+    #[serde(rename = "practice.application_received")]
+    PracticeApplicationReceived,
+    #[sea_orm(string_value = "practice.offered")]
+    #[serde(rename = "practice.offered")]
+    PracticeOffered,
+    #[sea_orm(string_value = "practice.rejected")]
+    #[serde(rename = "practice.rejected")]
+    PracticeRejected,
+    #[sea_orm(string_value = "practice.offer_lapsed")]
+    #[serde(rename = "practice.offer_lapsed")]
+    PracticeOfferLapsed,
+    #[sea_orm(string_value = "practice.confirmed")]
+    #[serde(rename = "practice.confirmed")]
+    PracticeConfirmed,
+    #[sea_orm(string_value = "practice.dropped")]
+    #[serde(rename = "practice.dropped")]
+    PracticeDropped,
+    #[sea_orm(string_value = "practice.position_cancelled")]
+    #[serde(rename = "practice.position_cancelled")]
+    PracticePositionCancelled,
 }

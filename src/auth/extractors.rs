@@ -1,4 +1,5 @@
-//! Request extractors: `CurrentUser` (any logged-in caller), `Cadre`, `BankOfficer`.
+//! Request extractors: `CurrentUser` (any logged-in caller), `Cadre`, `BankOfficer`,
+//! `HostSupervisor`.
 //!
 //! A handler that takes `cadre: Cadre` can only run for a cadre, and `cadre.ensure_covers(code)?`
 //! is the single line that keeps them inside their region.
@@ -219,3 +220,54 @@ impl RoleExtractor for Staff {
     }
 }
 role_extractor!(Staff);
+
+/// A WeChat user bound to at least one host unit (an active `host_supervisors` row: accepted,
+/// not revoked), with those hosts. Anyone else: 403 `HOST_SUPERVISOR_ONLY`. A suspended host's
+/// supervisors still pass (they read; the domain refuses their writes with `HOST_SUSPENDED`).
+#[derive(Debug, Clone)]
+pub struct HostSupervisor {
+    pub user: CurrentUser,
+    pub host_unit_ids: Vec<Uuid>,
+}
+
+impl HostSupervisor {
+    pub fn supervises(&self, host_unit_id: Uuid) -> bool {
+        self.host_unit_ids.contains(&host_unit_id)
+    }
+}
+
+impl FromRequest for HostSupervisor {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        use entity::host_supervisors::{self, Column as HS};
+        use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
+        let settled = identity_started(req);
+        let req = req.clone();
+        Box::pin(async move {
+            let _settled = settled;
+            let user = load(req.clone()).await?;
+            let state = state_of(&req)?;
+            let host_unit_ids: Vec<Uuid> = host_supervisors::Entity::find()
+                .select_only()
+                .column(HS::HostUnitId)
+                .filter(HS::UserId.eq(user.id()))
+                .filter(HS::AcceptedAt.is_not_null())
+                .filter(HS::RevokedAt.is_null())
+                .into_tuple()
+                .all(&state.db)
+                .await?;
+            if host_unit_ids.is_empty() {
+                return Err(ApiError::Forbidden(
+                    "HOST_SUPERVISOR_ONLY",
+                    "仅限接收单位带教负责人使用".into(),
+                ));
+            }
+            Ok(HostSupervisor {
+                user,
+                host_unit_ids,
+            })
+        })
+    }
+}

@@ -1,6 +1,7 @@
 //! Request and response types of the 返家乡 practice endpoints.
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use entity::host_units::{HostKind, HostStatus};
+use entity::practice_applications::{ApplicationStatus, DeciderKind};
 use entity::practice_campaigns::{CampaignStatus, Season};
 use entity::practice_positions::{PositionCategory, PositionMode, PositionStatus};
 use entity::student_profiles::{DegreeLevel, Gender};
@@ -9,9 +10,9 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use super::state::{CampaignAction, HostAction, PositionAction};
+use super::state::{CampaignAction, HostAction, PositionAction, PracticeApplicationAction};
 use crate::choices::Choice;
-use crate::workflow::TimelineEntry;
+use crate::workflow::{NextStep, TimelineEntry};
 
 /// A student's profile as the student saves it (PUT replaces every field).
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
@@ -153,6 +154,7 @@ pub struct PracticeOptionsView {
     pub position_categories: Vec<Choice>,
     pub position_modes: Vec<Choice>,
     pub position_statuses: Vec<Choice>,
+    pub application_statuses: Vec<Choice>,
     /// Seats a position may offer (1 to this).
     pub max_slots: i32,
     /// Daily hours of a position (1 to this).
@@ -539,4 +541,222 @@ pub struct CancelRequest {
     #[schema(min_length = 2, max_length = 200)]
     pub reason: String,
     pub version: Option<i32>,
+}
+
+/// A student's application to a position. The host-sharing consent names the position's host
+/// unit (`GET /practice-options` gives the text; `{recipient}` is the host's name).
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "motivation": "我是法学专业学生，家在山城镇，希望利用寒假参与普法宣传，服务家乡。",
+    "availableFrom": "2027-01-12", "availableTo": "2027-02-10",
+    "hostSharingConsent": true, "consentVersion": "2026-12"}))]
+pub struct ApplicationRequest {
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<10, 500>",
+        message = "报名理由长度应为10至500个字"
+    ))]
+    #[schema(min_length = 10, max_length = 500)]
+    pub motivation: String,
+    /// The days the student can serve (inside the position's dates), if they know them.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub available_from: Option<NaiveDate>,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub available_to: Option<NaiveDate>,
+    /// Agreement to give the application to the position's host unit (`practice_host_sharing`).
+    pub host_sharing_consent: bool,
+    #[schema(example = "2026-12")]
+    pub consent_version: String,
+}
+
+/// Confirming an offer. For a position whose host insures the student, the separate consent to
+/// give the ID number to the host (`practice_insurance`) is required.
+#[derive(Debug, Default, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"insuranceConsent": true, "consentVersion": "2026-12"}))]
+pub struct ConfirmationRequest {
+    #[serde(default)]
+    pub insurance_consent: bool,
+    pub consent_version: Option<String>,
+}
+
+/// Withdrawing an application, with an optional reason.
+#[derive(Debug, Default, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"reason": "已在其他岗位实践"}))]
+pub struct ApplicationWithdrawalRequest {
+    #[validate(length(max = 200, message = "原因不能超过200个字"))]
+    #[schema(max_length = 200)]
+    pub reason: Option<String>,
+}
+
+/// A decision with a required reason (rejecting, dropping), naming the version looked at.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"reason": "专业方向与岗位要求不符", "version": 1}))]
+pub struct DecisionReasonRequest {
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 200>",
+        message = "原因长度应为2至200个字"
+    ))]
+    #[schema(min_length = 2, max_length = 200)]
+    pub reason: String,
+    pub version: Option<i32>,
+}
+
+/// An application, as everyone who may read it sees it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationView {
+    pub id: Uuid,
+    pub position_id: Uuid,
+    #[schema(example = "山城镇法治宣传助理")]
+    pub position_title: String,
+    pub campaign_id: Uuid,
+    pub host_unit_id: Uuid,
+    #[schema(example = "梅河口市山城镇司法所")]
+    pub host_name: String,
+    /// The position's place.
+    pub region_code: String,
+    /// The position's dates (China).
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub status: ApplicationStatus,
+    #[schema(example = "已录用待确认")]
+    pub status_label: String,
+    /// Null once anonymised.
+    pub motivation: Option<String>,
+    pub available_from: Option<NaiveDate>,
+    pub available_to: Option<NaiveDate>,
+    /// Confirm before this instant (an offer only).
+    pub offer_expires_at: Option<DateTime<FixedOffset>>,
+    pub decided_by_kind: Option<DeciderKind>,
+    /// The reason of a rejection.
+    pub decision_reason: Option<String>,
+    pub offered_at: Option<DateTime<FixedOffset>>,
+    pub confirmed_at: Option<DateTime<FixedOffset>>,
+    pub started_at: Option<DateTime<FixedOffset>>,
+    pub ended_at: Option<DateTime<FixedOffset>>,
+    pub dropped_reason: Option<String>,
+    pub version: i32,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+/// One of the student's applications in their list.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MyApplicationItem {
+    #[serde(flatten)]
+    pub application: ApplicationView,
+    pub next_step: Option<NextStep>,
+}
+
+/// The student's application with its history and next step.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MyApplicationView {
+    #[serde(flatten)]
+    pub application: ApplicationView,
+    pub next_step: Option<NextStep>,
+    pub timeline: Vec<TimelineEntry<ApplicationStatus, PracticeApplicationAction>>,
+}
+
+/// The applicant, as the host and the cadres see them (numbers masked unless the placement
+/// lets the host call the student).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicantView {
+    pub real_name: String,
+    pub gender: Gender,
+    /// Full years on today's China date.
+    pub age: i32,
+    pub school_name: String,
+    pub major: String,
+    pub degree_level: DegreeLevel,
+    pub degree_level_label: String,
+    pub expected_graduation: String,
+    pub home_region_code: String,
+    /// Masked (`139****5678`); in full for the host supervisor from confirmation until 30 days
+    /// after the practice ends.
+    pub phone: Option<String>,
+    /// Only for the host supervisor and the local unit's cadres of a confirmed placement.
+    pub emergency_contact_name: Option<String>,
+    pub emergency_contact_phone: Option<String>,
+}
+
+/// An application for the host supervisor or a cadre.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StaffApplicationView {
+    #[serde(flatten)]
+    pub application: ApplicationView,
+    /// Null when the student has deleted their profile.
+    pub applicant: Option<ApplicantView>,
+}
+
+/// An application for the host supervisor or a cadre, with its history.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StaffApplicationDetailView {
+    #[serde(flatten)]
+    pub application: ApplicationView,
+    /// Null when the student has deleted their profile.
+    pub applicant: Option<ApplicantView>,
+    pub timeline: Vec<TimelineEntry<ApplicationStatus, PracticeApplicationAction>>,
+}
+
+/// Applications of a position per status.
+#[derive(Debug, Default, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationCounts {
+    /// Waiting for a decision.
+    pub submitted: u64,
+    pub offered: u64,
+    pub confirmed: u64,
+    pub on_duty: u64,
+    pub completed: u64,
+    pub certified: u64,
+    pub rejected: u64,
+    pub declined: u64,
+    pub lapsed: u64,
+    pub withdrawn: u64,
+    pub dropped: u64,
+    pub position_cancelled: u64,
+}
+
+/// A position of the supervisor's host, with its applications counted per status.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct HostPositionView {
+    #[serde(flatten)]
+    pub position: PositionView,
+    pub applications: ApplicationCounts,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct HostPositionFilter {
+    pub campaign_id: Option<Uuid>,
+    pub status: Option<PositionStatus>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct ApplicationStatusFilter {
+    pub status: Option<ApplicationStatus>,
+}
+
+/// Filters of the cadres' application list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct PracticeApplicationFilter {
+    pub campaign_id: Option<Uuid>,
+    pub status: Option<ApplicationStatus>,
+    /// A unit or a place inside the caller's unit (the position's place).
+    pub region: Option<String>,
+    pub host_unit_id: Option<Uuid>,
+    pub position_id: Option<Uuid>,
 }

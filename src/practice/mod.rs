@@ -1,13 +1,22 @@
 //! 返家乡 university-student social practice (`docs/practice.md`): student profiles, campaigns,
-//! host units and their supervisors, positions.
+//! host units and their supervisors, positions, applications and selection.
+mod admin_applications;
+pub mod applications;
 mod campaigns;
+mod cancellation;
 pub mod dto;
+mod endings;
+mod host_reads;
 mod hosts;
+pub mod lapse;
 mod options;
 pub mod positions;
 pub mod rules;
+pub mod seats;
+mod selection;
 pub mod state;
 mod students;
+mod views;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -42,5 +51,24 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(positions::close_practice_position)
         .service(positions::cancel_practice_position)
         .service(positions::list_practice_positions)
-        .service(positions::get_practice_position);
+        .service(positions::get_practice_position)
+        .service(applications::create_practice_application)
+        .service(applications::list_my_practice_applications)
+        .service(applications::get_my_practice_application)
+        .service(applications::confirm_practice_offer)
+        .service(applications::decline_practice_offer)
+        .service(applications::withdraw_practice_application)
+        .service(host_reads::list_my_host_positions)
+        .service(host_reads::list_host_applications)
+        .service(host_reads::get_host_application)
+        .service(selection::offer_practice_position)
+        .service(selection::reject_practice_application)
+        .service(selection::drop_practice_application)
+        .service(selection::report_practice_duty)
+        .service(admin_applications::list_admin_practice_applications)
+        .service(admin_applications::get_admin_practice_application)
+        .service(selection::offer_practice_position_by_cadre)
+        .service(selection::reject_practice_application_by_cadre)
+        .service(selection::drop_practice_application_by_cadre)
+        .service(selection::report_practice_duty_by_cadre);
 }

@@ -191,7 +191,7 @@ fn campaign_closed() -> ApiError {
 }
 
 /// A campaign that still takes positions (draft or open), else 409 `CAMPAIGN_CLOSED`.
-fn ensure_campaign_takes_positions(c: &practice_campaigns::Model) -> ApiResult<()> {
+pub(super) fn ensure_campaign_takes_positions(c: &practice_campaigns::Model) -> ApiResult<()> {
     match c.status {
         CampaignStatus::Draft | CampaignStatus::Open => Ok(()),
         CampaignStatus::Closed | CampaignStatus::Archived => Err(campaign_closed()),
@@ -201,7 +201,7 @@ fn ensure_campaign_takes_positions(c: &practice_campaigns::Model) -> ApiResult<(
 /// Every rule of a position request: the place (in the cadre's local unit, which is the host's),
 /// the host, the campaign (visible, covering the place, still taking positions), the dates
 /// inside the campaign, the majors. Returns the campaign.
-async fn check(
+pub(super) async fn check(
     db: &impl ConnectionTrait,
     cadre: &Cadre,
     body: &PositionRequest,
@@ -544,7 +544,9 @@ pub async fn close_practice_position(
     Ok(web::Json(one_view(&state.db, applied.into_record()).await?))
 }
 
-/// Cancel a position, with a reason.
+/// Cancel a position, with a reason, before any placement is on duty (else 409
+/// `PRACTICE_STARTED`: drop them one by one). Every open application (submitted, offered,
+/// confirmed) ends as `position_cancelled` in the same transaction, and its student is told.
 #[utoipa::path(
     tag = "practice",
     operation_id = "cancel_practice_position",
@@ -555,7 +557,7 @@ pub async fn close_practice_position(
         (status = 200, body = PositionView),
         (status = 403, body = ErrorEnvelope, description = "LOCAL_UNIT_ONLY"),
         (status = 404, body = ErrorEnvelope),
-        (status = 409, body = ErrorEnvelope, description = "INVALID_STATE, POSITION_CHANGED")
+        (status = 409, body = ErrorEnvelope, description = "INVALID_STATE, POSITION_CHANGED, PRACTICE_STARTED")
     )
 )]
 #[post("/admin/practice/positions/{id}/cancellations")]
@@ -576,7 +578,14 @@ pub async fn cancel_practice_position(
         .payload(&*body)
         .run(&txn)
         .await?;
+    let sent = if applied.is_done() {
+        super::cancellation::end_applications(&txn, &actor, &current, body.reason.trim(), now)
+            .await?
+    } else {
+        Vec::new()
+    };
     txn.commit().await?;
+    crate::notifications::deliver(&state, sent);
     Ok(web::Json(one_view(&state.db, applied.into_record()).await?))
 }
 

@@ -1,5 +1,6 @@
 //! The 返家乡 rules no attribute expresses: labels, consent texts, limits.
 use entity::host_units::{HostKind, HostStatus};
+use entity::practice_applications::{ApplicationStatus, DeciderKind};
 use entity::practice_campaigns::{CampaignStatus, Season};
 use entity::practice_positions::{PositionCategory, PositionMode, PositionStatus};
 use entity::student_profiles::DegreeLevel;
@@ -62,6 +63,26 @@ crate::labels!(PositionStatus {
     Cancelled: "已取消",
 });
 
+crate::labels!(ApplicationStatus {
+    Submitted: "已报名",
+    Offered: "已录用待确认",
+    Confirmed: "已确认参加",
+    OnDuty: "在岗实践",
+    Completed: "实践结束",
+    Certified: "已开具证明",
+    Rejected: "未录用",
+    Declined: "已放弃录用",
+    Lapsed: "录用已失效",
+    Withdrawn: "已撤回",
+    Dropped: "中途退出",
+    PositionCancelled: "岗位已取消",
+});
+
+crate::labels!(DeciderKind {
+    Host: "接收单位",
+    Cadre: "团组织",
+});
+
 crate::labels!(HostStatus {
     Active: "正常",
     Suspended: "已暂停",
@@ -98,6 +119,12 @@ pub const MAX_SLOTS: i32 = 50;
 pub const MAX_DAILY_HOURS: i32 = 8;
 /// Majors a position may list.
 pub const MAX_MAJORS: usize = 20;
+
+/// Motivation of an application (characters).
+pub const MOTIVATION_MIN: usize = 10;
+pub const MOTIVATION_MAX: usize = 500;
+/// The reason of an undecided application ended by the position's start.
+pub const STARTED_UNDECIDED_REASON: &str = "岗位已开始，未获录用";
 
 /// Days an invitation code stays valid.
 pub const INVITATION_VALID_DAYS: i64 = 7;

@@ -1,5 +1,4 @@
-//! The lifecycles of 返家乡 campaigns and host units (the application machine comes with the
-//! applications).
+//! The lifecycles of 返家乡 campaigns, host units, positions and applications.
 //!
 //! Campaign (cadres of the campaign's unit or above):
 //!
@@ -29,12 +28,15 @@
 //! | draft | publish | published |
 //! | published | close | closed (no new applications; those in hand carry on) |
 //! | draft, published, closed | cancel(reason) | cancelled |
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::host_units::{self, HostStatus};
+use entity::practice_applications::{self, ApplicationStatus};
 use entity::practice_campaigns::{self, CampaignStatus};
 use entity::practice_positions::{self, PositionStatus};
 use entity::workflow_events::ActorKind;
 
-use crate::workflow::{EventLog, Refusal};
+use crate::time::start_of_day;
+use crate::workflow::{EventLog, NextActor, NextStep, Refusal};
 
 crate::actions! {
     /// What happens to a campaign.
@@ -169,6 +171,137 @@ crate::subject! {
     }
 }
 
+crate::actions! {
+    /// What happens to an application (and the placement it becomes).
+    pub enum PracticeApplicationAction {
+        Apply = "apply", "学生报名", "报名";
+        Offer = "offer", "接收单位录用", "录用";
+        Reject = "reject", "接收单位未录用", "不予录用";
+        /// The job: the position started while the application was undecided.
+        Expire = "expire", "岗位已开始，报名自动结束", "结束报名";
+        Confirm = "confirm", "学生确认参加", "确认参加";
+        DeclineOffer = "decline_offer", "学生放弃录用", "放弃录用";
+        /// The job: an offer not confirmed in time.
+        Lapse = "lapse", "录用超时未确认，已失效", "使录用失效";
+        Withdraw = "withdraw", "学生撤回报名", "撤回";
+        ReportForDuty = "report_for_duty", "到岗报到", "报到";
+        Drop = "drop", "中途退出", "办理退出";
+        Complete = "complete", "实践结束", "结束实践";
+        IssueCertificate = "issue_certificate", "开具实践证明", "开具证明";
+        /// In the cadre's position cancellation.
+        CancelPosition = "cancel_position", "岗位取消", "取消岗位";
+    }
+}
+
+/// The application machine (`practice.md`). Host supervisors and local-unit cadres select; the
+/// student applies, confirms, declines, withdraws; the system lapses offers and ends undecided
+/// applications once the position starts.
+pub fn next_application(
+    from: ApplicationStatus,
+    action: PracticeApplicationAction,
+    actor: ActorKind,
+) -> Result<ApplicationStatus, Refusal> {
+    use ActorKind as K;
+    use ApplicationStatus as S;
+    use PracticeApplicationAction as A;
+    let allowed = match action {
+        A::Apply | A::Confirm | A::DeclineOffer | A::Withdraw => actor == K::Student,
+        A::Offer | A::Reject | A::Drop => matches!(actor, K::Host | K::Cadre),
+        A::Expire | A::Lapse => actor == K::System,
+        A::ReportForDuty => matches!(actor, K::Student | K::Host | K::Cadre),
+        A::Complete => matches!(actor, K::Host | K::Cadre | K::System),
+        A::IssueCertificate => actor == K::Cadre,
+        A::CancelPosition => matches!(actor, K::Cadre | K::System),
+    };
+    if !allowed {
+        return Err(Refusal::WrongActor);
+    }
+    match (action, from) {
+        (A::Offer, S::Submitted) => Ok(S::Offered),
+        (A::Reject | A::Expire, S::Submitted) => Ok(S::Rejected),
+        (A::Confirm, S::Offered) => Ok(S::Confirmed),
+        (A::DeclineOffer, S::Offered) => Ok(S::Declined),
+        (A::Lapse, S::Offered) => Ok(S::Lapsed),
+        (A::Withdraw, S::Submitted | S::Offered | S::Confirmed) => Ok(S::Withdrawn),
+        (A::ReportForDuty, S::Confirmed) => Ok(S::OnDuty),
+        (A::Drop, S::OnDuty | S::Confirmed) => Ok(S::Dropped),
+        (A::Complete, S::OnDuty) => Ok(S::Completed),
+        (A::IssueCertificate, S::Completed) => Ok(S::Certified),
+        (A::CancelPosition, S::Submitted | S::Offered | S::Confirmed) => Ok(S::PositionCancelled),
+        _ => Err(Refusal::WrongState),
+    }
+}
+
+/// Whether a status is final (the application's `ended_at` is set on reaching it).
+pub fn is_final(status: ApplicationStatus) -> bool {
+    use ApplicationStatus as S;
+    matches!(
+        status,
+        S::Certified
+            | S::Rejected
+            | S::Declined
+            | S::Lapsed
+            | S::Withdrawn
+            | S::Dropped
+            | S::PositionCancelled
+    )
+}
+
+/// What the student's next step depends on besides the status.
+#[derive(Debug, Clone)]
+pub struct PlacementDates {
+    pub offer_expires_at: Option<DateTime<Utc>>,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    /// `ends_on` + the campaign's `report_due_days`.
+    pub report_due_on: NaiveDate,
+}
+
+/// `nextStep` of the student's application detail.
+pub fn next_step(status: ApplicationStatus, d: &PlacementDates) -> Option<NextStep> {
+    use ApplicationStatus as S;
+    let day_after = |day: NaiveDate| start_of_day(day + chrono::Duration::days(1));
+    Some(match status {
+        S::Submitted => {
+            NextStep::new(NextActor::Host, "等待接收单位选拔").due(start_of_day(d.starts_on))
+        }
+        S::Offered => {
+            let step = NextStep::new(NextActor::You, "已获录用，请在截止前确认是否参加");
+            match d.offer_expires_at {
+                Some(at) => step.due(at),
+                None => step,
+            }
+        }
+        S::Confirmed => NextStep::new(NextActor::You, format!("请于{}到岗报到", d.starts_on))
+            .due(start_of_day(d.starts_on)),
+        S::OnDuty => {
+            NextStep::new(NextActor::You, "请每日签到签退，完成实践").due(day_after(d.ends_on))
+        }
+        S::Completed => {
+            NextStep::new(NextActor::You, "请提交实践报告").due(day_after(d.report_due_on))
+        }
+        S::Certified
+        | S::Rejected
+        | S::Declined
+        | S::Lapsed
+        | S::Withdrawn
+        | S::Dropped
+        | S::PositionCancelled => return None,
+    })
+}
+
+crate::subject! {
+    practice_applications::Model {
+        entity: practice_applications::Entity,
+        status: ApplicationStatus,
+        action: PracticeApplicationAction,
+        events: EventLog::kind("practice_events", "application"),
+        name: "实践报名",
+        changed: ("APPLICATION_CHANGED", "报名信息已有更新，请刷新后重试"),
+        next: next_application,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,6 +401,123 @@ mod tests {
                     Err(Refusal::WrongActor)
                 );
             }
+        }
+    }
+
+    #[test]
+    fn every_application_cell_allowed_or_refused() {
+        use ActorKind as K;
+        use ApplicationStatus as S;
+        use PracticeApplicationAction as A;
+        // (action, from, to, the actors allowed)
+        const CELLS: &[(A, S, S)] = &[
+            (A::Offer, S::Submitted, S::Offered),
+            (A::Reject, S::Submitted, S::Rejected),
+            (A::Expire, S::Submitted, S::Rejected),
+            (A::Confirm, S::Offered, S::Confirmed),
+            (A::DeclineOffer, S::Offered, S::Declined),
+            (A::Lapse, S::Offered, S::Lapsed),
+            (A::Withdraw, S::Submitted, S::Withdrawn),
+            (A::Withdraw, S::Offered, S::Withdrawn),
+            (A::Withdraw, S::Confirmed, S::Withdrawn),
+            (A::ReportForDuty, S::Confirmed, S::OnDuty),
+            (A::Drop, S::OnDuty, S::Dropped),
+            (A::Drop, S::Confirmed, S::Dropped),
+            (A::Complete, S::OnDuty, S::Completed),
+            (A::IssueCertificate, S::Completed, S::Certified),
+            (A::CancelPosition, S::Submitted, S::PositionCancelled),
+            (A::CancelPosition, S::Offered, S::PositionCancelled),
+            (A::CancelPosition, S::Confirmed, S::PositionCancelled),
+        ];
+        let actors = |a: A| -> &'static [K] {
+            match a {
+                A::Apply | A::Confirm | A::DeclineOffer | A::Withdraw => &[K::Student],
+                A::Offer | A::Reject | A::Drop => &[K::Host, K::Cadre],
+                A::Expire | A::Lapse => &[K::System],
+                A::ReportForDuty => &[K::Student, K::Host, K::Cadre],
+                A::Complete => &[K::Host, K::Cadre, K::System],
+                A::IssueCertificate => &[K::Cadre],
+                A::CancelPosition => &[K::Cadre, K::System],
+            }
+        };
+        for &action in A::ALL {
+            for from in S::iter() {
+                let expected = CELLS
+                    .iter()
+                    .find(|c| c.0 == action && c.1 == from)
+                    .map(|c| c.2)
+                    .ok_or(Refusal::WrongState);
+                for actor in K::iter() {
+                    let want = if actors(action).contains(&actor) {
+                        expected
+                    } else {
+                        Err(Refusal::WrongActor)
+                    };
+                    assert_eq!(
+                        next_application(from, action, actor),
+                        want,
+                        "{action:?} from {from:?} by {actor:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_student_sees_a_next_step_until_the_application_ends() {
+        use ApplicationStatus as S;
+        let starts = NaiveDate::from_ymd_opt(2027, 1, 10).unwrap();
+        let d = PlacementDates {
+            offer_expires_at: Some(start_of_day(starts) - chrono::Duration::hours(5)),
+            starts_on: starts,
+            ends_on: NaiveDate::from_ymd_opt(2027, 1, 30).unwrap(),
+            report_due_on: NaiveDate::from_ymd_opt(2027, 2, 13).unwrap(),
+        };
+        let step = |s| next_step(s, &d);
+        let submitted = step(S::Submitted).unwrap();
+        assert_eq!(submitted.actor, NextActor::Host);
+        assert_eq!(
+            submitted.due_at.unwrap().to_rfc3339(),
+            "2027-01-10T00:00:00+08:00"
+        );
+        let offered = step(S::Offered).unwrap();
+        assert_eq!(offered.actor, NextActor::You);
+        assert_eq!(
+            offered.due_at.unwrap().to_rfc3339(),
+            "2027-01-09T19:00:00+08:00"
+        );
+        assert_eq!(
+            step(S::Confirmed).unwrap().action_label,
+            "请于2027-01-10到岗报到"
+        );
+        assert_eq!(
+            step(S::OnDuty).unwrap().due_at.unwrap().to_rfc3339(),
+            "2027-01-31T00:00:00+08:00"
+        );
+        assert_eq!(
+            step(S::Completed).unwrap().due_at.unwrap().to_rfc3339(),
+            "2027-02-14T00:00:00+08:00"
+        );
+        for s in [
+            S::Certified,
+            S::Rejected,
+            S::Declined,
+            S::Lapsed,
+            S::Withdrawn,
+            S::Dropped,
+            S::PositionCancelled,
+        ] {
+            assert!(step(s).is_none(), "{s:?}");
+            assert!(is_final(s), "{s:?}");
+        }
+        for s in [
+            S::Submitted,
+            S::Offered,
+            S::Confirmed,
+            S::OnDuty,
+            S::Completed,
+        ] {
+            assert!(!is_final(s), "{s:?}");
         }
     }
 }

@@ -331,7 +331,8 @@ pub async fn save_my_student_profile(
     responses(
         (status = 204, description = "Deleted"),
         (status = 403, body = ErrorEnvelope, description = "YOUTH_ONLY"),
-        (status = 404, body = ErrorEnvelope, description = "No profile")
+        (status = 404, body = ErrorEnvelope, description = "No profile"),
+        (status = 409, body = ErrorEnvelope, description = "PLACEMENT_OPEN")
     )
 )]
 #[delete("/me/student-profile")]
@@ -344,6 +345,25 @@ pub async fn delete_my_student_profile(
     let p = profile_of(&txn, user.id())
         .await?
         .ok_or_else(|| ApiError::not_found("实践档案"))?;
+    // Hosts and cadres act on the profile while an application or placement is open.
+    use entity::practice_applications::{self, ApplicationStatus as S, Column as A};
+    let open = practice_applications::Entity::find()
+        .filter(A::StudentUserId.eq(user.id()))
+        .filter(A::Status.is_in([
+            S::Submitted,
+            S::Offered,
+            S::Confirmed,
+            S::OnDuty,
+            S::Completed,
+        ]))
+        .one(&txn)
+        .await?;
+    if open.is_some() {
+        return Err(ApiError::Conflict(
+            "PLACEMENT_OPEN",
+            "您有进行中的实践报名或岗位，暂不能删除实践档案".into(),
+        ));
+    }
     student_profiles::Entity::delete_by_id(p.id)
         .exec(&txn)
         .await?;

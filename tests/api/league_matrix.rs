@@ -28,6 +28,7 @@ enum Record {
     Campaign,
     Mentor,
     Position,
+    PracticeApplication,
     LoanProduct,
     LoanApplication,
     SubsidyClaim,
@@ -228,6 +229,36 @@ const OPERATIONS: &[(&str, &str, &[Guard])] = &[
         "POST",
         "/api/v1/admin/loan-products/{id}/suspensions",
         &[Setup(LoanProduct)],
+    ),
+    (
+        "GET",
+        "/api/v1/admin/practice/applications",
+        &[List, RegionQuery],
+    ),
+    (
+        "GET",
+        "/api/v1/admin/practice/applications/{id}",
+        &[ById(PracticeApplication)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/practice/applications/{id}/drops",
+        &[ById(PracticeApplication)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/practice/applications/{id}/duty-reports",
+        &[ById(PracticeApplication)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/practice/applications/{id}/offers",
+        &[ById(PracticeApplication)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/practice/applications/{id}/rejections",
+        &[ById(PracticeApplication)],
     ),
     ("GET", "/api/v1/admin/practice/campaigns", &[List]),
     ("POST", "/api/v1/admin/practice/campaigns", &[NotRegional]),
@@ -540,6 +571,8 @@ struct Seeded {
     host_unit: String,
     campaign: String,
     position: String,
+    /// An application of a student of the area to a published position there.
+    practice_application: String,
     /// The campaign as created (a position body names its dates).
     campaign_body: Value,
     /// A loan product offered in the area (a setup, as campaigns are), and its bank.
@@ -566,6 +599,7 @@ impl Seeded {
             Campaign => &self.campaign,
             Mentor => &self.mentor,
             Position => &self.position,
+            PracticeApplication => &self.practice_application,
             LoanProduct => &self.loan_product,
             LoanApplication => &self.loan_application,
             SubsidyClaim => &self.subsidy_claim,
@@ -585,6 +619,7 @@ impl Seeded {
             &self.host_unit,
             &self.mentor,
             &self.position,
+            &self.practice_application,
             &self.loan_application,
             &self.subsidy_claim,
             &self.request,
@@ -693,6 +728,20 @@ async fn seed(app: &TestApp, area: &Area) -> Seeded {
         .as_str()
         .unwrap()
         .to_owned();
+    // An open campaign of the area's unit, a published position of the local unit and a
+    // student of the area applying to it.
+    let open =
+        crate::practice_positions::open_campaign(app, &owner, &crate::practice::campaign_body())
+            .await;
+    let open_position = crate::practice_positions::published(
+        app,
+        &local_cadre,
+        &crate::practice_positions::position_body(&open, &host_unit, area.village),
+    )
+    .await;
+    let student = crate::practice_applications::applicant(app, "mxstudent", area.village).await;
+    let practice_application =
+        crate::practice_applications::applied(app, &student, &open_position).await;
     let tree = &app.state.league;
     let outsider_below = tree.is_within(
         tree.unit(area.outsider).unwrap(),
@@ -767,6 +816,7 @@ async fn seed(app: &TestApp, area: &Area) -> Seeded {
         host_unit,
         campaign,
         position,
+        practice_application,
         campaign_body,
         outsider_below,
         mentor,
@@ -829,7 +879,7 @@ fn body_for(
             &seeded.host_unit,
             area.village,
         ),
-        ("POST", "publications") => json!({}),
+        ("POST", "publications" | "offers" | "duty-reports") => json!({}),
         ("PUT", _) if path.contains("/practice/host-units/") => {
             let mut b = crate::practice::host_body(area.village);
             b["version"] = json!(1);

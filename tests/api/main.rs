@@ -22,6 +22,7 @@ mod mentorship_requests;
 mod notifications;
 mod openapi;
 mod practice;
+mod practice_applications;
 mod practice_positions;
 mod privacy;
 mod queries;

@@ -1,0 +1,325 @@
+//! Views of applications: the student's (next step, timeline), the host's and the cadres'
+//! (with the applicant, numbers masked unless the placement lets the host call the student).
+use std::collections::HashMap;
+
+use chrono::{Duration, Utc};
+use entity::practice_applications::{self, ApplicationStatus, Column as A};
+use entity::practice_campaigns;
+use entity::practice_positions;
+use entity::{student_profiles, users};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use uuid::Uuid;
+
+use super::dto::{
+    ApplicantView, ApplicationCounts, ApplicationView, MyApplicationItem, MyApplicationView,
+    StaffApplicationDetailView, StaffApplicationView,
+};
+use super::state::{PlacementDates, next_step};
+use crate::app_state::AppState;
+use crate::choices::Labelled;
+use crate::crypto::mask_phone;
+use crate::error::{ApiError, ApiResult};
+use crate::talents::rules::age_on;
+use crate::time::{to_china, today_in_china};
+use crate::workflow::{Audience, Subject, timeline::timeline};
+
+/// Days after the practice ends during which the host still sees the student's phone in full.
+pub const HOST_CONTACT_DAYS: i64 = 30;
+
+/// Who reads an applicant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// The host unit's supervisor.
+    Host,
+    /// A cadre of the position's local unit.
+    LocalCadre,
+    /// A cadre above the local unit.
+    OtherCadre,
+}
+
+/// The positions (and their hosts' names) of some applications.
+pub struct Context {
+    positions: HashMap<Uuid, practice_positions::Model>,
+    hosts: HashMap<Uuid, String>,
+}
+
+impl Context {
+    pub async fn load(
+        db: &impl ConnectionTrait,
+        apps: &[practice_applications::Model],
+    ) -> ApiResult<Self> {
+        let ids: Vec<Uuid> = apps.iter().map(|a| a.position_id).collect();
+        let positions: HashMap<Uuid, practice_positions::Model> = if ids.is_empty() {
+            HashMap::new()
+        } else {
+            practice_positions::Entity::find()
+                .filter(practice_positions::Column::Id.is_in(ids))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|p| (p.id, p))
+                .collect()
+        };
+        let hosts =
+            super::positions::host_names(db, positions.values().map(|p| p.host_unit_id)).await?;
+        Ok(Self { positions, hosts })
+    }
+
+    pub fn position(&self, id: Uuid) -> Option<&practice_positions::Model> {
+        self.positions.get(&id)
+    }
+
+    pub fn view(&self, a: practice_applications::Model) -> ApplicationView {
+        let p = self.positions.get(&a.position_id);
+        ApplicationView {
+            id: a.id,
+            position_id: a.position_id,
+            position_title: p.map(|p| p.title.clone()).unwrap_or_default(),
+            campaign_id: a.campaign_id,
+            host_unit_id: a.host_unit_id,
+            host_name: self.hosts.get(&a.host_unit_id).cloned().unwrap_or_default(),
+            region_code: a.region_code,
+            starts_on: p.map(|p| p.starts_on).unwrap_or_default(),
+            ends_on: p.map(|p| p.ends_on).unwrap_or_default(),
+            status: a.status,
+            status_label: a.status.label().to_owned(),
+            motivation: a.motivation,
+            available_from: a.available_from,
+            available_to: a.available_to,
+            offer_expires_at: a.offer_expires_at.map(to_china),
+            decided_by_kind: a.decided_by_kind,
+            decision_reason: a.decision_reason,
+            offered_at: a.offered_at.map(to_china),
+            confirmed_at: a.confirmed_at.map(to_china),
+            started_at: a.started_at.map(to_china),
+            ended_at: a.ended_at.map(to_china),
+            dropped_reason: a.dropped_reason,
+            version: a.version,
+            created_at: to_china(a.created_at),
+        }
+    }
+}
+
+async fn report_days(
+    db: &impl ConnectionTrait,
+    apps: &[practice_applications::Model],
+) -> ApiResult<HashMap<Uuid, i32>> {
+    let ids: Vec<Uuid> = apps.iter().map(|a| a.campaign_id).collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(practice_campaigns::Entity::find()
+        .filter(practice_campaigns::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.report_due_days))
+        .collect())
+}
+
+fn step_of(
+    ctx: &Context,
+    days: &HashMap<Uuid, i32>,
+    a: &practice_applications::Model,
+) -> Option<crate::workflow::NextStep> {
+    let p = ctx.position(a.position_id)?;
+    let due_days = days.get(&a.campaign_id).copied().unwrap_or(0);
+    next_step(
+        a.status,
+        &PlacementDates {
+            offer_expires_at: a.offer_expires_at,
+            starts_on: p.starts_on,
+            ends_on: p.ends_on,
+            report_due_on: p.ends_on + Duration::days(due_days.into()),
+        },
+    )
+}
+
+/// The student's list items.
+pub async fn my_items(
+    db: &impl ConnectionTrait,
+    apps: Vec<practice_applications::Model>,
+) -> ApiResult<Vec<MyApplicationItem>> {
+    let ctx = Context::load(db, &apps).await?;
+    let days = report_days(db, &apps).await?;
+    Ok(apps
+        .into_iter()
+        .map(|a| MyApplicationItem {
+            next_step: step_of(&ctx, &days, &a),
+            application: ctx.view(a),
+        })
+        .collect())
+}
+
+/// The student's detail.
+pub async fn my_view(
+    db: &impl ConnectionTrait,
+    a: practice_applications::Model,
+) -> ApiResult<MyApplicationView> {
+    let ctx = Context::load(db, std::slice::from_ref(&a)).await?;
+    let days = report_days(db, std::slice::from_ref(&a)).await?;
+    let timeline = timeline(
+        db,
+        practice_applications::Model::EVENTS,
+        a.id,
+        Some(a.student_user_id),
+        Audience::Person,
+    )
+    .await?;
+    Ok(MyApplicationView {
+        next_step: step_of(&ctx, &days, &a),
+        application: ctx.view(a),
+        timeline,
+    })
+}
+
+/// Staff views of a page of applications: the applicants in two queries.
+pub async fn staff_views(
+    state: &AppState,
+    apps: Vec<practice_applications::Model>,
+    reader: Reader,
+) -> ApiResult<Vec<StaffApplicationView>> {
+    let db = &state.db;
+    let ctx = Context::load(db, &apps).await?;
+    let students: Vec<Uuid> = apps.iter().map(|a| a.student_user_id).collect();
+    let (profiles, people) = if students.is_empty() {
+        (HashMap::new(), HashMap::new())
+    } else {
+        let profiles: HashMap<Uuid, student_profiles::Model> = student_profiles::Entity::find()
+            .filter(student_profiles::Column::UserId.is_in(students.clone()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.user_id, p))
+            .collect();
+        let people: HashMap<Uuid, Option<String>> = users::Entity::find()
+            .select_only()
+            .column(users::Column::Id)
+            .column(users::Column::PhoneEnc)
+            .filter(users::Column::Id.is_in(students))
+            .into_tuple::<(Uuid, Option<String>)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+        (profiles, people)
+    };
+    let now = Utc::now();
+    let today = today_in_china(now);
+    Ok(apps
+        .into_iter()
+        .map(|a| {
+            let placed = matches!(
+                a.status,
+                ApplicationStatus::Confirmed
+                    | ApplicationStatus::OnDuty
+                    | ApplicationStatus::Completed
+            );
+            let in_contact = placed
+                || (a.status == ApplicationStatus::Certified
+                    && ctx
+                        .position(a.position_id)
+                        .is_some_and(|p| today <= p.ends_on + Duration::days(HOST_CONTACT_DAYS)));
+            let applicant = profiles.get(&a.student_user_id).map(|p| {
+                let reveal = |enc: Option<&String>| enc.and_then(|e| state.cipher.decrypt(e).ok());
+                let phone = reveal(people.get(&a.student_user_id).and_then(Option::as_ref));
+                let full_phone = reader == Reader::Host && in_contact;
+                let emergency = placed && matches!(reader, Reader::Host | Reader::LocalCadre);
+                ApplicantView {
+                    real_name: p.real_name.clone(),
+                    gender: p.gender,
+                    age: age_on(p.date_of_birth, today),
+                    school_name: p.school_name.clone(),
+                    major: p.major.clone(),
+                    degree_level: p.degree_level,
+                    degree_level_label: p.degree_level.label().to_owned(),
+                    expected_graduation: p.expected_graduation.clone(),
+                    home_region_code: p.home_region_code.clone(),
+                    phone: phone.map(|v| if full_phone { v } else { mask_phone(&v) }),
+                    emergency_contact_name: emergency
+                        .then(|| p.emergency_contact_name.clone())
+                        .flatten(),
+                    emergency_contact_phone: emergency
+                        .then(|| reveal(p.emergency_contact_phone_enc.as_ref()))
+                        .flatten(),
+                }
+            });
+            StaffApplicationView {
+                application: ctx.view(a),
+                applicant,
+            }
+        })
+        .collect())
+}
+
+/// One application for staff, with its timeline.
+pub async fn staff_detail(
+    state: &AppState,
+    a: practice_applications::Model,
+    reader: Reader,
+) -> ApiResult<StaffApplicationDetailView> {
+    let timeline = timeline(
+        &state.db,
+        practice_applications::Model::EVENTS,
+        a.id,
+        None,
+        if reader == Reader::Host {
+            Audience::Person
+        } else {
+            Audience::Staff
+        },
+    )
+    .await?;
+    let view = staff_views(state, vec![a], reader)
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::not_found(practice_applications::Model::NAME))?;
+    Ok(StaffApplicationDetailView {
+        application: view.application,
+        applicant: view.applicant,
+        timeline,
+    })
+}
+
+/// Applications per position and status, for a page of positions (one grouped query).
+pub async fn counts(
+    db: &impl ConnectionTrait,
+    positions: &[Uuid],
+) -> ApiResult<HashMap<Uuid, ApplicationCounts>> {
+    let mut out: HashMap<Uuid, ApplicationCounts> = HashMap::new();
+    if positions.is_empty() {
+        return Ok(out);
+    }
+    let rows: Vec<(Uuid, ApplicationStatus, i64)> = practice_applications::Entity::find()
+        .select_only()
+        .column(A::PositionId)
+        .column(A::Status)
+        .column_as(Expr::col(A::Id).count(), "n")
+        .filter(A::PositionId.is_in(positions.to_vec()))
+        .group_by(A::PositionId)
+        .group_by(A::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (position, status, n) in rows {
+        let c = out.entry(position).or_default();
+        let n = u64::try_from(n).unwrap_or(0);
+        use ApplicationStatus as S;
+        *match status {
+            S::Submitted => &mut c.submitted,
+            S::Offered => &mut c.offered,
+            S::Confirmed => &mut c.confirmed,
+            S::OnDuty => &mut c.on_duty,
+            S::Completed => &mut c.completed,
+            S::Certified => &mut c.certified,
+            S::Rejected => &mut c.rejected,
+            S::Declined => &mut c.declined,
+            S::Lapsed => &mut c.lapsed,
+            S::Withdrawn => &mut c.withdrawn,
+            S::Dropped => &mut c.dropped,
+            S::PositionCancelled => &mut c.position_cancelled,
+        } += n;
+    }
+    Ok(out)
+}
