@@ -21,6 +21,10 @@ use jiqing::crypto::DataCipher;
 
 #[path = "bench_seed/loans.rs"]
 mod loans;
+#[path = "bench_seed/rng.rs"]
+mod rng;
+
+use rng::Rng;
 
 const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭",
@@ -39,23 +43,6 @@ const CATEGORIES: &[(VolunteerCategory, &str)] = &[
     (VolunteerCategory::OnlineTutoring, "学伴+在线辅导"),
     (VolunteerCategory::ChildrensHarbour, "童心港湾陪伴"),
 ];
-
-/// xorshift64*: fast and good enough for synthetic data; the seed makes runs repeatable.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
 
 struct SeedReport {
     youths: u64,

@@ -20,7 +20,7 @@ mod review;
 pub mod rules;
 pub mod state;
 mod stats;
-pub mod subsidies;
+mod subsidies;
 pub mod todos;
 pub mod views;
 

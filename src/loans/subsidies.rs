@@ -24,16 +24,14 @@ use super::dto::{
 };
 use super::rules::{self, amount_label};
 use super::state::ClaimAction;
-use super::views::terms_of;
+use super::views::{claim_view, terms_of};
 use crate::app_state::AppState;
 use crate::auth::{BankOfficer, Cadre};
-use crate::choices::Labelled;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope, FieldError};
 use crate::idempotency::{self, IdempotencyKey, IdempotentEntity};
 use crate::input::Json;
 use crate::notifications::{deliver, notify};
 use crate::pagination::{Page, PageQuery, page_rows};
-use crate::time::to_china;
 use crate::workflow::timeline::{Audience, timeline};
 use crate::workflow::transition::record_creation;
 use crate::workflow::{Actor, Subject, Transition, events};
@@ -50,31 +48,9 @@ impl IdempotentEntity for claims::Entity {
     }
 }
 
-/// A claim as shown to staff and, without its timeline, on the youth's application.
-pub fn view(c: claims::Model) -> SubsidyClaimView {
-    SubsidyClaimView {
-        id: c.id,
-        application_id: c.application_id,
-        region_code: c.region_code,
-        bank_id: c.bank_id,
-        period_from: c.period_from,
-        period_to: c.period_to,
-        interest_paid_fen: c.interest_paid_fen,
-        subsidy_fen: c.subsidy_fen,
-        status_label: c.status.label().to_owned(),
-        status: c.status,
-        paid_on: c.paid_on,
-        paid_reference: c.paid_reference,
-        reason: c.reason,
-        version: c.version,
-        created_at: to_china(c.created_at),
-        timeline: None,
-    }
-}
-
 async fn detail(db: &impl ConnectionTrait, c: claims::Model) -> ApiResult<SubsidyClaimView> {
     let t = timeline(db, claims::Model::EVENTS, c.id, None, Audience::Staff).await?;
-    let mut v = view(c);
+    let mut v = claim_view(c);
     v.timeline = Some(t);
     Ok(v)
 }
@@ -309,7 +285,7 @@ pub async fn list_loan_subsidy_claims(
     let q = q.order_by_asc(C::CreatedAt).order_by_asc(C::Id);
     let (rows, total) = page_rows(q, &state.db, parts).await?;
     Ok(web::Json(Page::new(
-        rows.into_iter().map(view).collect(),
+        rows.into_iter().map(claim_view).collect(),
         total,
         parts,
     )))

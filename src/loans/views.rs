@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::dto::{
     AdminLoanApplicationView, BankLoanApplicationView, LoanApplicationView, ProductTerms,
+    SubsidyClaimView,
 };
 use super::queries::banks_by_id;
 use super::state::{Deadlines, application_next_step};
@@ -140,7 +141,7 @@ pub async fn my_view(
             .all(&state.db)
             .await?
             .into_iter()
-            .map(super::subsidies::view)
+            .map(claim_view)
             .collect(),
     );
     view.timeline = Some(
@@ -282,4 +283,26 @@ pub async fn bank_view_named(
         recommendation_note: app.recommendation_note.clone(),
         application: view,
     })
+}
+
+/// A claim as shown to staff and, without its timeline, on the youth's application.
+pub fn claim_view(c: loan_subsidy_claims::Model) -> SubsidyClaimView {
+    SubsidyClaimView {
+        id: c.id,
+        application_id: c.application_id,
+        region_code: c.region_code,
+        bank_id: c.bank_id,
+        period_from: c.period_from,
+        period_to: c.period_to,
+        interest_paid_fen: c.interest_paid_fen,
+        subsidy_fen: c.subsidy_fen,
+        status_label: c.status.label().to_owned(),
+        status: c.status,
+        paid_on: c.paid_on,
+        paid_reference: c.paid_reference,
+        reason: c.reason,
+        version: c.version,
+        created_at: to_china(c.created_at),
+        timeline: None,
+    }
 }

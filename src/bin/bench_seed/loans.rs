@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use jiqing::loans::dto::ProductTerms;
 
-use super::Rng;
+use super::rng::Rng;
 
 /// The bank's name: `bench/loans.sh` finds it (and creates its officer) by this name.
 pub const BANK_NAME: &str = "基准测试农村商业银行";
