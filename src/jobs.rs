@@ -16,6 +16,8 @@ pub const DAILY_JOBS: &[DailyJob] = &[
     crate::kpi::snapshot::KPI_SNAPSHOT,
     crate::retention::RETENTION_ANONYMISE,
     crate::loans::digest::LOAN_DUE_DIGEST,
+    crate::mentoring::jobs::MENTORSHIP_AUTO_COMPLETE,
+    crate::mentoring::jobs::RECORD_AUTO_CONFIRM,
 ];
 
 /// Start every periodic job. Domains add theirs here.

@@ -31,6 +31,7 @@ Errors always use the `ErrorEnvelope` schema; see docs/api-design.md for convent
         (name = "todos", description = "待办事项"),
         (name = "kpi", description = "督导考核：指标、目标、快照、人工填报"),
         (name = "mentoring", description = "创业导师：导师认证、导师申请、结对帮带与辅导记录"),
+        (name = "youth-organisations", description = "青年组织：青年创业组织等的登记、核验、撤销与导师配备"),
         (name = "youth-organisations", description = "青年创业组织与导师配备"),
         (name = "loans", description = "银团合作：贷款产品、申请、推荐、银行审批与放款"),
         (name = "health", description = "运行状态")

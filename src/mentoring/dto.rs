@@ -1,7 +1,9 @@
 //! Request and response bodies of the mentoring endpoints.
 use chrono::{DateTime, FixedOffset};
 use entity::mentor_profiles::{self, Expertise, MentorStatus, ServiceMode};
+use entity::mentoring_records::{self, RecordMode, RecordStatus};
 use entity::mentorship_requests::{DeclineReason, RequestKind};
+use entity::youth_organisations::{self, OrgKind, OrgLevel, OrgStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -11,6 +13,7 @@ use super::queries::json_list;
 use super::state::MentorProfileAction;
 use crate::choices::Choice;
 use crate::error::ApiResult;
+use crate::media::{MediaLink, MediaStore};
 use crate::talents::choices::Industry;
 use crate::time::to_china;
 use crate::workflow::{NextStep, TimelineEntry};
@@ -622,15 +625,176 @@ pub struct MentorshipView {
     pub mentee: MenteeRef,
 }
 
-/// A pairing with its history and what happens next.
+/// A pairing with its guidance records, its history and what happens next.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MentorshipDetailView {
     #[serde(flatten)]
     pub mentorship: MentorshipView,
+    /// The guidance records, oldest first.
+    pub records: Vec<MentoringRecordView>,
     pub timeline:
         Vec<TimelineEntry<entity::mentorships::MentorshipStatus, super::state::MentorshipAction>>,
+    /// Null for cadres and once nothing is left to do.
     pub next_step: Option<NextStep>,
+}
+
+/// `POST /me/mentorships/{id}/records`: a guidance record (辅导记录).
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "occurredAt": "2026-12-05T14:00:00+08:00", "mode": "on_site", "minutes": 90,
+    "summary": "到大棚现场查看玉米长势，讲解追肥时机和病虫害防治。",
+    "photos": ["0192f4c1a7e24b7d9a5a3c1f2e8d7b6a"]
+}))]
+pub struct CreateRecordRequest {
+    /// When the guidance took place: not before the pairing started, not in the future.
+    pub occurred_at: DateTime<FixedOffset>,
+    pub mode: RecordMode,
+    /// 10–480 minutes.
+    #[validate(range(min = 10, max = 480, message = "辅导时长应为10至480分钟"))]
+    #[schema(minimum = 10, maximum = 480)]
+    pub minutes: i32,
+    /// 10–1000 characters.
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<10, 1000>",
+        message = "辅导内容应为10至1000个字"
+    ))]
+    #[schema(min_length = 10, max_length = 1000)]
+    pub summary: String,
+    /// Up to 9 photos: keys from `POST /api/v1/media` with purpose `mentoring_record`, uploaded
+    /// by the mentor and not used elsewhere (else 422 `MEDIA_KEY_INVALID` on `photos[i]`).
+    #[validate(length(max = 9, message = "最多上传9张照片"))]
+    #[schema(max_items = 9)]
+    #[serde(default)]
+    pub photos: Vec<String>,
+}
+
+/// A guidance record.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MentoringRecordView {
+    pub id: Uuid,
+    pub mentorship_id: Uuid,
+    pub occurred_at: DateTime<FixedOffset>,
+    pub mode: RecordMode,
+    pub mode_label: &'static str,
+    pub minutes: i32,
+    pub summary: Option<String>,
+    /// Each with a signed URL that works for 10 minutes.
+    pub photos: Vec<MediaLink>,
+    pub status: RecordStatus,
+    pub status_label: &'static str,
+    /// The mentee confirms or disputes before this instant; then it confirms itself.
+    pub confirm_due_at: DateTime<FixedOffset>,
+    pub dispute_note: Option<String>,
+    pub settle_note: Option<String>,
+    pub version: i32,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+impl MentoringRecordView {
+    pub fn new(r: &mentoring_records::Model, media: &MediaStore) -> ApiResult<Self> {
+        let photos: Vec<String> = json_list("photos", &r.photos)?;
+        Ok(Self {
+            id: r.id,
+            mentorship_id: r.mentorship_id,
+            occurred_at: to_china(r.occurred_at),
+            mode: r.mode,
+            mode_label: crate::choices::Labelled::label(r.mode),
+            minutes: r.minutes,
+            summary: r.summary.clone(),
+            photos: media.links(&photos),
+            status: r.status,
+            status_label: crate::choices::Labelled::label(r.status),
+            confirm_due_at: to_china(r.confirm_due_at),
+            dispute_note: r.dispute_note.clone(),
+            settle_note: r.settle_note.clone(),
+            version: r.version,
+            created_at: to_china(r.created_at),
+        })
+    }
+}
+
+/// `POST …/records/{recordId}/confirmations`: the mentee confirms (`agree: true`) or disputes
+/// (`agree: false`, with a note) a record.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"agree": false, "note": "当天导师未到现场"}))]
+pub struct ConfirmRecordRequest {
+    pub agree: bool,
+    /// 2–200 characters; required to dispute.
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 200>",
+        message = "异议说明应为2至200个字"
+    ))]
+    #[schema(min_length = 2, max_length = 200)]
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `POST …/completions`: the mentor completes a pairing with a summary.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"summary": "帮助完成鲜食玉米直播销售，月销售额提高三成。"}))]
+pub struct CompleteMentorshipRequest {
+    /// 2–1000 characters.
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 1000>",
+        message = "帮带总结应为2至1000个字"
+    ))]
+    #[schema(min_length = 2, max_length = 1000)]
+    pub summary: String,
+}
+
+/// `POST …/extensions`: once, to at most 12 months after the start.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ExtendMentorshipRequest {
+    /// After the current planned end, at most 12 months after the start.
+    #[schema(value_type = String, format = Date, example = "2027-09-01")]
+    pub planned_end_on: chrono::NaiveDate,
+}
+
+/// `POST …/ratings`: once, within 60 days after the pairing ended.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"stars": 5, "comment": "指导很实用"}))]
+pub struct RateMentorshipRequest {
+    /// 1–5.
+    #[validate(range(min = 1, max = 5, message = "评分应为1至5星"))]
+    #[schema(minimum = 1, maximum = 5)]
+    pub stars: i32,
+    /// ≤200 characters.
+    #[validate(length(max = 200, message = "评价不能超过200个字"))]
+    #[schema(max_length = 200)]
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// `POST /admin/mentorships/{id}/records/{recordId}/settlements`: a cadre's decision on a
+/// disputed record.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"outcome": "void", "note": "经核实当天未开展辅导"}))]
+pub struct SettleRecordRequest {
+    pub outcome: SettleOutcome,
+    /// 2–200 characters.
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 200>",
+        message = "核实意见应为2至200个字"
+    ))]
+    #[schema(min_length = 2, max_length = 200)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SettleOutcome {
+    /// The record stands (counts).
+    Confirm,
+    /// The record is void (never counts).
+    Void,
 }
 
 /// `GET /me/mentorships` filters.
@@ -653,4 +817,245 @@ pub struct AdminMentorshipFilter {
     pub status: Option<entity::mentorships::MentorshipStatus>,
     pub region: Option<String>,
     pub mentor_id: Option<Uuid>,
+    /// `true`: only pairings with a disputed record waiting to be settled.
+    pub has_disputed_records: Option<bool>,
+}
+
+/// `POST /admin/youth-organisations` and (with `version`) `PUT …/{id}`.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "name": "南关区青年创业协会", "kind": "entrepreneurship_assoc", "level": "county",
+    "unitCode": "220102", "townshipCode": null, "leagueAffiliated": true,
+    "registrationNo": "91350100M000100Y43", "foundedOn": "2021-05-04", "membersCount": 86
+}))]
+pub struct OrganisationRequest {
+    /// 2–64 characters.
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 64>",
+        message = "组织名称应为2至64个字"
+    ))]
+    #[schema(min_length = 2, max_length = 64)]
+    pub name: String,
+    pub kind: OrgKind,
+    /// `province`: the province's unit; `city`: a top-level unit; `county`: a county unit;
+    /// `township`: a local unit (a county unit, 梅河口 or 长白山) with `townshipCode`.
+    pub level: OrgLevel,
+    /// The owning league unit, inside the caller's (else 403 `OUTSIDE_REGION`).
+    #[schema(example = "220102")]
+    pub unit_code: String,
+    /// Township level only: a township of the unit (else 422 `LEVEL`).
+    #[serde(default)]
+    pub township_code: Option<String>,
+    /// 团属 (league-affiliated).
+    pub league_affiliated: bool,
+    /// 统一社会信用代码 (GB 32100, check character verified: else 422 `FORMAT`).
+    #[serde(default)]
+    pub registration_no: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub founded_on: Option<chrono::NaiveDate>,
+    /// Self-reported; no member list is kept.
+    #[validate(range(min = 0, max = 1_000_000, message = "成员人数应为0至1000000"))]
+    #[serde(default)]
+    pub members_count: Option<i32>,
+    /// `PUT` only: the version edited (a newer one: 409 `ORGANISATION_CHANGED`).
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+/// A mentor assigned to an organisation.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrgAssignmentView {
+    pub id: Uuid,
+    pub mentor_id: Uuid,
+    pub mentor_name: String,
+    pub assigned_at: DateTime<FixedOffset>,
+    /// Null while the assignment is active.
+    pub ended_at: Option<DateTime<FixedOffset>>,
+    pub ended_by_kind: Option<entity::mentorships::EndedBy>,
+    pub end_reason: Option<String>,
+}
+
+/// A youth organisation.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "id": "0193a0a0-0000-7000-8000-000000000030", "name": "南关区青年创业协会",
+    "kind": "entrepreneurship_assoc", "kindLabel": "青年创业协会", "level": "county",
+    "levelLabel": "县级", "unit": {"code": "220102", "name": "共青团南关区委员会"},
+    "townshipCode": null, "leagueAffiliated": true, "registrationNo": "91350100M000100Y43",
+    "foundedOn": "2021-05-04", "membersCount": 86, "status": "active", "statusLabel": "正常",
+    "verified": true, "verifiedAt": "2026-12-03T09:00:00+08:00", "dissolvedOn": null,
+    "dissolveReason": null, "activeMentors": 1, "version": 3,
+    "createdAt": "2026-12-02T10:15:00+08:00"
+}))]
+pub struct OrganisationView {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: OrgKind,
+    pub kind_label: &'static str,
+    pub level: OrgLevel,
+    pub level_label: &'static str,
+    pub unit: UnitRef,
+    pub township_code: Option<String>,
+    pub league_affiliated: bool,
+    pub registration_no: Option<String>,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub founded_on: Option<chrono::NaiveDate>,
+    pub members_count: Option<i32>,
+    pub status: OrgStatus,
+    pub status_label: &'static str,
+    /// Verified by a cadre of the parent unit other than the creator.
+    pub verified: bool,
+    pub verified_at: Option<DateTime<FixedOffset>>,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub dissolved_on: Option<chrono::NaiveDate>,
+    pub dissolve_reason: Option<String>,
+    /// Mentors assigned now.
+    pub active_mentors: i64,
+    pub version: i32,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+impl OrganisationView {
+    pub fn new(o: &youth_organisations::Model, unit_name: String, active_mentors: i64) -> Self {
+        use crate::choices::Labelled;
+        Self {
+            id: o.id,
+            name: o.name.clone(),
+            kind: o.kind,
+            kind_label: o.kind.label(),
+            level: o.level,
+            level_label: o.level.label(),
+            unit: UnitRef {
+                code: o.unit_code.clone(),
+                name: unit_name,
+            },
+            township_code: o.township_code.clone(),
+            league_affiliated: o.league_affiliated,
+            registration_no: o.registration_no.clone(),
+            founded_on: o.founded_on,
+            members_count: o.members_count,
+            status: o.status,
+            status_label: o.status.label(),
+            verified: o.verified_at.is_some(),
+            verified_at: o.verified_at.map(to_china),
+            dissolved_on: o.dissolved_on,
+            dissolve_reason: o.dissolve_reason.clone(),
+            active_mentors,
+            version: o.version,
+            created_at: to_china(o.created_at),
+        }
+    }
+}
+
+/// An organisation with its mentor assignments and history.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganisationDetailView {
+    #[serde(flatten)]
+    pub organisation: OrganisationView,
+    /// Active first, then ended, newest first.
+    pub assignments: Vec<OrgAssignmentView>,
+    pub timeline: Vec<TimelineEntry<OrgStatus, super::state::YouthOrgAction>>,
+}
+
+/// `GET /admin/youth-organisations` filters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct OrganisationFilter {
+    #[param(inline)]
+    pub kind: Option<OrgKind>,
+    #[param(inline)]
+    pub level: Option<OrgLevel>,
+    /// A league unit at or below the caller's: organisations of it and the units below it.
+    pub region: Option<String>,
+    #[param(inline)]
+    pub status: Option<OrgStatus>,
+    pub verified: Option<bool>,
+}
+
+/// `POST …/{id}/verifications`.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VerifyOrganisationRequest {
+    /// The version checked (a newer one: 409 `ORGANISATION_CHANGED`).
+    pub version: i32,
+}
+
+/// `POST …/{id}/dissolutions`.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"dissolvedOn": "2026-12-01", "reason": "协会已注销登记", "version": 3}))]
+pub struct DissolveOrganisationRequest {
+    /// Not in the future; default today.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub dissolved_on: Option<chrono::NaiveDate>,
+    /// 2–200 characters.
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 200>",
+        message = "撤销原因应为2至200个字"
+    ))]
+    #[schema(min_length = 2, max_length = 200)]
+    pub reason: String,
+    /// The version seen (a newer one: 409 `ORGANISATION_CHANGED`).
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+/// `POST …/{id}/mentor-assignments`.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AssignOrgMentorRequest {
+    pub mentor_id: Uuid,
+}
+
+/// `DELETE …/{id}/mentor-assignments/{assignmentId}`.
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EndOrgMentorRequest {
+    /// 2–200 characters.
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 200>",
+        message = "解除原因应为2至200个字"
+    ))]
+    #[schema(min_length = 2, max_length = 200)]
+    pub reason: String,
+}
+
+/// `GET /admin/youth-organisations/stats` filter.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct OrganisationStatsQuery {
+    /// A league unit at or below the caller's (default: the caller's unit).
+    pub region: Option<String>,
+}
+
+/// Organisations of one kind and level in the area.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganisationStatsRow {
+    pub kind: OrgKind,
+    pub kind_label: &'static str,
+    pub level: OrgLevel,
+    pub level_label: &'static str,
+    /// Active (not dissolved).
+    pub active: i64,
+    /// Active and verified.
+    pub verified: i64,
+    /// Active, verified and league-affiliated (团属).
+    pub league_affiliated: i64,
+}
+
+/// `GET /admin/youth-organisations/stats`: every kind × level, zeros included.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganisationStatsView {
+    pub area: UnitRef,
+    pub items: Vec<OrganisationStatsRow>,
 }

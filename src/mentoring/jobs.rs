@@ -1,8 +1,17 @@
 //! The mentoring jobs. `mentoring-request-expiry` (every `JIQING_MENTORING_EXPIRY_SWEEP_MS`, 60 s)
 //! moves proposed and pending requests past `expires_at` to `expired`, ≤200 per tick, each by a
 //! conditional update: on several instances only the one whose update hit tells the mentee.
-use chrono::{DateTime, Utc};
+//!
+//! Daily (conventions §5: once per China date across instances, each row still moved by a
+//! conditional update, so an overlapping or repeated run changes nothing twice):
+//! - `mentorship-auto-complete` (00:05) completes active pairings whose planned end has passed
+//!   (`planned_end_on < today`), of both kinds, records or not, freeing long-term seats;
+//! - `mentoring-record-auto-confirm` (00:10) confirms records the mentee left pending past their
+//!   confirmation deadline.
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::mentoring_records::{self as records, Column as MR, RecordStatus};
 use entity::mentorship_requests::{self as requests, Column as R, RequestStatus};
+use entity::mentorships::{self, Column as M, EndedBy, MentorshipStatus};
 use entity::notifications::{self, NotificationKind};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -11,10 +20,12 @@ use sea_orm::{
 };
 
 use super::lifecycle::{MENTORING_PAGE, lock_counter, release_open_request, request_subject};
-use super::state::MentorshipRequestAction as A;
+use super::pairings::{after_leaving, count_record, lock_parties, notify_completed};
+use super::state::{MentoringRecordAction, MentorshipAction, MentorshipRequestAction as A};
 use crate::app_state::AppState;
 use crate::consents;
 use crate::error::ApiResult;
+use crate::jobs::{China, DailyJob};
 use crate::notifications::{deliver, notify};
 use crate::workflow::{Actor, Transition};
 
@@ -82,4 +93,111 @@ async fn expire(
         )
         .await?,
     ])
+}
+
+pub const MENTORSHIP_AUTO_COMPLETE: DailyJob = DailyJob {
+    name: "mentorship-auto-complete",
+    at: China(0, 5),
+    run: |state, today| Box::pin(auto_complete(state, today)),
+};
+
+pub const RECORD_AUTO_CONFIRM: DailyJob = DailyJob {
+    name: "mentoring-record-auto-confirm",
+    at: China(0, 10),
+    run: |state, today| Box::pin(auto_confirm(state, today)),
+};
+
+/// Complete every active pairing whose planned end lies before `today` (China), in batches.
+pub async fn auto_complete(state: AppState, today: NaiveDate) -> anyhow::Result<()> {
+    loop {
+        let due = mentorships::Entity::find()
+            .filter(M::Status.eq(MentorshipStatus::Active))
+            .filter(M::PlannedEndOn.lt(today))
+            .order_by_asc(M::PlannedEndOn)
+            .order_by_asc(M::Id)
+            .paginate(&state.db, BATCH)
+            .fetch_page(0)
+            .await?;
+        let found = due.len() as u64;
+        let mut moved = 0;
+        for p in due {
+            let txn = state.db.begin().await?;
+            let sent = complete_one(&txn, &p, today)
+                .await
+                .map_err(|e| anyhow::anyhow!("completing mentorship {}: {e}", p.id))?;
+            txn.commit().await?;
+            if let Some(sent) = sent {
+                moved += 1;
+                deliver(&state, sent);
+            }
+        }
+        // A short batch was the last; a batch that moved nothing was taken by another instance
+        // (its rows are no longer active), so the next read finds the rest or nothing.
+        if found < BATCH || moved == 0 {
+            return Ok(());
+        }
+    }
+}
+
+/// Complete one pairing if it is still active and past its planned end (`None` when another
+/// instance did).
+async fn complete_one(
+    txn: &DatabaseTransaction,
+    p: &mentorships::Model,
+    today: NaiveDate,
+) -> ApiResult<Option<Vec<notifications::Model>>> {
+    let mentor = lock_parties(txn, p).await?;
+    let now = Utc::now();
+    let system = Actor::system();
+    let done = Transition::new(p, MentorshipAction::Complete, &system)
+        .only_if(M::PlannedEndOn.lt(today))
+        .set(M::EndedAt, Expr::value(now))
+        .set(M::EndedByKind, Expr::value(EndedBy::System))
+        .set(M::UpdatedAt, Expr::value(now))
+        .reason(Some("帮带期已满，系统自动完成"))
+        .attempt(txn)
+        .await?;
+    let Some((record, _)) = done else {
+        return Ok(None);
+    };
+    after_leaving(txn, &record, true).await?;
+    Ok(Some(notify_completed(txn, &record, &mentor).await?))
+}
+
+/// Confirm every record still pending past its confirmation deadline, in batches. The date is
+/// the run's China date; the deadline is compared with the time of the run.
+pub async fn auto_confirm(state: AppState, _today: NaiveDate) -> anyhow::Result<()> {
+    let now = Utc::now();
+    loop {
+        let due = records::Entity::find()
+            .filter(MR::Status.eq(RecordStatus::Pending))
+            .filter(MR::ConfirmDueAt.lte(now))
+            .order_by_asc(MR::ConfirmDueAt)
+            .order_by_asc(MR::Id)
+            .paginate(&state.db, BATCH)
+            .fetch_page(0)
+            .await?;
+        let found = due.len() as u64;
+        let mut moved = 0;
+        for r in due {
+            let txn = state.db.begin().await?;
+            let system = Actor::system();
+            let done = Transition::new(&r, MentoringRecordAction::AutoConfirm, &system)
+                .only_if(MR::ConfirmDueAt.lte(now))
+                .set(MR::UpdatedAt, Expr::value(now))
+                .attempt(&txn)
+                .await
+                .map_err(|e| anyhow::anyhow!("confirming mentoring record {}: {e}", r.id))?;
+            if done.is_some() {
+                count_record(&txn, r.mentorship_id)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("counting mentoring record {}: {e}", r.id))?;
+                moved += 1;
+            }
+            txn.commit().await?;
+        }
+        if found < BATCH || moved == 0 {
+            return Ok(());
+        }
+    }
 }

@@ -3,19 +3,26 @@
 //! consultations (项目巡诊/市场对接); cadres assign mentors, watch coverage and keep the registry
 //! of youth organisations.
 mod admin_mentors;
+mod admin_mentorships;
 mod admin_requests;
 mod answers;
 pub mod dto;
 pub mod jobs;
 pub mod lifecycle;
 mod mentors;
+mod mentorships;
 mod options;
+mod org_mentors;
+pub mod organisations;
+pub mod pairings;
 mod profile;
 pub mod queries;
+mod records;
 pub mod refusals;
 mod requests;
 pub mod rules;
 pub mod state;
+pub mod stats;
 pub mod todos;
 pub mod views;
 
@@ -41,5 +48,28 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(answers::decline_mentorship_request)
         .service(admin_requests::list_admin_mentorship_requests)
         .service(admin_requests::get_admin_mentorship_request)
-        .service(admin_requests::assign_mentor);
+        .service(admin_requests::assign_mentor)
+        .service(mentorships::list_my_mentorships)
+        .service(mentorships::get_my_mentorship)
+        .service(mentorships::end_mentorship)
+        .service(mentorships::complete_mentorship)
+        .service(mentorships::extend_mentorship)
+        .service(mentorships::rate_mentorship)
+        .service(records::create_mentoring_record)
+        .service(records::confirm_mentoring_record)
+        .service(admin_mentorships::list_admin_mentorships)
+        .service(admin_mentorships::get_admin_mentorship)
+        .service(admin_mentorships::end_mentorship_by_cadre)
+        .service(admin_mentorships::settle_mentoring_record)
+        .service(stats::get_mentoring_stats)
+        // Before `{id}`: actix matches routes in the order they are registered.
+        .service(org_mentors::get_youth_organisation_stats)
+        .service(organisations::create_youth_organisation)
+        .service(organisations::list_youth_organisations)
+        .service(organisations::get_youth_organisation)
+        .service(organisations::update_youth_organisation)
+        .service(organisations::verify_youth_organisation)
+        .service(organisations::dissolve_youth_organisation)
+        .service(org_mentors::assign_organisation_mentor)
+        .service(org_mentors::end_organisation_mentor);
 }

@@ -78,6 +78,62 @@ pub fn already_reassigned() -> ApiError {
     )
 }
 
+pub fn confirmation_closed() -> ApiError {
+    ApiError::Conflict(
+        "CONFIRMATION_CLOSED",
+        "已超过确认期限，该辅导记录已自动确认".into(),
+    )
+}
+
+pub fn no_guidance_records() -> ApiError {
+    ApiError::Conflict(
+        "NO_GUIDANCE_RECORDS",
+        "导师帮带至少需要一条已确认的辅导记录才能完成".into(),
+    )
+}
+
+pub fn already_extended() -> ApiError {
+    ApiError::Conflict("ALREADY_EXTENDED", "帮带期只能延长一次".into())
+}
+
+pub fn already_rated() -> ApiError {
+    ApiError::Conflict("ALREADY_RATED", "您已评价过该导师的帮带".into())
+}
+
+pub fn rating_closed() -> ApiError {
+    ApiError::Conflict("RATING_CLOSED", "帮带结束已超过60日，不能再评价".into())
+}
+
+pub fn same_actor() -> ApiError {
+    ApiError::Forbidden(
+        "SAME_ACTOR_NOT_ALLOWED",
+        "组织须由登记人以外的团干部核验".into(),
+    )
+}
+
+pub fn parent_unit_only() -> ApiError {
+    ApiError::Forbidden(
+        "PARENT_UNIT_ONLY",
+        "组织须由其所属团组织的上级团组织核验".into(),
+    )
+}
+
+pub fn already_assigned() -> ApiError {
+    ApiError::Conflict("ALREADY_ASSIGNED", "该导师已配备给该组织".into())
+}
+
+/// An insert into `org_mentor_assignments` failed: one active assignment per organisation and
+/// mentor.
+pub fn assignment_insert(e: DbErr) -> ApiError {
+    if let Some(m) = unique_violation(&e)
+        && (m.contains("uq_org_mentor_assignments_active")
+            || m.contains("org_mentor_assignments.org_id"))
+    {
+        return already_assigned();
+    }
+    ApiError::from(e)
+}
+
 /// The text of a unique violation, if `e` is one.
 fn unique_violation(e: &DbErr) -> Option<String> {
     match e.sql_err() {
@@ -126,5 +182,10 @@ mod tests {
         assert_eq!(expired().code(), "REQUEST_EXPIRED");
         assert_eq!(self_mentoring().code(), "SELF_MENTORING");
         assert_eq!(age_not_eligible().code(), "AGE_NOT_ELIGIBLE");
+        assert_eq!(confirmation_closed().code(), "CONFIRMATION_CLOSED");
+        assert_eq!(no_guidance_records().code(), "NO_GUIDANCE_RECORDS");
+        assert_eq!(already_extended().code(), "ALREADY_EXTENDED");
+        assert_eq!(already_rated().code(), "ALREADY_RATED");
+        assert_eq!(rating_closed().code(), "RATING_CLOSED");
     }
 }

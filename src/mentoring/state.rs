@@ -358,19 +358,26 @@ pub fn next_mentorship(
     }
 }
 
-/// What a party of a mentorship waits for (`is_mentor`: the reader is the mentor).
+/// What a party of a mentorship waits for (`is_mentor`: the reader is the mentor;
+/// `confirm_due`: the earliest deadline of a record waiting for the mentee).
 pub fn mentorship_next_step(
     status: MentorshipStatus,
     is_mentor: bool,
     rated: bool,
     rating_due: Option<DateTime<Utc>>,
+    confirm_due: Option<DateTime<Utc>>,
 ) -> Option<NextStep> {
-    match (status, is_mentor) {
-        (MentorshipStatus::Active, true) => {
+    match (status, is_mentor, confirm_due) {
+        (_, false, Some(at)) => {
+            Some(NextStep::new(NextActor::You, "请确认导师填写的辅导记录").due(at))
+        }
+        (MentorshipStatus::Active, true, _) => {
             Some(NextStep::new(NextActor::You, "请开展帮带并填写辅导记录"))
         }
-        (MentorshipStatus::Active, false) => Some(NextStep::new(NextActor::Mentor, "导师帮带中")),
-        (_, false) if !rated => {
+        (MentorshipStatus::Active, false, _) => {
+            Some(NextStep::new(NextActor::Mentor, "导师帮带中"))
+        }
+        (_, false, None) if !rated => {
             rating_due.map(|at| NextStep::new(NextActor::You, "请为导师的帮带打分").due(at))
         }
         _ => None,
@@ -759,24 +766,29 @@ mod tests {
         );
         use MentorshipStatus as P;
         assert_eq!(
-            mentorship_next_step(P::Active, true, false, None)
+            mentorship_next_step(P::Active, true, false, None, None)
                 .unwrap()
                 .actor,
             NextActor::You
         );
         assert_eq!(
-            mentorship_next_step(P::Active, false, false, None)
+            mentorship_next_step(P::Active, false, false, None, None)
                 .unwrap()
                 .actor,
             NextActor::Mentor
         );
         assert_eq!(
-            mentorship_next_step(P::Completed, false, false, Some(at))
+            mentorship_next_step(P::Completed, false, false, Some(at), None)
                 .unwrap()
                 .actor,
             NextActor::You
         );
-        assert!(mentorship_next_step(P::Completed, false, true, Some(at)).is_none());
-        assert!(mentorship_next_step(P::Ended, true, false, Some(at)).is_none());
+        assert!(mentorship_next_step(P::Completed, false, true, Some(at), None).is_none());
+        let s = mentorship_next_step(P::Active, false, false, None, Some(at)).unwrap();
+        assert_eq!((s.actor, s.due_at.is_some()), (NextActor::You, true));
+        // A record still waiting after the pairing ended is the mentee's to confirm, not the
+        // mentor's.
+        assert!(mentorship_next_step(P::Ended, true, false, None, Some(at)).is_none());
+        assert!(mentorship_next_step(P::Ended, true, false, Some(at), None).is_none());
     }
 }

@@ -15,4 +15,6 @@ pub const QUEUES: &[&TodoQueue] = &[
     &crate::loans::todos::PRODUCTS_TO_CONFIRM,
     &crate::mentoring::todos::MENTORS_TO_CERTIFY,
     &crate::mentoring::todos::REQUESTS_TO_ASSIGN,
+    &crate::mentoring::todos::RECORDS_DISPUTED,
+    &crate::mentoring::todos::ORGANISATIONS_TO_VERIFY,
 ];

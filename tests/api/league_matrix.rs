@@ -33,6 +33,8 @@ enum Record {
     LoanApplication,
     SubsidyClaim,
     Request,
+    Pairing,
+    Organisation,
 }
 
 /// How an admin operation keeps a cadre inside their league unit.
@@ -406,6 +408,60 @@ const OPERATIONS: &[(&str, &str, &[Guard])] = &[
         "/api/v1/admin/mentorship-requests/{id}/assignments",
         &[ById(Request)],
     ),
+    ("GET", "/api/v1/admin/mentoring/stats", &[List, RegionQuery]),
+    ("GET", "/api/v1/admin/mentorships", &[List, RegionQuery]),
+    ("GET", "/api/v1/admin/mentorships/{id}", &[ById(Pairing)]),
+    (
+        "POST",
+        "/api/v1/admin/mentorships/{id}/endings",
+        &[ById(Pairing)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/mentorships/{id}/records/{recordId}/settlements",
+        &[ById(Pairing)],
+    ),
+    (
+        "GET",
+        "/api/v1/admin/youth-organisations",
+        &[List, RegionQuery],
+    ),
+    ("POST", "/api/v1/admin/youth-organisations", &[RegionBody]),
+    (
+        "GET",
+        "/api/v1/admin/youth-organisations/stats",
+        &[List, RegionQuery],
+    ),
+    (
+        "GET",
+        "/api/v1/admin/youth-organisations/{id}",
+        &[ById(Organisation)],
+    ),
+    (
+        "PUT",
+        "/api/v1/admin/youth-organisations/{id}",
+        &[ById(Organisation)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/youth-organisations/{id}/dissolutions",
+        &[ById(Organisation)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/youth-organisations/{id}/mentor-assignments",
+        &[ById(Organisation)],
+    ),
+    (
+        "DELETE",
+        "/api/v1/admin/youth-organisations/{id}/mentor-assignments/{assignmentId}",
+        &[ById(Organisation)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/youth-organisations/{id}/verifications",
+        &[ById(Organisation)],
+    ),
     ("GET", "/api/v1/admin/talent-reveals", &[NotRegional]),
     ("GET", "/api/v1/admin/talents", &[List, RegionQuery]),
     ("GET", "/api/v1/admin/talents/export", &[List, RegionQuery]),
@@ -567,6 +623,9 @@ struct Seeded {
     mentor: String,
     request: String,
     pairing: String,
+    /// A youth organisation of the area's unit, and the body that created it.
+    organisation: String,
+    org_body: Value,
     names: Vec<String>,
     host_unit: String,
     campaign: String,
@@ -604,6 +663,8 @@ impl Seeded {
             LoanApplication => &self.loan_application,
             SubsidyClaim => &self.subsidy_claim,
             Request => &self.request,
+            Pairing => &self.pairing,
+            Organisation => &self.organisation,
         }
     }
 
@@ -624,6 +685,7 @@ impl Seeded {
             &self.subsidy_claim,
             &self.request,
             &self.pairing,
+            &self.organisation,
         ];
         if !self.outsider_below {
             all.push(&self.campaign);
@@ -806,7 +868,30 @@ async fn seed(app: &TestApp, area: &Area) -> Seeded {
         .as_str()
         .unwrap()
         .to_owned();
+    use entity::users::CadreLevel;
+    let org_level = match tree.unit(area.unit).unwrap().level {
+        CadreLevel::Province => "province",
+        CadreLevel::City => "city",
+        CadreLevel::County => "county",
+    };
+    let org_body = json!({"name": "矩阵青年创业协会", "kind": "entrepreneurship_assoc",
+        "level": org_level, "unitCode": area.unit, "leagueAffiliated": true});
+    let organisation = json_of(
+        app.post(
+            "/api/v1/admin/youth-organisations",
+            Some(&owner.token),
+            &org_body,
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     Seeded {
+        organisation,
+        org_body,
         loan_product,
         bank,
         loan_application,
@@ -828,7 +913,12 @@ async fn seed(app: &TestApp, area: &Area) -> Seeded {
         entry,
         staff: owner.user_id.clone(),
         youth: youth.user_id.clone(),
-        names: vec![talent.real_name, "矩阵导师".into(), "矩阵结对导师".into()],
+        names: vec![
+            talent.real_name,
+            "矩阵导师".into(),
+            "矩阵结对导师".into(),
+            "矩阵青年创业协会".into(),
+        ],
     }
 }
 
@@ -842,7 +932,15 @@ fn body_for(
 ) -> Option<Value> {
     let reason = json!({"reason": "核对有关情况"});
     Some(match (method, path.rsplit('/').next().unwrap()) {
+        ("DELETE", _) if path.contains("/mentor-assignments/") => reason,
         ("GET" | "DELETE", _) => return None,
+        ("POST", "youth-organisations") => seeded.org_body.clone(),
+        ("PUT", _) if path.contains("/youth-organisations/") => {
+            let mut b = seeded.org_body.clone();
+            b["version"] = json!(1);
+            b
+        }
+        ("POST", "mentor-assignments") => json!({"mentorId": seeded.mentor}),
         ("POST", "staff") => json!({"username": "matrix_new", "password": STAFF_PASSWORD,
             "displayName": "新账号", "role": "cadre", "leagueUnitCode": area.unit}),
         ("POST", "trainings") => training_body(area.unit_region(), 10),
@@ -966,7 +1064,8 @@ async fn refused_everywhere(area: Area) {
                     let url = path
                         .replace("{id}", seeded.id(*record))
                         .replace("{userId}", &seeded.youth)
-                        .replace("{recordId}", &uuid::Uuid::now_v7().to_string());
+                        .replace("{recordId}", &uuid::Uuid::now_v7().to_string())
+                        .replace("{assignmentId}", &uuid::Uuid::now_v7().to_string());
                     let url = if url.contains("/volunteer/activities/")
                         && url.ends_with("/check-in-code")
                     {
@@ -1086,6 +1185,28 @@ async fn refused_everywhere(area: Area) {
     )
     .await;
     assert_eq!(request["status"], "awaiting_assignment");
+    let pairing = json_of(
+        app.get(
+            &format!("/api/v1/admin/mentorships/{}", seeded.pairing),
+            Some(&owner.token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(pairing["status"], "active");
+    let organisation = json_of(
+        app.get(
+            &format!("/api/v1/admin/youth-organisations/{}", seeded.organisation),
+            Some(&owner.token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(organisation["status"], "active");
+    assert_eq!(organisation["verified"], false);
+    assert_eq!(organisation["version"], 1);
 
     let me = app.get("/api/v1/me", Some(&owner.token)).await;
     assert_eq!(

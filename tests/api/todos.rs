@@ -54,6 +54,8 @@ fn expect(
         ),
         ("mentors_to_certify".into(), 0, 0),
         ("mentorship_requests_to_assign".into(), 0, 0),
+        ("mentoring_records_disputed".into(), 0, 0),
+        ("youth_organisations_to_verify".into(), 0, 0),
     ]
 }
 
