@@ -553,6 +553,19 @@ async fn a_huge_page_is_a_422_on_every_paged_list() {
     let youth = app.youth_in("pager", "220102001001", true).await;
     let bank = crate::loans::create_bank(&app, &cadre, "分页银行", None).await;
     let officer = crate::loans::officer_of(&app, &bank).await;
+    // A host unit's supervisor, for the host's own lists.
+    let nanguan = app.admin_of("220102").await;
+    let host = crate::practice::create_host(&app, &nanguan, "220102001").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let supervisor = app.login_as_youth("pager_host").await;
+    let code = crate::practice::invite(&app, &nanguan, &host).await;
+    json_of(
+        crate::practice::accept(&app, &supervisor, &code).await,
+        StatusCode::CREATED,
+    )
+    .await;
     let mut checked = 0;
     for (method, path, op) in operations() {
         let paged = op["parameters"]
@@ -564,6 +577,8 @@ async fn a_huge_page_is_a_422_on_every_paged_list() {
         // The bank's own queues answer its officers only.
         let token = if path.starts_with("/api/v1/admin/bank/") {
             &officer.token
+        } else if path.starts_with("/api/v1/me/host/") {
+            &supervisor.token
         } else if path.starts_with("/api/v1/admin/") {
             &cadre.token
         } else {
