@@ -8,6 +8,7 @@ pub mod dto;
 mod endings;
 mod host_reads;
 mod hosts;
+mod imports;
 pub mod lapse;
 mod options;
 pub mod positions;
@@ -43,6 +44,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(hosts::revoke_host_supervisor)
         .service(hosts::accept_host_invitation)
         .service(hosts::list_my_host_units)
+        // Before `…/positions/{id}`, which would take `import-template` for an id.
+        .service(imports::get_practice_position_template)
+        .service(imports::import_practice_positions)
         .service(positions::create_practice_position)
         .service(positions::list_admin_practice_positions)
         .service(positions::get_admin_practice_position)

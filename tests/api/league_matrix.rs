@@ -263,6 +263,18 @@ const OPERATIONS: &[(&str, &str, &[Guard])] = &[
         &[ById(PracticeApplication)],
     ),
     ("GET", "/api/v1/admin/practice/campaigns", &[List]),
+    // The template names nothing of an area; an import's rows are each checked as the single
+    // create (OUTSIDE_REGION / LOCAL_UNIT_ONLY per row, tests/api/practice_imports.rs).
+    (
+        "GET",
+        "/api/v1/admin/practice/positions/import-template",
+        &[NotRegional],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/practice/positions/imports",
+        &[NotRegional],
+    ),
     ("POST", "/api/v1/admin/practice/campaigns", &[NotRegional]),
     (
         "GET",
