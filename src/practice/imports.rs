@@ -74,8 +74,9 @@ const TEMPLATE_HEADER: [&str; 15] = [
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct ImportQuery {
-    /// The campaign every row's position belongs to.
-    pub campaign_id: Uuid,
+    /// The campaign every row's position belongs to (required; optional in the query's type so
+    /// that the caller's role is checked first: a youth gets 403, not 422).
+    pub campaign_id: Option<Uuid>,
 }
 
 /// One problem of one row.
@@ -366,7 +367,10 @@ pub async fn import_practice_positions(
             "请以 text/csv 格式上传 UTF-8 编码的 CSV 文件".into(),
         ));
     }
-    let campaign = super::campaigns::find_visible(&state.db, &cadre, query.campaign_id).await?;
+    let campaign_id = query
+        .campaign_id
+        .ok_or_else(|| ApiError::field("campaignId", "REQUIRED", "缺少必填的查询参数"))?;
+    let campaign = super::campaigns::find_visible(&state.db, &cadre, campaign_id).await?;
     super::positions::ensure_campaign_takes_positions(&campaign)?;
     let body = read_body(payload).await?;
     let refused = |errors: Vec<ImportError>| {
