@@ -10,9 +10,7 @@ use entity::region_flags::{self, RegionFlag};
 use entity::regions;
 use entity::users::CadreLevel;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -113,23 +111,6 @@ fn labelled(flags: impl IntoIterator<Item = RegionFlag>) -> Vec<FlagLabel> {
         .collect()
 }
 
-/// The flags of one place, in catalogue order.
-async fn flags_of(state: &AppState, region: regions::Model) -> ApiResult<RegionFlags> {
-    let mut flags: Vec<RegionFlag> = region_flags::Entity::find()
-        .select_only()
-        .column(region_flags::Column::Flag)
-        .filter(region_flags::Column::RegionCode.eq(&region.code))
-        .into_tuple()
-        .all(&state.db)
-        .await?;
-    flags.sort();
-    Ok(RegionFlags {
-        region_code: region.code,
-        region_name: region.name,
-        flags: labelled(flags),
-    })
-}
-
 /// The places inside the caller's unit (or `region`) carrying flags, by code, with all their
 /// flags; `flag` keeps the places carrying that one.
 #[utoipa::path(
@@ -154,27 +135,16 @@ pub async fn list_region_flags(
     let scope = cadre
         .filter_scope(&state.db, filter.region.as_deref(), "region")
         .await?;
-    let mut places = regions::Entity::find()
-        .filter(scope.condition(regions::Column::Code))
-        .filter(
-            regions::Column::Code.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(region_flags::Column::RegionCode)
-                    .from(region_flags::Entity)
-                    .to_owned(),
-            ),
-        );
+    let mut flagged = sea_orm::sea_query::Query::select();
+    flagged
+        .column(region_flags::Column::RegionCode)
+        .from(region_flags::Entity);
     if let Some(flag) = filter.flag {
-        places = places.filter(
-            regions::Column::Code.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(region_flags::Column::RegionCode)
-                    .from(region_flags::Entity)
-                    .and_where(region_flags::Column::Flag.eq(flag))
-                    .to_owned(),
-            ),
-        );
+        flagged.and_where(region_flags::Column::Flag.eq(flag));
     }
+    let places = regions::Entity::find()
+        .filter(scope.condition(regions::Column::Code))
+        .filter(regions::Column::Code.in_subquery(flagged));
     let (rows, total) =
         page_rows(places.order_by_asc(regions::Column::Code), &state.db, parts).await?;
     let codes: Vec<String> = rows.iter().map(|r| r.code.clone()).collect();
@@ -254,7 +224,11 @@ pub async fn set_region_flag(
         .await?;
     }
     txn.commit().await?;
-    Ok(web::Json(flags_of(&state, region).await?))
+    Ok(web::Json(RegionFlags {
+        region_code: region.code,
+        region_name: region.name,
+        flags: labelled(wanted),
+    }))
 }
 
 /// Clear every flag of a place (province cadres); 204 also when it had none.

@@ -3904,29 +3904,12 @@ async fn a_talent_profile_is_not_deleted_while_a_loan_application_is_open() {
     assert_eq!(resp.status(), StatusCode::NO_CONTENT);
 }
 
-/// The statements a list answer ran (test builds report them), after checking it holds `rows`.
-async fn list_statements(app: &TestApp, path: &str, who: &Login, rows: usize) -> u64 {
-    let resp = app.get(path, Some(&who.token)).await;
-    let count = resp
-        .headers()
-        .get(jiqing::test_hooks::STATEMENTS_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok())
-        .expect("test builds report the statement count");
-    let body = json_of(resp, StatusCode::OK).await;
-    assert_eq!(
-        body["items"].as_array().unwrap().len(),
-        rows,
-        "{path}: {body}"
-    );
-    count
-}
-
 /// The bank's queue, the cadres' list and the youth's own list run as many statements for a
 /// dozen rows as for one (they once looked up the bank once per row, and the youth's list read
 /// every row's timeline).
 #[tokio::test]
 async fn loan_lists_run_as_many_statements_for_a_dozen_rows_as_for_one() {
+    use crate::queries::statements;
     let app = spawn_app().await;
     let (officer, product) = provincial_offer(&app).await;
     let pid = product["id"].as_str().unwrap().to_owned();
@@ -3961,9 +3944,9 @@ async fn loan_lists_run_as_many_statements_for_a_dozen_rows_as_for_one() {
     recommended(&app, "queued0", &application_body(&pid), 15_000_000).await;
     withdrawn_one(0).await;
     let few = [
-        list_statements(&app, queue, &officer, 1).await,
-        list_statements(&app, cadres, &local, 1).await,
-        list_statements(&app, mine, &youth, 1).await,
+        statements(&app, queue, &officer, 1..=1).await,
+        statements(&app, cadres, &local, 1..=1).await,
+        statements(&app, mine, &youth, 1..=1).await,
     ];
     for n in 1..12 {
         recommended(
@@ -3976,9 +3959,9 @@ async fn loan_lists_run_as_many_statements_for_a_dozen_rows_as_for_one() {
         withdrawn_one(n).await;
     }
     let many = [
-        list_statements(&app, queue, &officer, 12).await,
-        list_statements(&app, cadres, &local, 12).await,
-        list_statements(&app, mine, &youth, 12).await,
+        statements(&app, queue, &officer, 12..=12).await,
+        statements(&app, cadres, &local, 12..=12).await,
+        statements(&app, mine, &youth, 12..=12).await,
     ];
     assert_eq!(
         few, many,

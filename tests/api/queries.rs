@@ -9,7 +9,7 @@ use crate::trainings::{VILLAGE, publish, sign_up, training_body};
 use crate::volunteer::create_activity;
 
 /// The statements `path` ran for `who`, after checking the page holds `rows` items (a range).
-async fn statements(
+pub async fn statements(
     app: &TestApp,
     path: &str,
     who: &Login,
