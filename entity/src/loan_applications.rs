@@ -78,7 +78,21 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// The product's bank (lists read its name in the same statement as the page).
+    #[sea_orm(
+        belongs_to = "super::banks::Entity",
+        from = "Column::BankId",
+        to = "super::banks::Column::Id"
+    )]
+    Bank,
+}
+
+impl Related<super::banks::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Bank.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}
 

@@ -3,6 +3,7 @@
 //! resubmission of a returned one, withdrawing and declining an offer.
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::{Datelike, Duration, Utc};
+use entity::banks;
 use entity::loan_applications::{self, Column as A, LoanStatus};
 use entity::loan_borrowers::{self, Column as B};
 use entity::loan_products::{self, ProductStatus};
@@ -24,7 +25,7 @@ use super::eligibility::{self, Check, in_progress, outstanding_loan};
 use super::queries::banks_by_id;
 use super::rules::{self, Ask};
 use super::state::ApplicationAction;
-use super::views::{bank_names, local_short_name, my_summary, my_view, name_of, terms_of};
+use super::views::{bank_name_of, local_short_name, my_summary, my_view, terms_of};
 use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::choices::json_text;
@@ -34,7 +35,7 @@ use crate::idempotency::{self, IdempotencyKey, IdempotentEntity};
 use crate::input::Json;
 use crate::media::{Attachment, MediaField, MediaPurpose};
 use crate::notifications::{deliver, notify};
-use crate::pagination::{Page, PageQuery, page_rows};
+use crate::pagination::{Page, PageQuery, page_rows_also_apart};
 use crate::talents::profile_required;
 use crate::validation::normalize_unified_credit_code;
 use crate::workflow::transition::record_creation;
@@ -470,15 +471,17 @@ pub async fn list_my_loan_applications(
     page: crate::input::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<LoanApplicationView>>> {
     let parts = page.parts()?;
-    let q = loan_applications::Entity::find()
-        .filter(A::ApplicantUserId.eq(user.id()))
-        .order_by_desc(A::CreatedAt)
-        .order_by_desc(A::Id);
-    let (rows, total) = page_rows(q, &state.db, parts).await?;
-    let names = bank_names(&state.db, &rows).await?;
+    let q = loan_applications::Entity::find().filter(A::ApplicantUserId.eq(user.id()));
+    let (rows, total) = page_rows_also_apart::<_, banks::Entity>(
+        q,
+        |q| q.order_by_desc(A::CreatedAt).order_by_desc(A::Id),
+        &state.db,
+        parts,
+    )
+    .await?;
     let items = rows
         .iter()
-        .map(|app| my_summary(&state, app, name_of(&names, app)))
+        .map(|(app, bank)| my_summary(&state, app, bank_name_of(bank), false))
         .collect::<ApiResult<Vec<_>>>()?;
     Ok(web::Json(Page::new(items, total, parts)))
 }

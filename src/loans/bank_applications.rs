@@ -3,6 +3,7 @@
 //! the same transaction) or rejects, and disburses.
 use actix_web::{get, post, web};
 use chrono::{Duration, Utc};
+use entity::banks;
 use entity::loan_applications::{self, Column as A, LoanStatus};
 use entity::loan_borrowers::{self, Column as B};
 use entity::loan_products::{self, Column as P};
@@ -22,7 +23,7 @@ use super::dto::{
 };
 use super::rules::{self, amount_label, rate_label};
 use super::state::ApplicationAction;
-use super::views::{bank_names, bank_view, bank_view_named, name_of, terms_of};
+use super::views::{bank_name_of, bank_view, bank_view_named, terms_of};
 use crate::app_state::AppState;
 use crate::auth::BankOfficer;
 use crate::choices::Labelled;
@@ -30,7 +31,7 @@ use crate::consents::{self, Subject as ConsentOf};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope, FieldError};
 use crate::input::Json;
 use crate::notifications::{deliver, notify};
-use crate::pagination::{Page, PageQuery, page_rows_apart};
+use crate::pagination::{Page, PageQuery, page_rows_also_apart};
 use crate::time::{to_china, today_in_china};
 use crate::workflow::{Actor, Applied, Transition};
 
@@ -81,17 +82,16 @@ pub async fn list_bank_loan_applications(
     if let Some(s) = filter.status {
         q = q.filter(A::Status.eq(s));
     }
-    let (rows, total) = page_rows_apart(
+    let (rows, total) = page_rows_also_apart::<_, banks::Entity>(
         q,
         |q| q.order_by_asc(A::BankDueAt).order_by_asc(A::Id),
         &state.db,
         parts,
     )
     .await?;
-    let names = bank_names(&state.db, &rows).await?;
     let mut items = Vec::with_capacity(rows.len());
-    for app in rows {
-        let bank = name_of(&names, &app);
+    for (app, bank) in rows {
+        let bank = bank_name_of(&bank);
         items.push(bank_view_named(&state, app, false, bank).await?);
     }
     Ok(web::Json(Page::new(items, total, parts)))

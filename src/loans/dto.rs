@@ -605,7 +605,9 @@ pub struct LoanApplicationView {
     pub jobs_created: Option<i32>,
     pub guarantee_type: GuaranteeType,
     pub guarantee_detail: Option<String>,
-    pub attachments: Vec<MediaLink>,
+    /// The documents (detail views only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<MediaLink>>,
     /// Times the local unit returned it (≤3).
     pub return_count: i32,
     pub recommended_amount_fen: Option<i64>,
@@ -628,8 +630,9 @@ pub struct LoanApplicationView {
     pub review_due_at: DateTime<FixedOffset>,
     pub bank_due_at: Option<DateTime<FixedOffset>>,
     pub resubmit_due_at: Option<DateTime<FixedOffset>>,
-    /// The product's terms as they were at submission.
-    pub product_terms: ProductTerms,
+    /// The product's terms as they were at submission (detail views only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_terms: Option<ProductTerms>,
     pub version: i32,
     /// History, oldest first (detail views): cadres shown as their league unit, bank officers
     /// as the bank.

@@ -3,6 +3,7 @@
 //! (≤ the amount applied for, on the product's step) or declines to recommend.
 use actix_web::{get, post, web};
 use chrono::{Duration, Utc};
+use entity::banks;
 use entity::loan_applications::{self, Column as A, LoanStatus};
 use entity::notifications::NotificationKind;
 use entity::sharing_consents::ConsentSubject;
@@ -20,7 +21,7 @@ use super::dto::{
 };
 use super::rules;
 use super::state::ApplicationAction;
-use super::views::{admin_view, admin_view_named, bank_names, name_of, terms_of};
+use super::views::{admin_view, admin_view_named, bank_name_of, terms_of};
 use crate::app_state::AppState;
 use crate::auth::{Cadre, CadreScope};
 use crate::choices::Labelled;
@@ -28,7 +29,7 @@ use crate::consents::{self, Subject as ConsentOf};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::input::Json;
 use crate::notifications::{deliver, notify};
-use crate::pagination::{Page, PageQuery, page_rows_apart};
+use crate::pagination::{Page, PageQuery, page_rows_also_apart};
 use crate::time::to_china;
 use crate::workflow::{Actor, Transition};
 
@@ -85,17 +86,16 @@ pub async fn list_admin_loan_applications(
             .filter(A::Status.eq(LoanStatus::Submitted))
             .filter(A::ReviewDueAt.lte(Utc::now()));
     }
-    let (rows, total) = page_rows_apart(
+    let (rows, total) = page_rows_also_apart::<_, banks::Entity>(
         q,
         |q| q.order_by_asc(A::ReviewDueAt).order_by_asc(A::Id),
         &state.db,
         parts,
     )
     .await?;
-    let names = bank_names(&state.db, &rows).await?;
     let mut items = Vec::with_capacity(rows.len());
-    for app in rows {
-        let bank = name_of(&names, &app);
+    for (app, bank) in rows {
+        let bank = bank_name_of(&bank);
         items.push(admin_view_named(&state, &cadre, app, false, bank).await?);
     }
     Ok(web::Json(Page::new(items, total, parts)))

@@ -1,12 +1,9 @@
 //! Applications as each reader sees them: the youth (with `nextStep`), cadres (masked personal
 //! data), with their timelines.
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use entity::loan_applications::{self, LoanStatus};
-use entity::loan_subsidy_claims;
+use entity::{banks, loan_subsidy_claims};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-use uuid::Uuid;
 
 use super::dto::{
     AdminLoanApplicationView, BankLoanApplicationView, LoanApplicationView, ProductTerms,
@@ -44,31 +41,27 @@ async fn bank_name(db: &impl ConnectionTrait, app: &loan_applications::Model) ->
         .unwrap_or_default())
 }
 
-/// The banks' names for a page of applications, in one statement (lists call the `*_named`
-/// views with them instead of one look-up per row).
-pub async fn bank_names(
-    db: &impl ConnectionTrait,
-    apps: &[loan_applications::Model],
-) -> ApiResult<HashMap<Uuid, String>> {
-    Ok(banks_by_id(db, apps.iter().map(|a| a.bank_id))
-        .await?
-        .into_iter()
-        .map(|(id, b)| (id, b.name))
-        .collect())
+/// The name of an application's bank as lists read it, joined to the page (the `*_named` views
+/// take it instead of one look-up per row).
+pub fn bank_name_of(bank: &Option<banks::Model>) -> String {
+    bank.as_ref().map(|b| b.name.clone()).unwrap_or_default()
 }
 
-/// The name of `app`'s bank from [`bank_names`].
-pub fn name_of(names: &HashMap<Uuid, String>, app: &loan_applications::Model) -> String {
-    names.get(&app.bank_id).cloned().unwrap_or_default()
-}
-
+/// The fields every reader sees; `detail` adds the product terms and the documents' links, which
+/// lists leave out (a list item is a summary: a page of twenty carried 13 KB of terms and signed
+/// every document's URL for nobody to open).
 fn base(
     state: &AppState,
     app: &loan_applications::Model,
     bank_name: String,
+    detail: bool,
 ) -> ApiResult<LoanApplicationView> {
     let terms = terms_of(app)?;
-    let keys = attachment_keys(app)?;
+    let attachments = if detail {
+        Some(state.media.links(&attachment_keys(app)?))
+    } else {
+        None
+    };
     Ok(LoanApplicationView {
         id: app.id,
         number: app.number.clone(),
@@ -90,7 +83,7 @@ fn base(
         jobs_created: app.jobs_created,
         guarantee_type: app.guarantee_type,
         guarantee_detail: app.guarantee_detail.clone(),
-        attachments: state.media.links(&keys),
+        attachments,
         return_count: app.return_count,
         recommended_amount_fen: app.recommended_amount_fen,
         approved_amount_fen: app.approved_amount_fen,
@@ -109,7 +102,7 @@ fn base(
         review_due_at: to_china(app.review_due_at),
         bank_due_at: app.bank_due_at.map(to_china),
         resubmit_due_at: app.resubmit_due_at.map(to_china),
-        product_terms: terms,
+        product_terms: detail.then_some(terms),
         version: app.version,
         timeline: None,
         next_step: None,
@@ -133,7 +126,7 @@ pub async fn my_view(
     app: loan_applications::Model,
 ) -> ApiResult<LoanApplicationView> {
     let bank = bank_name(&state.db, &app).await?;
-    let mut view = my_summary(state, &app, bank)?;
+    let mut view = my_summary(state, &app, bank, true)?;
     view.subsidy_claims = Some(
         loan_subsidy_claims::Entity::find()
             .filter(loan_subsidy_claims::Column::ApplicationId.eq(app.id))
@@ -157,14 +150,15 @@ pub async fn my_view(
     Ok(view)
 }
 
-/// The youth's view of their application without its timeline (their list), `bank` being its
-/// bank's name.
+/// The youth's view of their application without its timeline (their list unless `detail`),
+/// `bank` being its bank's name.
 pub fn my_summary(
     state: &AppState,
     app: &loan_applications::Model,
     bank: String,
+    detail: bool,
 ) -> ApiResult<LoanApplicationView> {
-    let mut view = base(state, app, bank.clone())?;
+    let mut view = base(state, app, bank.clone(), detail)?;
     let local = local_short_name(state, &app.region_code);
     view.next_step = application_next_step(app.status, &local, &bank, deadlines(app));
     Ok(view)
@@ -194,7 +188,7 @@ pub async fn admin_view(
     admin_view_named(state, cadre, app, detail, bank).await
 }
 
-/// [`admin_view`] with the bank's name already known (lists: [`bank_names`]).
+/// [`admin_view`] with the bank's name already known (lists: [`bank_name_of`]).
 pub async fn admin_view_named(
     state: &AppState,
     cadre: &CadreScope,
@@ -202,7 +196,7 @@ pub async fn admin_view_named(
     detail: bool,
     bank: String,
 ) -> ApiResult<AdminLoanApplicationView> {
-    let mut view = base(state, &app, bank.clone())?;
+    let mut view = base(state, &app, bank.clone(), detail)?;
     let local = state.league.owner(&app.region_code);
     let local_unit_code = local.map(|u| u.code.clone()).unwrap_or_default();
     let local_unit_name = local.map(|u| u.name.clone()).unwrap_or_default();
@@ -249,14 +243,14 @@ pub async fn bank_view(
     bank_view_named(state, app, detail, bank).await
 }
 
-/// [`bank_view`] with the bank's name already known (lists: [`bank_names`]).
+/// [`bank_view`] with the bank's name already known (lists: [`bank_name_of`]).
 pub async fn bank_view_named(
     state: &AppState,
     app: loan_applications::Model,
     detail: bool,
     bank: String,
 ) -> ApiResult<BankLoanApplicationView> {
-    let mut view = base(state, &app, bank)?;
+    let mut view = base(state, &app, bank, detail)?;
     if detail {
         view.timeline = Some(
             timeline(

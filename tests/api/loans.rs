@@ -4058,3 +4058,49 @@ async fn the_youth_sees_the_subsidy_claims_of_their_loan() {
     .await;
     assert!(list["items"][0].get("subsidyClaims").is_none(), "{list}");
 }
+
+#[tokio::test]
+async fn list_items_are_summaries_and_only_the_detail_carries_the_terms_and_documents() {
+    let app = spawn_app().await;
+    let province = app.admin_of("220000").await;
+    let bank = create_bank(&app, &province, "摘要测试银行", None).await;
+    let officer = officer_of(&app, &bank).await;
+    let offer = published_product(&app, &officer, &product_body(&bank, "220000", "SUMM")).await;
+    let id = disbursed_loan(&app, &officer, &offer, NANGUAN_VILLAGE, "summary-owner").await;
+    let youth = app.login_as_youth("summary-owner").await;
+    for (list, detail, token) in [
+        (
+            "/api/v1/me/loan-applications".to_owned(),
+            format!("/api/v1/me/loan-applications/{id}"),
+            &youth.token,
+        ),
+        (
+            "/api/v1/admin/loan-applications".to_owned(),
+            format!("/api/v1/admin/loan-applications/{id}"),
+            &province.token,
+        ),
+        (
+            "/api/v1/admin/bank/loan-applications".to_owned(),
+            format!("/api/v1/admin/bank/loan-applications/{id}"),
+            &officer.token,
+        ),
+    ] {
+        let page = json_of(app.get(&list, Some(token)).await, StatusCode::OK).await;
+        let item = &page["items"][0];
+        assert_eq!(item["id"], id.as_str(), "{list}: {page}");
+        assert_eq!(item["bankName"], "摘要测试银行", "{list}: {item}");
+        assert!(
+            item["productName"].as_str().is_some_and(|n| !n.is_empty()),
+            "{item}"
+        );
+        assert!(item.get("productTerms").is_none(), "{list}: {item}");
+        assert!(item.get("attachments").is_none(), "{list}: {item}");
+        let one = json_of(app.get(&detail, Some(token)).await, StatusCode::OK).await;
+        assert_eq!(one["bankName"], "摘要测试银行", "{detail}: {one}");
+        assert_eq!(
+            one["productTerms"]["name"], item["productName"],
+            "{detail}: {one}"
+        );
+        assert!(one["attachments"].is_array(), "{detail}: {one}");
+    }
+}
