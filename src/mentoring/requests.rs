@@ -103,7 +103,9 @@ async fn ensure_adult(db: &impl ConnectionTrait, user: Uuid, now: DateTime<Utc>)
         Some(d) if crate::talents::rules::age_on(d, today_in_china(now)) >= MIN_MENTEE_AGE => {
             Ok(())
         }
-        _ => Err(refusals::age_not_eligible()),
+        Some(_) => Err(refusals::age_not_eligible()),
+        // Deleted since the home was read: nobody to ask for.
+        None => Err(profile_required()),
     }
 }
 

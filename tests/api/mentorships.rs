@@ -1478,3 +1478,41 @@ async fn a_mentor_with_an_active_mentee_cannot_withdraw_and_after_the_pair_ends_
     let o = admin_get(&app, &cadre, &format!("youth-organisations/{org_id}")).await;
     assert_eq!(o["activeMentors"], 0, "{o}");
 }
+
+#[tokio::test]
+async fn a_talent_deletion_and_a_request_fired_together_never_leave_a_request_without_a_profile() {
+    let app = spawn_app().await;
+    let other = app.spawn_another_instance().await;
+    let cadre = app.admin_of(NANGUAN).await;
+    let (_, mentor_id) = certified_mentor(&app, &cadre, "邓并发", NANGUAN, 20).await;
+    for round in 0..6 {
+        let youth = app
+            .youth_in(&format!("torn{round}"), NANGUAN_VILLAGE, true)
+            .await;
+        let (deleted, asked) = tokio::join!(
+            app.delete("/api/v1/me/talent-profile", Some(&youth.token)),
+            crate::mentorship_requests::ask(&other, &youth, Some(&mentor_id), "long_term")
+        );
+        let (d, a) = (deleted.status(), asked.status());
+        assert!(
+            (d == StatusCode::NO_CONTENT && a == StatusCode::CONFLICT)
+                || (d == StatusCode::CONFLICT && a == StatusCode::CREATED),
+            "one of them wins: delete {d}, ask {a}"
+        );
+        let profile = app
+            .get("/api/v1/me/talent-profile", Some(&youth.token))
+            .await
+            .status();
+        let mine = json_of(
+            app.get("/api/v1/me/mentorship-requests", Some(&youth.token))
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(
+            mine["total"] == 1,
+            profile == StatusCode::OK,
+            "a request exists exactly when the profile does"
+        );
+    }
+}
