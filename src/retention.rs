@@ -17,6 +17,12 @@ pub const RETENTION_ANONYMISE: DailyJob = DailyJob {
 /// retention years.
 pub async fn run(state: AppState, date: NaiveDate) -> anyhow::Result<()> {
     let loans = crate::loans::retention::anonymise(&state, date).await?;
-    tracing::info!(loans, "retention-anonymise");
+    let mentoring = crate::mentoring::retention::anonymise(&state, date).await?;
+    tracing::info!(
+        loans,
+        mentoring_requests = mentoring.requests,
+        mentorships = mentoring.mentorships,
+        "retention-anonymise"
+    );
     Ok(())
 }

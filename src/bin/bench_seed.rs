@@ -1,6 +1,7 @@
 //! `jiqing-bench-seed`: fills a (separate!) database with a realistic province for the
 //! benchmarks (`bench/leaderboards.sh`, `bench/soak.sh`) — youths with talent profiles spread over the real villages, and
-//! verified volunteer-hour entries over the last two years — using multi-row INSERTs.
+//! verified volunteer-hour entries over the last two years — using multi-row INSERTs; optionally
+//! loan applications (`bench/loans.sh`) and mentors with requests (`bench/mentors.sh`).
 use chrono::{Duration, Utc};
 use entity::{
     regions, talent_profiles, users, volunteer_hour_entries as entries,
@@ -21,6 +22,8 @@ use jiqing::crypto::DataCipher;
 
 #[path = "bench_seed/loans.rs"]
 mod loans;
+#[path = "bench_seed/mentors.rs"]
+mod mentors;
 #[path = "bench_seed/rng.rs"]
 mod rng;
 
@@ -257,6 +260,14 @@ struct Cli {
     /// `bench/loans.sh`; 0 for none. Skipped when the table already holds as many.
     #[arg(long, default_value_t = 0)]
     loans: u64,
+    /// Certified mentors over the province, city and county units for `bench/mentors.sh`; 0
+    /// for none. Skipped when the table already holds as many.
+    #[arg(long, default_value_t = 0)]
+    mentors: u64,
+    /// Mentorship requests (one per youth, with pairings and guidance records) seeded with the
+    /// mentors.
+    #[arg(long, default_value_t = 0)]
+    mentor_requests: u64,
 }
 
 #[tokio::main]
@@ -291,6 +302,29 @@ async fn main() -> anyhow::Result<()> {
         }
         println!(
             "seeded {loans} loan applications in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let started = std::time::Instant::now();
+    let seeded = mentors::seed(
+        &state.db,
+        &state.cipher,
+        &state.league,
+        cli.mentors,
+        cli.mentor_requests,
+    )
+    .await?;
+    if seeded.mentors > 0 {
+        if state.db.get_database_backend() == sea_orm::DbBackend::Postgres {
+            use sea_orm::ConnectionTrait;
+            state.db.execute_unprepared("ANALYZE").await?;
+        }
+        println!(
+            "seeded {} mentors, {} requests, {} pairings, {} records in {:.1} s",
+            seeded.mentors,
+            seeded.requests,
+            seeded.mentorships,
+            seeded.records,
             started.elapsed().as_secs_f64()
         );
     }

@@ -53,6 +53,16 @@ pub enum Source {
     VolunteerMinutes,
     /// Loans paid out (银团合作) in the year of the date, per purpose, by the applicant's home.
     LoansYear,
+    /// Startup leaders (乡村创业青年骨干) with a mentor ÷ startup leaders, by home region
+    /// (`mentoring::coverage`, as `GET /admin/mentoring/stats`).
+    StartupLeaderMentors,
+    /// 县域团属青年创业组织 with a mentor ÷ those organisations, by their unit.
+    CountyOrgMentors,
+    /// Top-level units with an active verified city-level 农村致富带头人组织 ÷ top-level units.
+    LeaderOrgCity,
+    /// Local units (county scope) with an active verified county-level 农村致富带头人组织 (梅河口
+    /// and 长白山: city-level) ÷ local units.
+    LeaderOrgCounty,
     /// Display only: the lines named in `components`.
     Pattern,
 }
@@ -164,7 +174,7 @@ pub static CATALOGUE: &[Indicator] = &[
         Q_LEADER_ORG,
         PlaceKind::TopLevelUnit,
         &[(2023, 12, 31, 1000)],
-        Source::NotBuilt("youth_organisations"),
+        Source::LeaderOrgCity,
     ),
     coverage(
         "leader_org_county_coverage",
@@ -172,7 +182,7 @@ pub static CATALOGUE: &[Indicator] = &[
         Q_LEADER_ORG,
         PlaceKind::LocalUnit,
         &[(2023, 12, 31, 1000)],
-        Source::NotBuilt("youth_organisations"),
+        Source::LeaderOrgCounty,
     ),
     coverage(
         "village_talent_coverage",
@@ -248,21 +258,27 @@ pub static CATALOGUE: &[Indicator] = &[
         components: &[],
         trend: false,
     },
-    coverage(
-        "startup_leader_mentor_coverage",
-        "乡村创业青年骨干配备创业导师比例",
-        Q_MENTOR,
-        PlaceKind::Village,
-        &[(2025, 12, 31, 1000)],
-        Source::NotBuilt("mentoring"),
-    ),
+    // People, not places: no place list (`/gaps`) for it.
+    Indicator {
+        code: "startup_leader_mentor_coverage",
+        name: "乡村创业青年骨干配备创业导师比例",
+        unit: IndicatorUnit::Permille,
+        programme_quote: Q_MENTOR,
+        measure: Measure::Ratio,
+        progress: Progress::Coverage,
+        places: None,
+        defaults: &[(2025, 12, 31, 1000)],
+        source: Source::StartupLeaderMentors,
+        components: &[],
+        trend: false,
+    },
     coverage(
         "county_org_mentor_coverage",
         "县域团属青年创业组织配备创业导师比例",
         Q_MENTOR,
         PlaceKind::LocalUnit,
         &[(2025, 12, 31, 1000)],
-        Source::NotBuilt("mentoring"),
+        Source::CountyOrgMentors,
     ),
     Indicator {
         code: "pattern_2025",

@@ -222,14 +222,7 @@ async fn compute(
     rollup: &Rollup,
     window: Window,
 ) -> ApiResult<Counts> {
-    let raw = raw(
-        db,
-        indicator,
-        &rollup.area.scope,
-        state.settings.kpi_scopes,
-        window,
-    )
-    .await?;
+    let raw = raw(db, state, indicator, &rollup.area.scope, window).await?;
     Ok(count_rollup(&raw, rollup, window))
 }
 

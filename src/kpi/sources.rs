@@ -13,10 +13,15 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::catalogue::{Indicator, PlaceKind, Source};
+use crate::app_state::AppState;
 use crate::error::ApiResult;
 use crate::kpi_scope::KpiScopes;
-use crate::league::UnitScope;
+use crate::league::{LeagueUnit, UnitScope};
+use crate::mentoring::coverage::{
+    county_league_orgs, is_local_unit, startup_leaders, units_with_leader_org,
+};
 use crate::time::start_of_day;
+use entity::youth_organisations::OrgLevel;
 
 /// One number keyed by the region code it belongs to (and a breakdown key).
 #[derive(Debug, Clone)]
@@ -301,14 +306,106 @@ async fn loan_rows(
     Ok(out)
 }
 
+/// `(code, with)` facts summed per code into rate rows: `n` those with, `d` all.
+fn rate_rows(facts: impl IntoIterator<Item = (String, bool)>) -> Vec<Row> {
+    let mut by_code: std::collections::BTreeMap<String, (i64, i64)> = Default::default();
+    for (code, with) in facts {
+        let e = by_code.entry(code).or_default();
+        e.0 += i64::from(with);
+        e.1 += 1;
+    }
+    by_code
+        .into_iter()
+        .map(|(code, (n, d))| Row {
+            code,
+            key: String::new(),
+            n,
+            d,
+        })
+        .collect()
+}
+
+/// A unit's place for the roll-ups: its first region code (its own code; for 长白山 one of its
+/// areas), which the unit owns, so sums reach the unit and every unit above it.
+fn place_of(unit: &LeagueUnit) -> Option<&str> {
+    unit.regions.first().map(String::as_str)
+}
+
+/// The units whose place lies inside `scope`.
+fn units_inside<'a>(state: &'a AppState, scope: &UnitScope) -> Vec<&'a LeagueUnit> {
+    state
+        .league
+        .units()
+        .iter()
+        .map(|u| &**u)
+        .filter(|u| place_of(u).is_some_and(|p| scope.covers(p)))
+        .collect()
+}
+
+/// 县域团属青年创业组织 inside `scope` with (n) and without a mentor, by their unit's place.
+async fn county_org_rows(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    scope: &UnitScope,
+) -> ApiResult<Vec<Row>> {
+    let units = units_inside(state, scope);
+    let within: Vec<String> = units.iter().map(|u| u.code.clone()).collect();
+    let facts = county_league_orgs(db, &state.league, within).await?;
+    Ok(rate_rows(facts.into_iter().filter_map(|(unit, with)| {
+        let place = state.league.unit(&unit).and_then(|u| place_of(u))?;
+        Some((place.to_owned(), with))
+    })))
+}
+
+/// Units inside `scope` holding (n) a 农村致富带头人组织, out of (d) the top-level units
+/// (`local: false`) or the local units in the county scope (`local: true`; 梅河口 and 长白山
+/// count their city-level one).
+async fn leader_org_rows(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    scope: &UnitScope,
+    local: bool,
+) -> ApiResult<Vec<Row>> {
+    use entity::users::CadreLevel;
+    let tree = &state.league;
+    let city = units_with_leader_org(db, OrgLevel::City).await?;
+    let county = if local {
+        units_with_leader_org(db, OrgLevel::County).await?
+    } else {
+        Default::default()
+    };
+    let counties = state.settings.kpi_scopes.county;
+    let facts = units_inside(state, scope).into_iter().filter_map(|u| {
+        let top_level = u.parent_code.as_deref() == tree.root().map(|r| r.code.as_str());
+        let with = if local {
+            if !is_local_unit(tree, u) {
+                return None;
+            }
+            match u.level {
+                CadreLevel::County if counties.counts(&u.code) => county.contains(&u.code),
+                CadreLevel::County => return None,
+                _ => city.contains(&u.code),
+            }
+        } else {
+            if !top_level {
+                return None;
+            }
+            city.contains(&u.code)
+        };
+        Some((place_of(u)?.to_owned(), with))
+    });
+    Ok(rate_rows(facts))
+}
+
 /// The raw facts of `indicator` inside `scope`.
 pub async fn raw(
     db: &impl ConnectionTrait,
+    state: &AppState,
     indicator: &Indicator,
     scope: &UnitScope,
-    scopes: KpiScopes,
     window: Window,
 ) -> ApiResult<Raw> {
+    let scopes = state.settings.kpi_scopes;
     let places_of = |kind| places(db, scope, kind, scopes);
     Ok(match indicator.source {
         Source::NotBuilt(_) => match indicator.places {
@@ -356,6 +453,33 @@ pub async fn raw(
         Source::LoansYear => Raw::Rows {
             rows: loan_rows(db, scope, window).await?,
             rate: false,
+        },
+        // Coverage is a state, not a sum over the window: counted as it stands.
+        Source::StartupLeaderMentors => Raw::Rows {
+            rows: rate_rows(
+                startup_leaders(
+                    db,
+                    &state.settings.mentoring.startup_leader_categories,
+                    scope,
+                    chrono::Utc::now(),
+                )
+                .await?,
+            ),
+            rate: true,
+        },
+        Source::CountyOrgMentors => Raw::Rows {
+            rows: county_org_rows(db, state, scope).await?,
+            rate: true,
+        },
+        Source::LeaderOrgCity | Source::LeaderOrgCounty => Raw::Rows {
+            rows: leader_org_rows(
+                db,
+                state,
+                scope,
+                indicator.source == Source::LeaderOrgCounty,
+            )
+            .await?,
+            rate: true,
         },
     })
 }

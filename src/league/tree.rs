@@ -230,6 +230,20 @@ impl LeagueTree {
             .map(|i| &self.units[*i])
     }
 
+    /// The region a record keeps once retention cuts it (conventions §10: "to the county"): the
+    /// place's local unit's own code (the county; 梅河口; for 长白山 its area), so every roll-up
+    /// still counts the record where it did. Not a known place: its first six digits.
+    pub fn kept_region(&self, region_code: &str) -> String {
+        self.owner(region_code)
+            .and_then(|u| {
+                u.regions
+                    .iter()
+                    .find(|r| region_code.starts_with(r.as_str()))
+                    .cloned()
+            })
+            .unwrap_or_else(|| region_code.chars().take(6).collect())
+    }
+
     /// Whether `unit` is `ancestor` or lies below it.
     pub fn is_within(&self, unit: &LeagueUnit, ancestor: &LeagueUnit) -> bool {
         let (Some(mut i), Some(a)) = (

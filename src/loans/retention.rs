@@ -22,21 +22,6 @@ const ENDED_WITHOUT_LOAN: [LoanStatus; 4] = [
     LoanStatus::Lapsed,
 ];
 
-/// The region kept: cut to the place's local unit's own code (the county; 梅河口; for 长白山 its
-/// township), so every roll-up counts it where it did.
-fn kept_region(state: &AppState, code: &str) -> String {
-    state
-        .league
-        .owner(code)
-        .and_then(|u| {
-            u.regions
-                .iter()
-                .find(|r| code.starts_with(r.as_str()))
-                .cloned()
-        })
-        .unwrap_or_else(|| code.chars().take(6).collect())
-}
-
 /// Anonymise the loan applications that ended before `date` minus the retention years.
 pub async fn anonymise(state: &AppState, date: NaiveDate) -> anyhow::Result<u64> {
     let years = state.settings.retention_years;
@@ -79,7 +64,7 @@ pub async fn anonymise(state: &AppState, date: NaiveDate) -> anyhow::Result<u64>
                 .col_expr(A::Attachments, Expr::value("[]"))
                 .col_expr(
                     A::RegionCode,
-                    Expr::value(kept_region(state, &app.region_code)),
+                    Expr::value(state.league.kept_region(&app.region_code)),
                 )
                 .col_expr(A::AnonymisedAt, Expr::value(now))
                 .filter(A::Id.eq(app.id))

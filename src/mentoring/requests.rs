@@ -39,6 +39,7 @@ use crate::idempotency::{self, IdempotencyKey, IdempotentEntity};
 use crate::input::Json;
 use crate::notifications::{deliver, notify};
 use crate::pagination::{Page, PageQuery, page_rows};
+use crate::talents::{home_region_of, profile_required};
 use crate::time::{to_china, today_in_china};
 use crate::workflow::timeline::{Audience, timeline};
 use crate::workflow::transition::record_creation;
@@ -102,7 +103,9 @@ async fn ensure_adult(db: &impl ConnectionTrait, user: Uuid, now: DateTime<Utc>)
         Some(d) if crate::talents::rules::age_on(d, today_in_china(now)) >= MIN_MENTEE_AGE => {
             Ok(())
         }
-        _ => Err(refusals::age_not_eligible()),
+        Some(_) => Err(refusals::age_not_eligible()),
+        // Deleted since the home was read: nobody to ask for.
+        None => Err(profile_required()),
     }
 }
 
@@ -283,6 +286,11 @@ pub async fn create_mentorship_request(
                 }
             }
             open_place(txn, user.id(), body.kind, &settings).await?;
+            // The counter row is held now: a deletion of the talent profile that got it first
+            // has committed, and then there is no one left to ask for (conventions §10).
+            if home_region_of(txn, user.id()).await?.is_none() {
+                return Err(profile_required());
+            }
             let pending = mentor.is_some();
             let row = requests::ActiveModel {
                 id: Set(Uuid::now_v7()),

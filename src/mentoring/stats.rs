@@ -5,7 +5,7 @@
 //! Attribution: talents by their current home region, pairings and records by the mentee's
 //! region, mentors by their service unit and organisations by their unit (a place line — a
 //! township — holds no mentor or county organisation, so there the children need not add up).
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use actix_web::{get, web};
 use chrono::{DateTime, Duration, Utc};
@@ -13,16 +13,12 @@ use entity::mentor_profiles::{self as profiles, Column as P, MentorStatus};
 use entity::mentoring_records::{self as records, Column as MR, RecordStatus};
 use entity::mentorship_requests::RequestKind;
 use entity::mentorships::{self, Column as M, MentorshipStatus};
-use entity::org_mentor_assignments::{self as assignments, Column as OA};
-use entity::talent_profiles::{self as talents, Column as T, TalentStatus};
-use entity::youth_organisations::{self as orgs, Column as O, OrgKind, OrgLevel, OrgStatus};
-use sea_orm::sea_query::Condition;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::queries::json_list;
+use super::coverage::{county_league_orgs, startup_leaders};
 use crate::app_state::AppState;
 use crate::auth::Cadre;
 use crate::error::{ApiResult, ErrorEnvelope};
@@ -32,8 +28,6 @@ use crate::talents::stats::permille;
 
 /// Days the "recent" counts look back.
 pub const RECENT_DAYS: i64 = 90;
-/// A completed pairing covers a startup leader for this many days after it ended.
-pub const COVERED_AFTER_COMPLETION_DAYS: i64 = 365;
 
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
@@ -115,43 +109,7 @@ impl Line<'_> {
     }
 }
 
-/// Whether an organisation counts as a 县域团属青年创业组织.
-fn is_county_league_org(tree: &LeagueTree, o: &OrgRow) -> bool {
-    let kind = matches!(
-        o.kind,
-        OrgKind::WealthLeaderOrg | OrgKind::EntrepreneurshipAssoc | OrgKind::EcommerceAssoc
-    );
-    let level = match o.level {
-        OrgLevel::County => true,
-        // 梅河口 and 长白山 have no county units: their city-level organisations count.
-        OrgLevel::City => tree.children(&o.unit_code).is_empty(),
-        _ => false,
-    };
-    kind && level && o.league_affiliated && o.verified
-}
-
-struct OrgRow {
-    id: Uuid,
-    kind: OrgKind,
-    level: OrgLevel,
-    unit_code: String,
-    league_affiliated: bool,
-    verified: bool,
-}
-
-/// `(id, kind, level, unit_code, league_affiliated, verified_at)` of an organisation.
-type OrgTuple = (Uuid, OrgKind, OrgLevel, String, bool, Option<DateTime<Utc>>);
-
-type PairingRow = (
-    Uuid,
-    Option<Uuid>,
-    String,
-    RequestKind,
-    MentorshipStatus,
-    DateTime<Utc>,
-    Option<DateTime<Utc>>,
-    i32,
-);
+type PairingRow = (Uuid, String, RequestKind, MentorshipStatus, DateTime<Utc>);
 
 /// The mentoring stats of the caller's unit (or the `region` inside it) and of each child:
 /// mentors, pairings, records, and the startup-leader and county-organisation coverages as
@@ -177,7 +135,6 @@ pub async fn get_mentoring_stats(
     let tree = cadre.tree();
     let now = Utc::now();
     let recent = now - Duration::days(RECENT_DAYS);
-    let covered_since = now - Duration::days(COVERED_AFTER_COMPLETION_DAYS);
     let line = |a: &Area| MentoringStatsLine {
         code: a.code.clone(),
         name: a.name.clone(),
@@ -237,23 +194,13 @@ pub async fn get_mentoring_stats(
     // Pairings of mentees living in the area.
     let pairings: Vec<PairingRow> = mentorships::Entity::find()
         .select_only()
-        .columns([
-            M::Id,
-            M::MenteeUserId,
-            M::MenteeRegionCode,
-            M::Kind,
-            M::Status,
-            M::StartedAt,
-            M::EndedAt,
-            M::CountedRecords,
-        ])
+        .columns([M::Id, M::MenteeRegionCode, M::Kind, M::Status, M::StartedAt])
         .filter(roll.area.scope.condition(M::MenteeRegionCode))
         .into_tuple()
         .all(&state.db)
         .await?;
     let mut region_of: HashMap<Uuid, String> = HashMap::new();
-    let mut mentored: HashSet<Uuid> = HashSet::new();
-    for (id, mentee, region, kind, status, started, ended, counted) in &pairings {
+    for (id, region, kind, status, started) in &pairings {
         region_of.insert(*id, region.clone());
         if *kind == RequestKind::LongTerm && *status == MentorshipStatus::Active {
             each(Some(region.as_str()), None, &|l| l.active_long_term += 1);
@@ -262,14 +209,6 @@ pub async fn get_mentoring_stats(
             each(Some(region.as_str()), None, &|l| {
                 l.consultations_last90_days += 1
             });
-        }
-        let covers = *kind == RequestKind::LongTerm
-            && (*status == MentorshipStatus::Active
-                || (*status == MentorshipStatus::Completed
-                    && *counted >= 1
-                    && ended.is_some_and(|e| e >= covered_since)));
-        if covers && let Some(m) = mentee {
-            mentored.insert(*m);
         }
     }
 
@@ -297,32 +236,16 @@ pub async fn get_mentoring_stats(
         }
     }
 
-    // Startup leaders: verified talents with a startup-leader category, by home region. The
-    // text filter narrows the rows; the stored list decides.
-    let wanted = &state.settings.mentoring.startup_leader_categories;
-    let mut any_category = Condition::any();
-    for c in wanted {
-        any_category = any_category.add(T::Categories.like(format!("%\"{c}\"%")));
-    }
-    let leaders: Vec<(Uuid, String, String)> = if wanted.is_empty() {
-        Vec::new()
-    } else {
-        talents::Entity::find()
-            .select_only()
-            .columns([T::UserId, T::HomeRegionCode, T::Categories])
-            .filter(T::Status.eq(TalentStatus::Verified))
-            .filter(roll.area.scope.condition(T::HomeRegionCode))
-            .filter(any_category)
-            .into_tuple()
-            .all(&state.db)
-            .await?
-    };
-    for (user, region, categories) in &leaders {
-        let cats: Vec<String> = json_list("categories", categories)?;
-        if !cats.iter().any(|c| wanted.contains(c)) {
-            continue;
-        }
-        let with = mentored.contains(user);
+    // Startup leaders, by home region; county league organisations, by unit.
+    let leaders = startup_leaders(
+        &state.db,
+        &state.settings.mentoring.startup_leader_categories,
+        &roll.area.scope,
+        now,
+    )
+    .await?;
+    for (region, with) in &leaders {
+        let with = *with;
         each(Some(region.as_str()), None, &|l| {
             l.startup_leaders += 1;
             if with {
@@ -330,67 +253,8 @@ pub async fn get_mentoring_stats(
             }
         });
     }
-
-    // County league organisations, by unit.
-    let org_rows: Vec<OrgTuple> = if within.is_empty() {
-        Vec::new()
-    } else {
-        orgs::Entity::find()
-            .select_only()
-            .columns([
-                O::Id,
-                O::Kind,
-                O::Level,
-                O::UnitCode,
-                O::LeagueAffiliated,
-                O::VerifiedAt,
-            ])
-            .filter(O::Status.eq(OrgStatus::Active))
-            .filter(O::UnitCode.is_in(within))
-            .into_tuple()
-            .all(&state.db)
-            .await?
-    };
-    let counted: Vec<OrgRow> = org_rows
-        .into_iter()
-        .map(
-            |(id, kind, level, unit_code, league_affiliated, verified_at)| OrgRow {
-                id,
-                kind,
-                level,
-                unit_code,
-                league_affiliated,
-                verified: verified_at.is_some(),
-            },
-        )
-        .filter(|o| is_county_league_org(tree, o))
-        .collect();
-    let with_mentor: HashSet<Uuid> = if counted.is_empty() {
-        HashSet::new()
-    } else {
-        assignments::Entity::find()
-            .select_only()
-            .column(OA::OrgId)
-            .filter(OA::OrgId.is_in(counted.iter().map(|o| o.id)))
-            .filter(OA::EndedAt.is_null())
-            .filter(
-                OA::MentorProfileId.in_subquery(
-                    sea_orm::sea_query::Query::select()
-                        .column(P::Id)
-                        .from(profiles::Entity)
-                        .and_where(P::Status.eq(MentorStatus::Certified))
-                        .to_owned(),
-                ),
-            )
-            .into_tuple::<Uuid>()
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .collect()
-    };
-    for o in &counted {
-        let with = with_mentor.contains(&o.id);
-        each(None, Some(o.unit_code.as_str()), &|l| {
+    for (unit, with) in county_league_orgs(&state.db, tree, within).await? {
+        each(None, Some(unit.as_str()), &|l| {
             l.county_league_orgs += 1;
             if with {
                 l.county_league_orgs_with_mentor += 1;

@@ -426,7 +426,7 @@ async fn update(
         (status = 204, description = "Profile deleted, consent withdrawn"),
         (status = 403, body = ErrorEnvelope, description = "YOUTH_ONLY"),
         (status = 404, body = ErrorEnvelope, description = "No profile"),
-        (status = 409, body = ErrorEnvelope, description = "TALENT_PROFILE_IN_USE: an open loan application or an outstanding loan")
+        (status = 409, body = ErrorEnvelope, description = "TALENT_PROFILE_IN_USE: an open loan application or an outstanding loan; an open mentorship request or an active pairing as mentee")
     )
 )]
 #[delete("/me/talent-profile")]
@@ -444,6 +444,12 @@ pub async fn delete_my_talent_profile(
         return Err(ApiError::Conflict(
             "TALENT_PROFILE_IN_USE",
             "您有办理中的贷款申请或未结清的贷款，暂不能删除人才库登记信息".into(),
+        ));
+    }
+    if crate::mentoring::lifecycle::needs_talent_profile(&txn, user.id()).await? {
+        return Err(ApiError::Conflict(
+            "TALENT_PROFILE_IN_USE",
+            "您有进行中的创业导师申请或结对帮带，暂不能删除人才库登记信息".into(),
         ));
     }
     let deleted = talent_profiles::Entity::delete_many()

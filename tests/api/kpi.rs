@@ -162,7 +162,8 @@ async fn the_catalogue_lists_every_dated_target_with_its_quote_and_what_is_not_b
             .contains("5000人次")
     );
     assert_eq!(item("village_talent_coverage")["available"], true);
-    assert_eq!(item("startup_leader_mentor_coverage")["available"], false);
+    assert_eq!(item("youth_home_township_coverage")["available"], false);
+    assert_eq!(item("startup_leader_mentor_coverage")["available"], true);
     assert_eq!(item("qingma_completions")["trend"], true);
     assert_eq!(list["scopes"]["village"], "village_committees");
     assert_eq!(list["baselineOn"], "2022-08-20");
@@ -311,7 +312,7 @@ async fn the_gaps_list_the_village_committees_without_a_verified_talent() {
     .await;
     assert_error(
         app.get(
-            "/api/v1/admin/kpi/gaps?indicator=startup_leader_mentor_coverage",
+            "/api/v1/admin/kpi/gaps?indicator=youth_home_township_coverage",
             Some(&county.token),
         )
         .await,
@@ -447,10 +448,8 @@ async fn lines_of_domains_not_built_report_no_data_never_a_number() {
     let province = app.admin_of("220000").await;
     let r = report(&app, &province, "").await;
     for code in [
-        "leader_org_city_coverage",
-        "leader_org_county_coverage",
-        "startup_leader_mentor_coverage",
-        "county_org_mentor_coverage",
+        "youth_home_township_coverage",
+        "township_typical_coverage",
         "practice",
     ] {
         let l = line(&r, code);

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::helpers::*;
+use crate::kpi::{child as kpi_child, line, report};
 use crate::mentoring::{KUANCHENG, NANGUAN, NANGUAN_VILLAGE, certified_mentor};
 use crate::mentorship_requests::{accept, asked};
 use crate::youth_organisations::{created_org, org_body, verified_org};
@@ -98,6 +99,26 @@ async fn one_of_four_startup_leaders_with_a_long_term_mentor_is_a_coverage_of_25
         .map(|c| c["startupLeaders"].as_u64().unwrap())
         .sum();
     assert_eq!(sum, 4, "the children add up to the area");
+    // The KPI line counts the same: 1 of 4, 250‰, no longer `no_data`.
+    let r = report(&app, &city, "indicators=startup_leader_mentor_coverage").await;
+    let l = line(&r, "startup_leader_mentor_coverage");
+    assert_eq!(
+        (&l["numerator"], &l["denominator"]),
+        (&json!(1), &json!(4)),
+        "{l}"
+    );
+    assert_eq!(l["value"], 250);
+    assert_ne!(l["status"], "no_data");
+    let n = kpi_child(l, NANGUAN);
+    assert_eq!(
+        (&n["numerator"], &n["denominator"], &n["value"]),
+        (&json!(1), &json!(4), &json!(250))
+    );
+    assert_eq!(
+        kpi_child(l, KUANCHENG)["status"],
+        "no_data",
+        "no startup leaders there"
+    );
     // Outside the caller's unit: 403.
     assert_error(
         app.get(
@@ -174,6 +195,14 @@ async fn one_of_two_county_associations_with_a_mentor_is_500_and_dissolving_the_
     let s = stats(&app, &city, "").await;
     assert_eq!(child(&s, NANGUAN)["orgCoveragePermille"], 500);
     assert_eq!(s["area"]["countyLeagueOrgs"], 2);
+    let r = report(&app, &city, "indicators=county_org_mentor_coverage").await;
+    let l = line(&r, "county_org_mentor_coverage");
+    assert_eq!(
+        (&l["numerator"], &l["denominator"], &l["value"]),
+        (&json!(1), &json!(2), &json!(500)),
+        "{l}"
+    );
+    assert_eq!(kpi_child(l, NANGUAN)["value"], 500);
 
     json_of(
         app.post(
@@ -191,6 +220,13 @@ async fn one_of_two_county_associations_with_a_mentor_is_500_and_dissolving_the_
     let s = stats(&app, &county, &format!("?region={NANGUAN}")).await;
     assert_eq!(s["area"]["countyLeagueOrgs"], 1);
     assert_eq!(s["area"]["orgCoveragePermille"], 1000);
+    let r = report(&app, &county, "indicators=county_org_mentor_coverage").await;
+    let l = line(&r, "county_org_mentor_coverage");
+    assert_eq!(
+        (&l["numerator"], &l["denominator"], &l["value"]),
+        (&json!(1), &json!(1), &json!(1000)),
+        "{l}"
+    );
 }
 
 #[tokio::test]
@@ -209,4 +245,89 @@ async fn meihekou_counts_its_city_level_organisations_as_county_ones() {
     assert_eq!(child(&s, "220581")["countyLeagueOrgs"], 1);
     assert_eq!(s["area"]["countyLeagueOrgs"], 1);
     assert_eq!(s["area"]["orgCoveragePermille"], 0);
+}
+
+#[tokio::test]
+async fn leader_organisation_lines_count_the_units_holding_a_verified_wealth_leader_organisation() {
+    let app = spawn_app().await;
+    let province = app.admin_of("220000").await;
+    let city = app.admin_of(CHANGCHUN).await;
+    let county = app.admin_of(NANGUAN).await;
+    let mhk = app.admin_of("220581").await;
+    let leader_org = |name: &str, level: &str, unit: &str| {
+        let mut b = org_body(name, level, unit);
+        b["kind"] = json!("wealth_leader_org");
+        b
+    };
+    let changchun = created_org(
+        &app,
+        &city,
+        &leader_org("长春市农村青年致富带头人协会", "city", CHANGCHUN),
+    )
+    .await;
+    verified_org(&app, &province, &changchun).await;
+    let nanguan = created_org(
+        &app,
+        &county,
+        &leader_org("南关区农村青年致富带头人协会", "county", NANGUAN),
+    )
+    .await;
+    verified_org(&app, &city, &nanguan).await;
+    // 梅河口 has no county units: its city-level organisation counts on both lines.
+    let meihekou = created_org(
+        &app,
+        &mhk,
+        &leader_org("梅河口市农村青年致富带头人协会", "city", "220581"),
+    )
+    .await;
+    verified_org(&app, &province, &meihekou).await;
+    // Not counted: unverified, or another kind.
+    let other = app.admin_of(KUANCHENG).await;
+    created_org(
+        &app,
+        &other,
+        &leader_org("宽城区未核验协会", "county", KUANCHENG),
+    )
+    .await;
+    verified_org(
+        &app,
+        &city,
+        &created_org(
+            &app,
+            &other,
+            &org_body("宽城区青年创业协会", "county", KUANCHENG),
+        )
+        .await,
+    )
+    .await;
+
+    let r = report(
+        &app,
+        &province,
+        "indicators=leader_org_city_coverage,leader_org_county_coverage",
+    )
+    .await;
+    let l = line(&r, "leader_org_city_coverage");
+    assert_eq!(
+        (&l["numerator"], &l["denominator"], &l["value"]),
+        (&json!(2), &json!(11), &json!(181)),
+        "{l}"
+    );
+    assert_eq!(kpi_child(l, CHANGCHUN)["value"], 1000);
+    assert_eq!(kpi_child(l, "220581")["value"], 1000);
+    assert_eq!(kpi_child(l, "220200")["value"], 0);
+    let l = line(&r, "leader_org_county_coverage");
+    assert_eq!(
+        (&l["numerator"], &l["denominator"]),
+        (&json!(2), &json!(61)),
+        "{l}"
+    );
+    assert_eq!(l["value"], 32);
+    assert_eq!(kpi_child(l, "220581")["value"], 1000);
+    let c = kpi_child(l, CHANGCHUN);
+    assert_eq!(c["numerator"], 1);
+    let r = report(&app, &city, "indicators=leader_org_county_coverage").await;
+    let l = line(&r, "leader_org_county_coverage");
+    assert_eq!(kpi_child(l, NANGUAN)["value"], 1000);
+    assert_eq!(kpi_child(l, KUANCHENG)["value"], 0);
 }

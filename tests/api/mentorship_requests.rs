@@ -262,6 +262,16 @@ async fn twenty_concurrent_accepts_on_a_mentor_with_five_seats_give_exactly_five
         .await
         .unwrap();
     assert_eq!(pairings.len(), 5);
+    let listed = json_of(
+        app.get(
+            &format!("/api/v1/admin/mentorships?mentorId={mentor_id}&status=active"),
+            Some(&cadre.token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(listed["total"], 5, "{listed}");
 }
 
 #[tokio::test]
@@ -443,6 +453,15 @@ async fn refusals_answer_their_codes_and_change_nothing() {
         ask(&app, &minor, Some(&mentor_id), "long_term").await,
         StatusCode::FORBIDDEN,
         "AGE_NOT_ELIGIBLE",
+    )
+    .await;
+    // … and still enrols in a training (16–17-year-olds keep trainings, conventions §10).
+    let training =
+        crate::trainings::publish(&app, &cadre, &crate::trainings::training_body(NANGUAN, 10))
+            .await;
+    json_of(
+        crate::trainings::sign_up(&app, &minor, training["id"].as_str().unwrap()).await,
+        StatusCode::CREATED,
     )
     .await;
     // None of the refusals made a request.

@@ -1046,3 +1046,473 @@ async fn pairings_past_their_planned_end_complete_by_themselves_once() {
         "active"
     );
 }
+
+async fn stats_of(app: &TestApp, cadre: &Login, query: &str) -> Value {
+    json_of(
+        app.get(
+            &format!("/api/v1/admin/mentoring/stats{query}"),
+            Some(&cadre.token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn admin_get(app: &TestApp, cadre: &Login, path: &str) -> Value {
+    json_of(
+        app.get(&format!("/api/v1/admin/{path}"), Some(&cadre.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn consents_of(app: &TestApp, youth: &Login) -> Vec<Value> {
+    json_of(
+        app.get("/api/v1/me/sharing-consents", Some(&youth.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await["items"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+async fn run_retention(app: &TestApp) {
+    jiqing::retention::run(app.state.clone(), jiqing::time::today_in_china(Utc::now()))
+        .await
+        .unwrap();
+}
+
+fn reasons_cleared(detail: &Value) -> bool {
+    detail["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["reason"].is_null())
+}
+
+/// Acceptance check 13.
+#[tokio::test]
+async fn with_zero_retention_years_one_run_clears_a_pairing_the_mentee_ended_unlinks_its_consent_and_keeps_the_stats()
+ {
+    let app = spawn_app_with(|s| s.retention_years = 0).await;
+    let cadre = app.admin_of(NANGUAN).await;
+    let (mentor, mentor_id) = certified_mentor(&app, &cadre, "林守拙", NANGUAN, 5).await;
+    let mentee = app.youth_in("leaving", NANGUAN_VILLAGE, true).await;
+    let pairing = paired(&app, &mentor, &mentor_id, &mentee, "long_term").await;
+    let photo = app
+        .upload_key(&mentor, "mentoring_record", &tiny_jpeg())
+        .await;
+    let record = json_of(
+        log_record(
+            &app,
+            &mentor,
+            &pairing,
+            &record_body(90, std::slice::from_ref(&photo)),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    json_of(
+        confirm(
+            &app,
+            &mentee,
+            &pairing,
+            &record,
+            json!({"agree": false, "note": "当天只通了电话，没有到现场"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    json_of(
+        app.post(
+            &format!("/api/v1/admin/mentorships/{pairing}/records/{record}/settlements"),
+            Some(&cadre.token),
+            &json!({"outcome": "confirm", "note": "经核实已到现场指导"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let ended = json_of(
+        on_pairing(
+            &app,
+            &mentee,
+            &pairing,
+            "endings",
+            json!({"reason": "家里有事，暂停养殖"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(ended["status"], "ended");
+    json_of(
+        on_pairing(
+            &app,
+            &mentee,
+            &pairing,
+            "ratings",
+            json!({"stars": 4, "comment": "林老师讲得很实在"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let request = admin_get(&app, &cadre, &format!("mentorships/{pairing}")).await["requestId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let consent = consents_of(&app, &mentee).await;
+    assert_eq!(consent.len(), 1);
+    assert_eq!(consent[0]["recipientName"], "林守拙");
+    assert_eq!(consent[0]["active"], true, "the phone stays 30 days");
+    let province = app.admin_of("220000").await;
+    let before = (
+        stats_of(&app, &province, "").await,
+        stats_of(&app, &province, "?region=220100").await,
+    );
+    assert_eq!(before.1["area"]["recordsLast90Days"], 1);
+
+    run_retention(&app).await;
+
+    let after = (
+        stats_of(&app, &province, "").await,
+        stats_of(&app, &province, "?region=220100").await,
+    );
+    assert_eq!(before, after, "statistics do not change");
+    let p = admin_get(&app, &cadre, &format!("mentorships/{pairing}")).await;
+    assert_eq!(
+        (&p["status"], &p["kind"], &p["endedByKind"]),
+        (&json!("ended"), &json!("long_term"), &json!("mentee"))
+    );
+    assert!(p["endReason"].is_null() && p["mentorSummary"].is_null());
+    assert!(p["menteeComment"].is_null());
+    assert_eq!(p["menteeRating"], 4, "stars stay");
+    assert_eq!(p["recordsCount"], 1);
+    assert_eq!(p["mentee"]["name"], "", "no one left to name");
+    let r = &p["records"][0];
+    assert_eq!(
+        (&r["minutes"], &r["status"]),
+        (&json!(90), &json!("confirmed"))
+    );
+    assert!(r["summary"].is_null() && r["disputeNote"].is_null() && r["settleNote"].is_null());
+    assert_eq!(r["photos"], json!([]));
+    assert!(reasons_cleared(&p), "{}", p["timeline"]);
+    let q = admin_get(&app, &cadre, &format!("mentorship-requests/{request}")).await;
+    assert!(q["description"].is_null());
+    assert_eq!(
+        (&q["status"], &q["topic"], &q["menteeRegionCode"]),
+        (&json!("accepted"), &json!("cultivation"), &json!(NANGUAN))
+    );
+    let p_row = mentorships::Entity::find_by_id(pairing.parse::<Uuid>().unwrap())
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(p_row.mentee_user_id.is_none() && p_row.anonymised_at.is_some());
+    let q_row = entity::mentorship_requests::Entity::find_by_id(request.parse::<Uuid>().unwrap())
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(q_row.mentee_user_id.is_none());
+    // The consent ended and no longer names the mentor or the request.
+    let consent = consents_of(&app, &mentee).await;
+    assert_eq!(consent[0]["active"], false);
+    assert!(consent[0]["recipientName"].is_null() && consent[0]["subjectId"].is_null());
+    // The mentee no longer finds the pairing; the photo's file goes with the next cleanup.
+    let mine = json_of(
+        app.get("/api/v1/me/mentorships?role=mentee", Some(&mentee.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(mine["total"], 0);
+    let later = Utc::now() + Duration::hours(25);
+    jiqing::media::cleanup::clean(
+        app.db(),
+        &app.state.media,
+        app.settings.media_unattached_ttl,
+        later,
+    )
+    .await
+    .unwrap();
+    assert!(app.state.media.get(&photo).await.unwrap().is_none());
+    // A second run finds nothing left.
+    let again = jiqing::mentoring::retention::anonymise(
+        &app.state,
+        jiqing::time::today_in_china(Utc::now()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(again, Default::default());
+}
+
+#[tokio::test]
+async fn retention_leaves_open_requests_and_active_pairings_alone_and_clears_a_declined_request() {
+    let app = spawn_app_with(|s| s.retention_years = 0).await;
+    let cadre = app.admin_of(NANGUAN).await;
+    let (mentor, mentor_id) = certified_mentor(&app, &cadre, "林守拙", NANGUAN, 5).await;
+    let active = app.youth_in("active", NANGUAN_VILLAGE, true).await;
+    let pairing = paired(&app, &mentor, &mentor_id, &active, "long_term").await;
+    let record = logged(&app, &mentor, &pairing).await;
+    let waiting = app.youth_in("waiting", NANGUAN_VILLAGE, true).await;
+    let pending = asked(&app, &waiting, Some(&mentor_id), "consultation").await;
+    let unassigned = asked(&app, &waiting, None, "long_term").await;
+    let turned_down = app.youth_in("declined", NANGUAN_VILLAGE, true).await;
+    let declined = asked(&app, &turned_down, Some(&mentor_id), "long_term").await;
+    json_of(
+        crate::mentorship_requests::act(
+            &app,
+            &mentor,
+            &declined,
+            "declines",
+            json!({"reasonCode": "schedule", "note": "农忙季节抽不出时间"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+
+    run_retention(&app).await;
+
+    let p = admin_get(&app, &cadre, &format!("mentorships/{pairing}")).await;
+    assert_eq!(p["status"], "active");
+    assert_ne!(p["mentee"]["name"], "", "the mentee is still named");
+    assert_eq!(p["records"][0]["id"], json!(record));
+    assert_eq!(p["records"][0]["summary"], SUMMARY);
+    let row = mentorships::Entity::find_by_id(pairing.parse::<Uuid>().unwrap())
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(row.mentee_user_id.is_some() && row.anonymised_at.is_none());
+    for open in [&pending, &unassigned] {
+        let q = admin_get(&app, &cadre, &format!("mentorship-requests/{open}")).await;
+        assert_eq!(q["description"], crate::mentorship_requests::DESCRIPTION);
+        assert_eq!(q["menteeRegionCode"], NANGUAN_VILLAGE);
+        assert!(q["mentee"].is_object());
+    }
+    let held = consents_of(&app, &waiting).await;
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0]["active"], true);
+    assert_eq!(held[0]["recipientName"], "林守拙");
+    let gone = admin_get(&app, &cadre, &format!("mentorship-requests/{declined}")).await;
+    assert_eq!(gone["status"], "declined");
+    assert_eq!(gone["responseReasonCode"], "schedule");
+    assert!(gone["description"].is_null() && gone["responseNote"].is_null());
+    assert!(gone["mentee"].is_null());
+    assert_eq!(gone["menteeRegionCode"], NANGUAN);
+    assert!(reasons_cleared(&gone), "{}", gone["timeline"]);
+    let ended = consents_of(&app, &turned_down).await;
+    assert!(ended[0]["recipientName"].is_null() && ended[0]["active"] == false);
+}
+
+#[tokio::test]
+async fn a_talent_profile_is_not_deleted_while_a_mentorship_request_is_open_or_a_pairing_is_active()
+{
+    let app = spawn_app().await;
+    let cadre = app.admin_of(NANGUAN).await;
+    let (mentor, mentor_id) = certified_mentor(&app, &cadre, "陈守约", NANGUAN, 5).await;
+    let youth = app.youth_in("keeps", NANGUAN_VILLAGE, true).await;
+    let waiting = asked(&app, &youth, None, "long_term").await;
+    refused(&app, &youth).await;
+    json_of(
+        crate::mentorship_requests::act(&app, &youth, &waiting, "cancellations", json!({})).await,
+        StatusCode::OK,
+    )
+    .await;
+    let pending = asked(&app, &youth, Some(&mentor_id), "consultation").await;
+    refused(&app, &youth).await;
+    json_of(accept(&app, &mentor, &pending).await, StatusCode::OK).await;
+    let pairing = pairing_of_request(&app, &youth, &pending).await;
+    refused(&app, &youth).await;
+    json_of(
+        on_pairing(
+            &app,
+            &youth,
+            &pairing,
+            "endings",
+            json!({"reason": "问题已经解决了"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let resp = app
+        .delete("/api/v1/me/talent-profile", Some(&youth.token))
+        .await;
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    // Without a profile there is no one to ask for.
+    assert_error(
+        crate::mentorship_requests::ask(&app, &youth, Some(&mentor_id), "consultation").await,
+        StatusCode::CONFLICT,
+        "TALENT_PROFILE_REQUIRED",
+    )
+    .await;
+}
+
+/// The talent `DELETE` answers 409 `TALENT_PROFILE_IN_USE` with a Chinese message, and the
+/// profile stays.
+async fn refused(app: &TestApp, youth: &Login) {
+    let body = json_of(
+        app.delete("/api/v1/me/talent-profile", Some(&youth.token))
+            .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert_eq!(body["error"]["code"], "TALENT_PROFILE_IN_USE");
+    assert!(body["error"]["message"].as_str().unwrap().contains("导师"));
+    json_of(
+        app.get("/api/v1/me/talent-profile", Some(&youth.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+}
+
+async fn pairing_of_request(app: &TestApp, youth: &Login, request: &str) -> String {
+    json_of(
+        app.get(
+            &format!("/api/v1/me/mentorship-requests/{request}"),
+            Some(&youth.token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await["mentorshipId"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Acceptance check 12.
+#[tokio::test]
+async fn a_mentor_with_an_active_mentee_cannot_withdraw_and_after_the_pair_ends_the_withdrawal_clears_the_role_and_ends_org_assignments()
+ {
+    let app = spawn_app().await;
+    let cadre = app.admin_of(NANGUAN).await;
+    let city = app.admin_of("220100").await;
+    let (mentor, mentor_id) = certified_mentor(&app, &cadre, "韦退出", NANGUAN, 5).await;
+    let org = crate::youth_organisations::created_org(
+        &app,
+        &cadre,
+        &crate::youth_organisations::org_body("南关区青年电商协会", "county", NANGUAN),
+    )
+    .await;
+    let org = crate::youth_organisations::verified_org(&app, &city, &org).await;
+    let org_id = org["id"].as_str().unwrap().to_owned();
+    json_of(
+        app.post(
+            &format!("/api/v1/admin/youth-organisations/{org_id}/mentor-assignments"),
+            Some(&cadre.token),
+            &json!({"mentorId": mentor_id}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let youth = app.youth_in("stays", NANGUAN_VILLAGE, true).await;
+    let pairing = paired(&app, &mentor, &mentor_id, &youth, "consultation").await;
+    assert_error(
+        app.delete("/api/v1/me/mentor-profile", Some(&mentor.token))
+            .await,
+        StatusCode::CONFLICT,
+        "HAS_ACTIVE_MENTEES",
+    )
+    .await;
+    // Nothing changed: still certified, still a mentor, still assigned.
+    let me = json_of(
+        app.get("/api/v1/me", Some(&mentor.token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(
+        me["roles"].as_array().unwrap().contains(&json!("mentor")),
+        "{me}"
+    );
+    assert_eq!(
+        mentor_row(&app, &mentor_id).await.status,
+        mentor_profiles::MentorStatus::Certified
+    );
+    let o = admin_get(&app, &cadre, &format!("youth-organisations/{org_id}")).await;
+    assert_eq!(o["activeMentors"], 1);
+
+    json_of(
+        on_pairing(
+            &app,
+            &youth,
+            &pairing,
+            "endings",
+            json!({"reason": "问题已经解决了"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let gone = json_of(
+        app.delete("/api/v1/me/mentor-profile", Some(&mentor.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(gone["status"], "withdrawn");
+    let me = json_of(
+        app.get("/api/v1/me", Some(&mentor.token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(
+        !me["roles"].as_array().unwrap().contains(&json!("mentor")),
+        "{me}"
+    );
+    let o = admin_get(&app, &cadre, &format!("youth-organisations/{org_id}")).await;
+    assert_eq!(o["activeMentors"], 0, "{o}");
+}
+
+#[tokio::test]
+async fn a_talent_deletion_and_a_request_fired_together_never_leave_a_request_without_a_profile() {
+    let app = spawn_app().await;
+    let other = app.spawn_another_instance().await;
+    let cadre = app.admin_of(NANGUAN).await;
+    let (_, mentor_id) = certified_mentor(&app, &cadre, "邓并发", NANGUAN, 20).await;
+    for round in 0..6 {
+        let youth = app
+            .youth_in(&format!("torn{round}"), NANGUAN_VILLAGE, true)
+            .await;
+        let (deleted, asked) = tokio::join!(
+            app.delete("/api/v1/me/talent-profile", Some(&youth.token)),
+            crate::mentorship_requests::ask(&other, &youth, Some(&mentor_id), "long_term")
+        );
+        let (d, a) = (deleted.status(), asked.status());
+        assert!(
+            (d == StatusCode::NO_CONTENT && a == StatusCode::CONFLICT)
+                || (d == StatusCode::CONFLICT && a == StatusCode::CREATED),
+            "one of them wins: delete {d}, ask {a}"
+        );
+        let profile = app
+            .get("/api/v1/me/talent-profile", Some(&youth.token))
+            .await
+            .status();
+        let mine = json_of(
+            app.get("/api/v1/me/mentorship-requests", Some(&youth.token))
+                .await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(
+            mine["total"] == 1,
+            profile == StatusCode::OK,
+            "a request exists exactly when the profile does"
+        );
+    }
+}

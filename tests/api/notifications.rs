@@ -512,3 +512,98 @@ async fn volunteer_report_and_correction_decisions_tell_the_youth_once_with_the_
         "a kind's own template wins over its domain's"
     );
 }
+
+/// Issue 10, point 8: mentoring events reach WeChat with the mentoring template
+/// (`WECHAT_TEMPLATE_MENTOR`, also for the `mentorship.*` kinds), each once.
+#[tokio::test]
+async fn mentoring_events_send_subscription_messages_with_the_mentor_template_once_each() {
+    let wx = MockServer::start().await;
+    let base = wx.uri();
+    let app = spawn_app_with(move |s| {
+        s.wechat = Some(jiqing::config::WechatSettings {
+            appid: TEST_APPID.into(),
+            secret: "wx_test_secret".to_owned().into(),
+        });
+        s.wechat_api_base = base;
+        s.subscribe_templates
+            .insert("mentor".into(), "TPL_MENTOR".into());
+    })
+    .await;
+    Mock::given(method("POST"))
+        .and(path("/cgi-bin/stable_token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": "TOKEN", "expires_in": 7200})),
+        )
+        .mount(&wx)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/wxa/business/getuserphonenumber"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "errcode": 0, "errmsg": "ok",
+            "phone_info": {"phoneNumber": "13912345678", "purePhoneNumber": "13912345678",
+                           "countryCode": "86",
+                           "watermark": {"timestamp": 1_700_000_000, "appid": TEST_APPID}}
+        })))
+        .mount(&wx)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/cgi-bin/message/subscribe/send"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"errcode": 0, "errmsg": "ok"})),
+        )
+        .mount(&wx)
+        .await;
+    use crate::mentoring::{NANGUAN, NANGUAN_VILLAGE, mentor_body, review};
+    let cadre = app.admin_of(NANGUAN).await;
+    let mentor = wechat_youth(&app, &wx, "mentorwx", NANGUAN_VILLAGE).await;
+    json_of(
+        app.post(
+            "/api/v1/auth/wechat-phone",
+            Some(&mentor.token),
+            &json!({"code": "phone-code"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let profile = json_of(
+        app.put(
+            "/api/v1/me/mentor-profile",
+            Some(&mentor.token),
+            &mentor_body(NANGUAN, 5),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let mentor_id = profile["id"].as_str().unwrap().to_owned();
+    json_of(
+        review(
+            &app,
+            &cadre,
+            &mentor_id,
+            json!({"decision": "certify", "version": 1}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let mentee = wechat_youth(&app, &wx, "menteewx", NANGUAN_VILLAGE).await;
+    let request =
+        crate::mentorship_requests::asked(&app, &mentee, Some(&mentor_id), "long_term").await;
+    json_of(
+        crate::mentorship_requests::accept(&app, &mentor, &request).await,
+        StatusCode::OK,
+    )
+    .await;
+    // mentor.certified and mentorship.requested to the mentor, mentorship.accepted to the mentee.
+    let sent = subscription_messages(&wx, 3).await;
+    assert_eq!(sent.len(), 3, "{sent:?}");
+    assert!(
+        sent.iter().all(|m| m["template_id"] == "TPL_MENTOR"),
+        "{sent:?}"
+    );
+    let to = |openid: &str| sent.iter().filter(|m| m["touser"] == openid).count();
+    assert_eq!((to("openid-mentorwx"), to("openid-menteewx")), (2, 1));
+}
