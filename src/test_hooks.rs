@@ -84,3 +84,23 @@ pub fn count_statements(db: &mut sea_orm::DatabaseConnection) {
     #[cfg(not(feature = "test-hooks"))]
     let _ = db;
 }
+
+pub const NOW_HEADER: &str = "x-test-now";
+
+/// The instant a request is served at. Test builds honour an `x-test-now` header (RFC 3339) so
+/// the China-time edges of a daily window (a check-in at 22:01 or 05:59 China time, the day
+/// before a practice starts) can be tested over HTTP; release builds always use the real clock.
+pub fn now(req: &HttpRequest) -> chrono::DateTime<chrono::Utc> {
+    #[cfg(feature = "test-hooks")]
+    if let Some(at) = req
+        .headers()
+        .get(NOW_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| chrono::DateTime::parse_from_rfc3339(v).ok())
+    {
+        return at.to_utc();
+    }
+    #[cfg(not(feature = "test-hooks"))]
+    let _ = req;
+    chrono::Utc::now()
+}

@@ -30,6 +30,7 @@ pub mod mentorships;
 pub mod notifications;
 pub mod org_mentor_assignments;
 pub mod practice_applications;
+pub mod practice_attendance;
 pub mod practice_campaigns;
 pub mod practice_grade_quota;
 pub mod practice_positions;
@@ -107,6 +108,7 @@ mod tests {
         same_in_json_and_database::<super::practice_positions::PositionStatus>();
         same_in_json_and_database::<super::practice_applications::ApplicationStatus>();
         same_in_json_and_database::<super::practice_applications::DeciderKind>();
+        same_in_json_and_database::<super::practice_attendance::AttendanceSource>();
         same_in_json_and_database::<super::host_units::HostKind>();
         same_in_json_and_database::<super::host_units::HostStatus>();
         same_in_json_and_database::<super::mentor_profiles::MentorStatus>();

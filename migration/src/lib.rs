@@ -27,6 +27,7 @@ mod m20261201_000510_add_loan_list_index;
 mod m20261201_000600_create_practice;
 mod m20261201_000610_create_practice_positions;
 mod m20261201_000620_create_practice_applications;
+mod m20261201_000630_create_practice_attendance;
 mod m20261201_000700_create_kpi;
 
 pub struct Migrator;
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000600_create_practice::Migration),
             Box::new(m20261201_000610_create_practice_positions::Migration),
             Box::new(m20261201_000620_create_practice_applications::Migration),
+            Box::new(m20261201_000630_create_practice_attendance::Migration),
             Box::new(m20261201_000700_create_kpi::Migration),
         ]
     }

@@ -2,6 +2,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use entity::host_units::{HostKind, HostStatus};
 use entity::practice_applications::{ApplicationStatus, DeciderKind};
+use entity::practice_attendance::AttendanceSource;
 use entity::practice_campaigns::{CampaignStatus, Season};
 use entity::practice_positions::{PositionCategory, PositionMode, PositionStatus};
 use entity::student_profiles::{DegreeLevel, Gender};
@@ -658,6 +659,8 @@ pub struct MyApplicationView {
     #[serde(flatten)]
     pub application: ApplicationView,
     pub next_step: Option<NextStep>,
+    /// The placement's attendance (null before the placement is confirmed or when it never was).
+    pub attendance: Option<AttendanceSheetView>,
     pub timeline: Vec<TimelineEntry<ApplicationStatus, PracticeApplicationAction>>,
 }
 
@@ -702,6 +705,8 @@ pub struct StaffApplicationDetailView {
     pub application: ApplicationView,
     /// Null when the student has deleted their profile.
     pub applicant: Option<ApplicantView>,
+    /// The placement's attendance (null before the placement is confirmed or when it never was).
+    pub attendance: Option<AttendanceSheetView>,
     pub timeline: Vec<TimelineEntry<ApplicationStatus, PracticeApplicationAction>>,
 }
 
@@ -759,4 +764,55 @@ pub struct PracticeApplicationFilter {
     pub region: Option<String>,
     pub host_unit_id: Option<Uuid>,
     pub position_id: Option<Uuid>,
+}
+
+/// One China day of a placement's attendance.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AttendanceDayView {
+    pub application_id: Uuid,
+    /// The China date.
+    pub day: NaiveDate,
+    pub check_in_at: Option<DateTime<FixedOffset>>,
+    pub check_out_at: Option<DateTime<FixedOffset>>,
+    /// Check-out − check-in, capped at the position's daily hours; a day confirmed by hand
+    /// counts the daily hours.
+    pub minutes: Option<i32>,
+    pub source: AttendanceSource,
+    pub source_label: String,
+    /// Counts towards the confirmed days (confirmed by hand, or ≥ 60 minutes by code).
+    pub counted: bool,
+    /// Who confirmed the day by hand.
+    pub confirmed_by_kind: Option<DeciderKind>,
+    pub reason: Option<String>,
+}
+
+/// A placement's attendance: the days so far and what they add up to.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AttendanceSheetView {
+    /// Days that count (the certificate needs the campaign's `minDays`).
+    pub days_confirmed: i64,
+    /// Minutes of all days.
+    pub minutes: i64,
+    /// Oldest first.
+    pub days: Vec<AttendanceDayView>,
+}
+
+/// The host's (or a local-unit cadre's) confirmation of days the student could not check in.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"days": ["2027-01-12", "2027-01-13"], "reason": "村里停电，扫码签到无法使用，已现场核实在岗", "version": 5}))]
+pub struct AttendanceConfirmationRequest {
+    /// China dates within the position's practice days, not after today; 1–31 of them.
+    #[validate(length(min = 1, max = 31, message = "请选择1至31个日期"))]
+    #[schema(min_items = 1, max_items = 31)]
+    pub days: Vec<NaiveDate>,
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 200>",
+        message = "原因长度应为2至200个字"
+    ))]
+    #[schema(min_length = 2, max_length = 200)]
+    pub reason: String,
+    pub version: Option<i32>,
 }

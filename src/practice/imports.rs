@@ -79,6 +79,17 @@ pub struct ImportQuery {
     pub campaign_id: Option<Uuid>,
 }
 
+/// The 422 of an import: the rows' problems, or the error envelope when the query itself is
+/// wrong (`campaignId` missing or not a UUID) and no row was read.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ImportRefusal {
+    Rows(ImportResultView),
+    /// Written by the query's extractor or the `campaignId` check, never built here.
+    #[allow(dead_code)]
+    Query(ErrorEnvelope),
+}
+
 /// One problem of one row.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
@@ -345,7 +356,7 @@ async fn read_body(mut payload: web::Payload) -> ApiResult<Vec<u8>> {
         (status = 409, body = ErrorEnvelope, description = "CAMPAIGN_CLOSED"),
         (status = 413, body = ErrorEnvelope, description = "PAYLOAD_TOO_LARGE (4 MB)"),
         (status = 415, body = ErrorEnvelope, description = "UNSUPPORTED_MEDIA_TYPE: not text/csv"),
-        (status = 422, body = ImportResultView, description = "Nothing created: each row's problems (codes of the single create, and FORMAT, REQUIRED, INVALID_VALUE, AMBIGUOUS, NOT_FOUND; file: ENCODING, HEADER, EMPTY, TOO_MANY_ROWS)")
+        (status = 422, body = ImportRefusal, description = "Nothing created: each row's problems (codes of the single create, and FORMAT, REQUIRED, INVALID_VALUE, AMBIGUOUS, NOT_FOUND; file: ENCODING, HEADER, EMPTY, TOO_MANY_ROWS); or, for a missing or malformed `campaignId`, the error envelope (VALIDATION_FAILED, field campaignId)")
     )
 )]
 #[post("/admin/practice/positions/imports")]
@@ -374,7 +385,8 @@ pub async fn import_practice_positions(
     super::positions::ensure_campaign_takes_positions(&campaign)?;
     let body = read_body(payload).await?;
     let refused = |errors: Vec<ImportError>| {
-        HttpResponse::UnprocessableEntity().json(ImportResultView { created: 0, errors })
+        HttpResponse::UnprocessableEntity()
+            .json(ImportRefusal::Rows(ImportResultView { created: 0, errors }))
     };
     let text = body.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&body);
     if std::str::from_utf8(text).is_err() {

@@ -2,8 +2,12 @@
 //! host units and their supervisors, positions, applications and selection.
 mod admin_applications;
 pub mod applications;
+mod attendance;
+pub mod attendance_rules;
+mod attendance_sheet;
 mod campaigns;
 mod cancellation;
+mod checkins;
 pub mod dto;
 mod endings;
 mod host_reads;
@@ -74,5 +78,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(selection::offer_practice_position_by_cadre)
         .service(selection::reject_practice_application_by_cadre)
         .service(selection::drop_practice_application_by_cadre)
-        .service(selection::report_practice_duty_by_cadre);
+        .service(selection::report_practice_duty_by_cadre)
+        .service(checkins::create_practice_check_in)
+        .service(checkins::create_practice_check_out)
+        .service(attendance::get_practice_check_in_code)
+        .service(attendance::get_practice_check_in_code_by_cadre)
+        .service(attendance::confirm_practice_attendance)
+        .service(attendance::confirm_practice_attendance_by_cadre);
 }

@@ -1,6 +1,7 @@
 //! The 返家乡 rules no attribute expresses: labels, consent texts, limits.
 use entity::host_units::{HostKind, HostStatus};
 use entity::practice_applications::{ApplicationStatus, DeciderKind};
+use entity::practice_attendance::AttendanceSource;
 use entity::practice_campaigns::{CampaignStatus, Season};
 use entity::practice_positions::{PositionCategory, PositionMode, PositionStatus};
 use entity::student_profiles::DegreeLevel;
@@ -149,3 +150,8 @@ pub fn normalise_code(code: &str) -> String {
         .flat_map(char::to_uppercase)
         .collect()
 }
+
+crate::labels!(AttendanceSource {
+    Code: "扫码签到",
+    Manual: "人工确认",
+});

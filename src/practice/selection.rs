@@ -35,28 +35,28 @@ pub enum Selector<'a> {
 }
 
 impl Selector<'_> {
-    fn actor(&self) -> Actor {
+    pub(super) fn actor(&self) -> Actor {
         match self {
             Self::Host(h) => Actor::person(h.user.id(), ActorKind::Host),
             Self::Cadre(c) => Actor::cadre(c),
         }
     }
 
-    fn kind(&self) -> DeciderKind {
+    pub(super) fn kind(&self) -> DeciderKind {
         match self {
             Self::Host(_) => DeciderKind::Host,
             Self::Cadre(_) => DeciderKind::Cadre,
         }
     }
 
-    fn user_id(&self) -> Uuid {
+    pub(super) fn user_id(&self) -> Uuid {
         match self {
             Self::Host(h) => h.user.id(),
             Self::Cadre(c) => c.user_id,
         }
     }
 
-    fn reader(&self) -> Reader {
+    pub(super) fn reader(&self) -> Reader {
         match self {
             Self::Host(_) => Reader::Host,
             Self::Cadre(_) => Reader::LocalCadre,

@@ -188,6 +188,8 @@ crate::actions! {
         Drop = "drop", "中途退出", "办理退出";
         Complete = "complete", "实践结束", "结束实践";
         IssueCertificate = "issue_certificate", "开具实践证明", "开具证明";
+        /// Days the student could not check in, confirmed by hand (the status stays).
+        ConfirmAttendance = "confirm_attendance", "接收单位确认出勤", "确认出勤";
         /// In the cadre's position cancellation.
         CancelPosition = "cancel_position", "岗位取消", "取消岗位";
     }
@@ -206,7 +208,9 @@ pub fn next_application(
     use PracticeApplicationAction as A;
     let allowed = match action {
         A::Apply | A::Confirm | A::DeclineOffer | A::Withdraw => actor == K::Student,
-        A::Offer | A::Reject | A::Drop => matches!(actor, K::Host | K::Cadre),
+        A::Offer | A::Reject | A::Drop | A::ConfirmAttendance => {
+            matches!(actor, K::Host | K::Cadre)
+        }
         A::Expire | A::Lapse => actor == K::System,
         A::ReportForDuty => matches!(actor, K::Student | K::Host | K::Cadre),
         A::Complete => matches!(actor, K::Host | K::Cadre | K::System),
@@ -226,6 +230,8 @@ pub fn next_application(
         (A::ReportForDuty, S::Confirmed) => Ok(S::OnDuty),
         (A::Drop, S::OnDuty | S::Confirmed) => Ok(S::Dropped),
         (A::Complete, S::OnDuty) => Ok(S::Completed),
+        (A::ConfirmAttendance, S::OnDuty) => Ok(S::OnDuty),
+        (A::ConfirmAttendance, S::Completed) => Ok(S::Completed),
         (A::IssueCertificate, S::Completed) => Ok(S::Certified),
         (A::CancelPosition, S::Submitted | S::Offered | S::Confirmed) => Ok(S::PositionCancelled),
         _ => Err(Refusal::WrongState),
@@ -255,12 +261,29 @@ pub struct PlacementDates {
     pub ends_on: NaiveDate,
     /// `ends_on` + the campaign's `report_due_days`.
     pub report_due_on: NaiveDate,
+    /// Today's China date.
+    pub today: NaiveDate,
+    /// The student's attendance today.
+    pub today_attendance: TodayAttendance,
+}
+
+/// Where the student's attendance stands today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TodayAttendance {
+    None,
+    CheckedIn,
+    /// Checked out, or the day confirmed by the host.
+    Done,
 }
 
 /// `nextStep` of the student's application detail.
 pub fn next_step(status: ApplicationStatus, d: &PlacementDates) -> Option<NextStep> {
     use ApplicationStatus as S;
     let day_after = |day: NaiveDate| start_of_day(day + chrono::Duration::days(1));
+    // Check-ins close at 22:00 China time.
+    let closes = |day: NaiveDate| {
+        start_of_day(day) + chrono::Duration::hours(super::attendance_rules::CLOSES_AT_HOUR.into())
+    };
     Some(match status {
         S::Submitted => {
             NextStep::new(NextActor::Host, "等待接收单位选拔").due(start_of_day(d.starts_on))
@@ -272,11 +295,29 @@ pub fn next_step(status: ApplicationStatus, d: &PlacementDates) -> Option<NextSt
                 None => step,
             }
         }
-        S::Confirmed => NextStep::new(NextActor::You, format!("请于{}到岗报到", d.starts_on))
-            .due(start_of_day(d.starts_on)),
-        S::OnDuty => {
-            NextStep::new(NextActor::You, "请每日签到签退，完成实践").due(day_after(d.ends_on))
+        S::Confirmed if d.today < d.starts_on => NextStep::new(
+            NextActor::You,
+            format!("请于{}到岗，首次扫码签到即报到", d.starts_on),
+        )
+        .due(start_of_day(d.starts_on)),
+        S::Confirmed | S::OnDuty if d.today > d.ends_on => {
+            NextStep::new(NextActor::Host, "实践期已结束，等待接收单位确认完成")
         }
+        S::Confirmed => {
+            NextStep::new(NextActor::You, "请扫描接收单位的签到码报到").due(closes(d.today))
+        }
+        S::OnDuty => match d.today_attendance {
+            TodayAttendance::None => {
+                NextStep::new(NextActor::You, "请扫描接收单位的签到码签到").due(closes(d.today))
+            }
+            TodayAttendance::CheckedIn => {
+                NextStep::new(NextActor::You, "请在离岗时扫码签退").due(closes(d.today))
+            }
+            TodayAttendance::Done => {
+                NextStep::new(NextActor::You, "今日考勤已完成，请按时完成后续实践")
+                    .due(day_after(d.ends_on))
+            }
+        },
         S::Completed => {
             NextStep::new(NextActor::You, "请提交实践报告").due(day_after(d.report_due_on))
         }
@@ -424,6 +465,8 @@ mod tests {
             (A::Drop, S::OnDuty, S::Dropped),
             (A::Drop, S::Confirmed, S::Dropped),
             (A::Complete, S::OnDuty, S::Completed),
+            (A::ConfirmAttendance, S::OnDuty, S::OnDuty),
+            (A::ConfirmAttendance, S::Completed, S::Completed),
             (A::IssueCertificate, S::Completed, S::Certified),
             (A::CancelPosition, S::Submitted, S::PositionCancelled),
             (A::CancelPosition, S::Offered, S::PositionCancelled),
@@ -432,7 +475,7 @@ mod tests {
         let actors = |a: A| -> &'static [K] {
             match a {
                 A::Apply | A::Confirm | A::DeclineOffer | A::Withdraw => &[K::Student],
-                A::Offer | A::Reject | A::Drop => &[K::Host, K::Cadre],
+                A::Offer | A::Reject | A::Drop | A::ConfirmAttendance => &[K::Host, K::Cadre],
                 A::Expire | A::Lapse => &[K::System],
                 A::ReportForDuty => &[K::Student, K::Host, K::Cadre],
                 A::Complete => &[K::Host, K::Cadre, K::System],
@@ -472,6 +515,8 @@ mod tests {
             starts_on: starts,
             ends_on: NaiveDate::from_ymd_opt(2027, 1, 30).unwrap(),
             report_due_on: NaiveDate::from_ymd_opt(2027, 2, 13).unwrap(),
+            today: NaiveDate::from_ymd_opt(2027, 1, 5).unwrap(),
+            today_attendance: TodayAttendance::None,
         };
         let step = |s| next_step(s, &d);
         let submitted = step(S::Submitted).unwrap();
@@ -488,11 +533,43 @@ mod tests {
         );
         assert_eq!(
             step(S::Confirmed).unwrap().action_label,
-            "请于2027-01-10到岗报到"
+            "请于2027-01-10到岗，首次扫码签到即报到"
+        );
+        // On a practice day: check in, then out, before 22:00.
+        let on = |today: u32, t: TodayAttendance, s| {
+            let d = PlacementDates {
+                today: NaiveDate::from_ymd_opt(2027, 1, today).unwrap(),
+                today_attendance: t,
+                ..d.clone()
+            };
+            next_step(s, &d).unwrap()
+        };
+        let first = on(10, TodayAttendance::None, S::Confirmed);
+        assert_eq!(first.action_label, "请扫描接收单位的签到码报到");
+        assert_eq!(
+            first.due_at.unwrap().to_rfc3339(),
+            "2027-01-10T22:00:00+08:00"
         );
         assert_eq!(
-            step(S::OnDuty).unwrap().due_at.unwrap().to_rfc3339(),
+            on(12, TodayAttendance::None, S::OnDuty).action_label,
+            "请扫描接收单位的签到码签到"
+        );
+        let out = on(12, TodayAttendance::CheckedIn, S::OnDuty);
+        assert_eq!(out.action_label, "请在离岗时扫码签退");
+        assert_eq!(
+            out.due_at.unwrap().to_rfc3339(),
+            "2027-01-12T22:00:00+08:00"
+        );
+        assert_eq!(
+            on(12, TodayAttendance::Done, S::OnDuty)
+                .due_at
+                .unwrap()
+                .to_rfc3339(),
             "2027-01-31T00:00:00+08:00"
+        );
+        assert_eq!(
+            on(31, TodayAttendance::None, S::OnDuty).actor,
+            NextActor::Host
         );
         assert_eq!(
             step(S::Completed).unwrap().due_at.unwrap().to_rfc3339(),

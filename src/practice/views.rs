@@ -2,8 +2,9 @@
 //! (with the applicant, numbers masked unless the placement lets the host call the student).
 use std::collections::HashMap;
 
-use chrono::{Duration, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use entity::practice_applications::{self, ApplicationStatus, Column as A};
+use entity::practice_attendance;
 use entity::practice_campaigns;
 use entity::practice_positions;
 use entity::{student_profiles, users};
@@ -11,11 +12,12 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
+use super::attendance_sheet::{days_of, has_attendance, sheet, sheet_of};
 use super::dto::{
     ApplicantView, ApplicationCounts, ApplicationView, MyApplicationItem, MyApplicationView,
     StaffApplicationDetailView, StaffApplicationView,
 };
-use super::state::{PlacementDates, next_step};
+use super::state::{PlacementDates, TodayAttendance, next_step};
 use crate::app_state::AppState;
 use crate::choices::Labelled;
 use crate::crypto::mask_phone;
@@ -122,6 +124,8 @@ fn step_of(
     ctx: &Context,
     days: &HashMap<Uuid, i32>,
     a: &practice_applications::Model,
+    today: NaiveDate,
+    today_attendance: TodayAttendance,
 ) -> Option<crate::workflow::NextStep> {
     let p = ctx.position(a.position_id)?;
     let due_days = days.get(&a.campaign_id).copied().unwrap_or(0);
@@ -132,8 +136,43 @@ fn step_of(
             starts_on: p.starts_on,
             ends_on: p.ends_on,
             report_due_on: p.ends_on + Duration::days(due_days.into()),
+            today,
+            today_attendance,
         },
     )
+}
+
+fn today_state(d: Option<&practice_attendance::Model>) -> TodayAttendance {
+    match d {
+        None => TodayAttendance::None,
+        Some(d) if d.check_out_at.is_some() || d.confirmed_by.is_some() => TodayAttendance::Done,
+        Some(d) if d.check_in_at.is_some() => TodayAttendance::CheckedIn,
+        Some(_) => TodayAttendance::None,
+    }
+}
+
+/// Today's attendance of some placements (one query).
+async fn attendance_today(
+    db: &impl ConnectionTrait,
+    apps: &[practice_applications::Model],
+    today: NaiveDate,
+) -> ApiResult<HashMap<Uuid, practice_attendance::Model>> {
+    let ids: Vec<Uuid> = apps
+        .iter()
+        .filter(|a| has_attendance(a.status))
+        .map(|a| a.id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(practice_attendance::Entity::find()
+        .filter(practice_attendance::Column::ApplicationId.is_in(ids))
+        .filter(practice_attendance::Column::Day.eq(today))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.application_id, d))
+        .collect())
 }
 
 /// The student's list items.
@@ -143,10 +182,12 @@ pub async fn my_items(
 ) -> ApiResult<Vec<MyApplicationItem>> {
     let ctx = Context::load(db, &apps).await?;
     let days = report_days(db, &apps).await?;
+    let today = today_in_china(Utc::now());
+    let attendance = attendance_today(db, &apps, today).await?;
     Ok(apps
         .into_iter()
         .map(|a| MyApplicationItem {
-            next_step: step_of(&ctx, &days, &a),
+            next_step: step_of(&ctx, &days, &a, today, today_state(attendance.get(&a.id))),
             application: ctx.view(a),
         })
         .collect())
@@ -167,8 +208,16 @@ pub async fn my_view(
         Audience::Person,
     )
     .await?;
+    let today = today_in_china(Utc::now());
+    let rows = if has_attendance(a.status) {
+        days_of(db, a.id).await?
+    } else {
+        Vec::new()
+    };
+    let today_attendance = today_state(rows.iter().find(|d| d.day == today));
     Ok(MyApplicationView {
-        next_step: step_of(&ctx, &days, &a),
+        next_step: step_of(&ctx, &days, &a, today, today_attendance),
+        attendance: has_attendance(a.status).then(|| sheet(rows)),
         application: ctx.view(a),
         timeline,
     })
@@ -271,6 +320,7 @@ pub async fn staff_detail(
         },
     )
     .await?;
+    let attendance = sheet_of(&state.db, a.id, a.status).await?;
     let view = staff_views(state, vec![a], reader)
         .await?
         .pop()
@@ -278,6 +328,7 @@ pub async fn staff_detail(
     Ok(StaffApplicationDetailView {
         application: view.application,
         applicant: view.applicant,
+        attendance,
         timeline,
     })
 }

@@ -28,6 +28,8 @@ enum Record {
     Campaign,
     Mentor,
     Position,
+    /// A published position (check-in codes are for positions past their draft).
+    OpenPosition,
     PracticeApplication,
     LoanProduct,
     LoanApplication,
@@ -244,6 +246,11 @@ const OPERATIONS: &[(&str, &str, &[Guard])] = &[
     ),
     (
         "POST",
+        "/api/v1/admin/practice/applications/{id}/attendance-confirmations",
+        &[ById(PracticeApplication)],
+    ),
+    (
+        "POST",
         "/api/v1/admin/practice/applications/{id}/drops",
         &[ById(PracticeApplication)],
     ),
@@ -357,6 +364,11 @@ const OPERATIONS: &[(&str, &str, &[Guard])] = &[
         "POST",
         "/api/v1/admin/practice/positions/{id}/cancellations",
         &[ById(Position)],
+    ),
+    (
+        "GET",
+        "/api/v1/admin/practice/positions/{id}/check-in-code",
+        &[ById(OpenPosition)],
     ),
     (
         "POST",
@@ -642,6 +654,8 @@ struct Seeded {
     host_unit: String,
     campaign: String,
     position: String,
+    /// A published position of the area's local unit.
+    open_position: String,
     /// An application of a student of the area to a published position there.
     practice_application: String,
     /// The campaign as created (a position body names its dates).
@@ -670,6 +684,7 @@ impl Seeded {
             Campaign => &self.campaign,
             Mentor => &self.mentor,
             Position => &self.position,
+            OpenPosition => &self.open_position,
             PracticeApplication => &self.practice_application,
             LoanProduct => &self.loan_product,
             LoanApplication => &self.loan_application,
@@ -913,6 +928,7 @@ async fn seed(app: &TestApp, area: &Area) -> Seeded {
         host_unit,
         campaign,
         position,
+        open_position,
         practice_application,
         campaign_body,
         outsider_below,
@@ -1010,6 +1026,9 @@ fn body_for(
         }
         ("POST", "verifications" | "approvals") => json!({"version": 1}),
         ("POST", "rejections") => json!({"reason": "核对有关情况", "version": 1}),
+        ("POST", "attendance-confirmations") => {
+            json!({"days": ["2027-01-01"], "reason": "核对有关情况"})
+        }
         ("POST", "payments") => json!({"paidOn": "2027-01-01", "reference": "MX-1", "version": 1}),
         ("PUT", _) => training_body(outsider, 10),
         ("POST", "suspensions") if path.contains("/practice/") => reason,
@@ -1078,7 +1097,8 @@ async fn refused_everywhere(area: Area) {
                         .replace("{userId}", &seeded.youth)
                         .replace("{recordId}", &uuid::Uuid::now_v7().to_string())
                         .replace("{assignmentId}", &uuid::Uuid::now_v7().to_string());
-                    let url = if url.contains("/volunteer/activities/")
+                    let url = if (url.contains("/volunteer/activities/")
+                        || url.contains("/practice/positions/"))
                         && url.ends_with("/check-in-code")
                     {
                         format!("{url}?kind=in")
@@ -1094,8 +1114,12 @@ async fn refused_everywhere(area: Area) {
                         area.outsider,
                         resp.text().await.unwrap()
                     );
-                    // The record is there: the owner's unit reads it.
-                    if *method == "GET" {
+                    // The record is there: the owner's unit reads it. (A practice check-in code
+                    // is the local unit's only: units above get 403 `LOCAL_UNIT_ONLY`, tested in
+                    // practice_checkins.rs.)
+                    let practice_code =
+                        url.contains("/practice/positions/") && url.contains("/check-in-code");
+                    if *method == "GET" && !practice_code {
                         let resp = app.request(m, &url, Some(&owner.token), None).await;
                         assert_eq!(resp.status(), StatusCode::OK, "owner on GET {url}");
                     }

@@ -323,4 +323,27 @@ async fn an_import_that_is_not_a_utf8_csv_in_the_template_columns_is_refused() {
         "NOT_FOUND",
     )
     .await;
+    // A missing or malformed campaignId: the error envelope (documented beside the rows'
+    // answer under 422; the contract check validates the body against it).
+    for query in ["", "?campaignId=not-a-uuid"] {
+        let e = assert_error(
+            s.app
+                .send(
+                    s.app
+                        .client
+                        .post(
+                            s.app
+                                .url(&format!("/api/v1/admin/practice/positions/imports{query}")),
+                        )
+                        .bearer_auth(&s.cadre.token)
+                        .header("Content-Type", "text/csv")
+                        .body(csv(&[], true)),
+                )
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "VALIDATION_FAILED",
+        )
+        .await;
+        assert_eq!(e["error"]["fields"][0]["field"], "campaignId", "{query}");
+    }
 }
