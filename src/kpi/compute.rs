@@ -228,6 +228,7 @@ async fn compute(
         &rollup.area.scope,
         state.settings.kpi_scopes,
         window,
+        &state.league,
     )
     .await?;
     Ok(count_rollup(&raw, rollup, window))

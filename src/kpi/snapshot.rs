@@ -109,7 +109,15 @@ pub async fn take(state: &AppState, as_of: NaiveDate) -> anyhow::Result<Taken> {
         }
         for ((from, to), units) in by_window {
             let window = Window { from, to };
-            let facts = raw(db, ind, &root.scope, state.settings.kpi_scopes, window).await?;
+            let facts = raw(
+                db,
+                ind,
+                &root.scope,
+                state.settings.kpi_scopes,
+                window,
+                tree,
+            )
+            .await?;
             let counts = count_units(&facts, tree);
             for (i, resolved) in units {
                 let unit = &tree.units()[i];
