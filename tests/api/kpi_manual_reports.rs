@@ -880,6 +880,36 @@ async fn approved_figures_feed_the_kpi_report_at_once_and_an_unapproval_takes_th
         .unwrap_or_else(|| panic!("offline_joint in {e}"));
     assert_eq!(offline["numerator"], 120);
     assert_eq!(child(e, "220200")["numerator"].as_i64().unwrap(), 120);
+    // Accepted by the province it still counts; unaccepted (back to approved) too.
+    let accepted = json_of(
+        step(
+            &app,
+            &province,
+            &training["id"],
+            "acceptances",
+            json!({"version": 2}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let still = report(&app, &province, &q).await;
+    assert_eq!(
+        line(&still, ECOMMERCE)["numerator"].as_i64().unwrap(),
+        offline_before + 120
+    );
+    let training_back = json_of(
+        step(
+            &app,
+            &app.admin_of("220000").await,
+            &training["id"],
+            "unacceptances",
+            json!({"reason": "签到表不全", "version": accepted["version"]}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
 
     // The city unapproves: at once the province line is back to what it was.
     json_of(
@@ -900,7 +930,7 @@ async fn approved_figures_feed_the_kpi_report_at_once_and_an_unapproval_takes_th
             &city,
             &training["id"],
             "unapprovals",
-            json!({"reason": "签到表不全", "version": 2}),
+            json!({"reason": "签到表不全", "version": training_back["version"]}),
         )
         .await,
         StatusCode::OK,
@@ -1002,4 +1032,50 @@ async fn the_to_do_queues_count_reports_to_submit_approve_and_accept() {
         queue(&todos(&app, &province_other).await, "kpi_reports_to_accept"),
         (1, 0)
     );
+}
+
+/// Evidence files: the maker's own `kpi_evidence` uploads attach to the report and are served as
+/// signed links; someone else's key is 422 `MEDIA_KEY_INVALID` and nothing is written.
+#[tokio::test]
+async fn evidence_files_are_the_makers_own_uploads_and_come_back_as_links() {
+    let app = spawn_app().await;
+    let county = app.admin_of("220281").await;
+    let other = app.admin_of("220281").await;
+    let city = app.admin_of("220200").await;
+    let (period, _) = last_quarter();
+    let theirs = app
+        .upload_key(&other, "kpi_evidence", &crate::helpers::tiny_jpeg())
+        .await;
+    let mut body = followup("220281", &period, 12, 10);
+    body["evidenceMedia"] = json!([theirs]);
+    let resp = assert_error(
+        submit(&app, &county, &body).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert_eq!(resp["error"]["fields"][0]["field"], "evidenceMedia[0]");
+    assert_eq!(resp["error"]["fields"][0]["code"], "MEDIA_KEY_INVALID");
+    assert_eq!(rows(&app).await, 0);
+
+    let mine = app
+        .upload_key(&county, "kpi_evidence", &crate::helpers::tiny_jpeg())
+        .await;
+    body["evidenceMedia"] = json!([mine]);
+    let r = submitted(&app, &county, &body).await;
+    assert_eq!(r["evidenceMedia"][0]["key"], mine.as_str());
+    // The city reads the report with a link that works without a token.
+    let seen = get(&app, &city, &r).await;
+    let url = seen["evidenceMedia"][0]["url"].as_str().unwrap().to_owned();
+    assert_eq!(app.get(&url, None).await.status(), StatusCode::OK);
+    // The file is the report's now: it cannot go into a second report.
+    let mut second = followup("220282", &period, 12, 10);
+    second["evidenceMedia"] = json!([mine]);
+    let neighbour = app.admin_of("220282").await;
+    assert_error(
+        submit(&app, &neighbour, &second).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "VALIDATION_FAILED",
+    )
+    .await;
 }
