@@ -14,6 +14,7 @@ pub use periodic::spawn_periodic;
 /// Jobs done once a day at a fixed China time (see [`daily`]); domains add theirs here.
 pub const DAILY_JOBS: &[DailyJob] = &[
     crate::kpi::snapshot::KPI_SNAPSHOT,
+    crate::kpi::digest::KPI_BEHIND_DIGEST,
     crate::retention::RETENTION_ANONYMISE,
     crate::loans::digest::LOAN_DUE_DIGEST,
     crate::mentoring::jobs::MENTORSHIP_AUTO_COMPLETE,

@@ -129,6 +129,18 @@ pub enum NotificationKind {
     #[sea_orm(string_value = "kpi.target_set")]
     #[serde(rename = "kpi.target_set")]
     KpiTargetSet,
+    /// Staff only (in-app): a manual report was returned to its unit (to the maker).
+    #[sea_orm(string_value = "kpi.manual_report_returned")]
+    #[serde(rename = "kpi.manual_report_returned")]
+    KpiManualReportReturned,
+    /// Staff only (in-app): the province unaccepted a report (to its approver).
+    #[sea_orm(string_value = "kpi.manual_report_unaccepted")]
+    #[serde(rename = "kpi.manual_report_unaccepted")]
+    KpiManualReportUnaccepted,
+    /// Staff only (in-app): the monthly digest of a local unit's lines behind their targets.
+    #[sea_orm(string_value = "kpi.behind_digest")]
+    #[serde(rename = "kpi.behind_digest")]
+    KpiBehindDigest,
     #[sea_orm(string_value = "loan.submitted")]
     #[serde(rename = "loan.submitted")]
     LoanSubmitted,

@@ -41,8 +41,16 @@ pub enum Source {
     VillageTalent,
     /// Villages with ≥1 verified talent of the category `e_commerce_talent`.
     VillageEcommerceTalent,
-    /// Completions of `ecommerce_livestream` trainings in [baseline, due], by home region.
+    /// Completions of `ecommerce_livestream` trainings in [baseline, due], by home region, plus
+    /// the person-times of approved or accepted manual reports of offline joint trainings whose
+    /// period ends in that window.
     EcommerceTrainings,
+    /// Approved or accepted manual reports of the indicator whose period ends in the year of the
+    /// date: the line's numerator and denominator are two of their fields, the breakdown all.
+    ManualReports {
+        numerator: &'static str,
+        denominator: &'static str,
+    },
     /// Completions of `qingma` trainings in the year of the date.
     QingmaYear,
     /// Completions ÷ enrolments per training category.
@@ -306,7 +314,10 @@ pub static CATALOGUE: &[Indicator] = &[
         progress: Progress::Coverage,
         places: None,
         defaults: &[],
-        source: Source::NotBuilt("kpi_manual_reports"),
+        source: Source::ManualReports {
+            numerator: "followedUpWithinSla",
+            denominator: "referredToCounty",
+        },
         components: &[],
         trend: true,
     },

@@ -35,6 +35,18 @@ pub struct IndicatorView {
     pub default_targets: Vec<DefaultTargetView>,
     /// Display-only lines: the lines shown side by side.
     pub components: Vec<&'static str>,
+    /// Indicators fed by manual reports: the fields a report fills in (integers ≥ 0) and how
+    /// often (`quarterly` / `yearly`); empty otherwise.
+    pub manual_fields: Vec<ManualFieldView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manual_periodicity: Option<&'static str>,
+}
+
+/// A field of a manual report.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ManualFieldView {
+    pub key: &'static str,
+    pub label: &'static str,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -44,7 +56,8 @@ pub struct IndicatorView {
     "items": [{"code": "village_talent_coverage", "name": "村村都有好青年（有认定人才的村占比）",
                "unit": "permille", "programmeQuote": "到2025年，实现“村村都有好青年”目标",
                "places": "village", "takesTargets": true, "trend": false, "available": true,
-               "defaultTargets": [{"dueOn": "2025-12-31", "value": 1000}], "components": []}]
+               "defaultTargets": [{"dueOn": "2025-12-31", "value": 1000}], "components": [],
+               "manualFields": []}]
 }))]
 #[serde(rename_all = "camelCase")]
 pub struct IndicatorList {

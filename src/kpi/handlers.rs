@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use super::catalogue::{CATALOGUE, PlaceKind};
 use super::dto::{
     DefaultTargetView, GapPlace, GapsQuery, IndicatorList, IndicatorView, KpiReport, LineNumbers,
-    ReportQuery,
+    ManualFieldView, ReportQuery,
 };
 use super::sources::{self, Raw, Window};
 use crate::app_state::AppState;
@@ -67,6 +67,23 @@ pub async fn list_kpi_indicators(
                     })
                     .collect(),
                 components: i.components.to_vec(),
+                manual_fields: super::manual::kinds::find(i.code)
+                    .map(|k| {
+                        k.fields
+                            .iter()
+                            .map(|f| ManualFieldView {
+                                key: f.key,
+                                label: f.label,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                manual_periodicity: super::manual::kinds::find(i.code).map(|k| {
+                    match k.periodicity {
+                        super::manual::kinds::Periodicity::Quarterly => "quarterly",
+                        super::manual::kinds::Periodicity::Yearly => "yearly",
+                    }
+                }),
             })
             .collect(),
     }))

@@ -3,10 +3,12 @@
 //! region flags that narrow it.
 pub mod catalogue;
 pub mod compute;
+pub mod digest;
 mod dto;
 mod flags;
 pub mod goals;
 mod handlers;
+pub mod manual;
 pub mod report;
 pub mod snapshot;
 pub mod sources;
@@ -26,4 +28,5 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(flags::list_region_flags)
         .service(flags::set_region_flag)
         .service(flags::delete_region_flag);
+    manual::routes(cfg);
 }

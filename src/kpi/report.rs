@@ -442,6 +442,7 @@ pub async fn build(
             matches!(
                 ind.source,
                 Source::EcommerceTrainings
+                    | Source::ManualReports { .. }
                     | Source::QingmaYear
                     | Source::TrainingCompletion
                     | Source::VolunteerMinutes

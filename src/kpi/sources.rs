@@ -1,21 +1,23 @@
 //! One SQL source per indicator: the raw facts inside a scope, keyed by region code, so that the
 //! caller can sum them up for any area (a unit, its children, every unit of the tree).
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{Datelike, Duration, NaiveDate};
 use entity::talent_profiles::TalentStatus;
 use entity::trainings::{TrainingCategory, TrainingStatus};
 use entity::{
-    loan_applications, regions, talent_profiles, training_enrollments, trainings,
-    volunteer_hour_entries,
+    kpi_manual_reports, loan_applications, regions, talent_profiles, training_enrollments,
+    trainings, volunteer_hour_entries,
 };
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::catalogue::{Indicator, PlaceKind, Source};
+use super::manual::kinds::counted_at;
 use crate::app_state::AppState;
 use crate::error::ApiResult;
 use crate::kpi_scope::KpiScopes;
+use crate::league::LeagueTree;
 use crate::league::{LeagueUnit, UnitScope};
 use crate::mentoring::coverage::{
     county_league_orgs, is_local_unit, startup_leaders, units_with_leader_org,
@@ -69,6 +71,7 @@ impl Window {
     ) -> Self {
         match indicator.source {
             Source::QingmaYear
+            | Source::ManualReports { .. }
             | Source::VolunteerMinutes
             | Source::TrainingCompletion
             | Source::LoansYear => Self {
@@ -397,6 +400,43 @@ async fn leader_org_rows(
     Ok(rate_rows(facts))
 }
 
+/// The breakdown key of offline joint trainings (manual reports) beside the platform's own.
+pub const OFFLINE_TRAININGS: &str = "offline_joint";
+
+/// The figures of the approved or accepted manual reports of `indicator` whose period ends in
+/// the window, for the units inside `scope`, each keyed by a place of its unit (the unit's own
+/// code, `CBS`'s first area) so that roll-ups and the tree's sums find it: a unit's report
+/// counts for the unit and every unit above, never for a place below it.
+async fn manual_rows(
+    db: &impl ConnectionTrait,
+    indicator: &str,
+    scope: &UnitScope,
+    window: Window,
+    tree: &LeagueTree,
+) -> ApiResult<Vec<(String, BTreeMap<String, i64>)>> {
+    use kpi_manual_reports::{Column as M, ManualReportStatus as S};
+    let rows: Vec<(String, String)> = kpi_manual_reports::Entity::find()
+        .select_only()
+        .column(M::AreaUnitCode)
+        .column(M::ValuesJson)
+        .filter(M::IndicatorCode.eq(indicator))
+        .filter(M::Status.is_in([S::Approved, S::Accepted]))
+        .filter(M::PeriodEnd.gte(window.from))
+        .filter(M::PeriodEnd.lte(window.to))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(unit, values)| {
+            let place = counted_at(tree.unit(&unit)?);
+            scope
+                .covers(&place)
+                .then(|| (place, serde_json::from_str(&values).unwrap_or_default()))
+        })
+        .collect())
+}
+
 /// The raw facts of `indicator` inside `scope`.
 pub async fn raw(
     db: &impl ConnectionTrait,
@@ -406,6 +446,7 @@ pub async fn raw(
     window: Window,
 ) -> ApiResult<Raw> {
     let scopes = state.settings.kpi_scopes;
+    let tree = &state.league;
     let places_of = |kind| places(db, scope, kind, scopes);
     Ok(match indicator.source {
         Source::NotBuilt(_) => match indicator.places {
@@ -423,17 +464,54 @@ pub async fn raw(
                 covered: talent_homes(db, scope, category).await?,
             }
         }
-        Source::EcommerceTrainings => Raw::Rows {
-            rows: training_rows(
+        Source::EcommerceTrainings => {
+            let mut rows = training_rows(
                 db,
                 scope,
                 window,
                 Some(TrainingCategory::EcommerceLivestream),
                 false,
             )
-            .await?,
-            rate: false,
-        },
+            .await?;
+            rows.extend(
+                manual_rows(db, indicator.code, scope, window, tree)
+                    .await?
+                    .into_iter()
+                    .filter_map(|(code, values)| {
+                        Some(Row {
+                            code,
+                            key: OFFLINE_TRAININGS.to_owned(),
+                            n: *values.get("personTimes")?,
+                            d: 0,
+                        })
+                    }),
+            );
+            Raw::Rows { rows, rate: false }
+        }
+        Source::ManualReports {
+            numerator,
+            denominator,
+        } => {
+            let mut rows = Vec::new();
+            for (code, values) in manual_rows(db, indicator.code, scope, window, tree).await? {
+                let field = |k: &str| values.get(k).copied().unwrap_or(0);
+                rows.push(Row {
+                    code: code.clone(),
+                    key: String::new(),
+                    n: field(numerator),
+                    d: field(denominator),
+                });
+                for (k, v) in &values {
+                    rows.push(Row {
+                        code: code.clone(),
+                        key: k.clone(),
+                        n: *v,
+                        d: 0,
+                    });
+                }
+            }
+            Raw::Rows { rows, rate: true }
+        }
         Source::QingmaYear => Raw::Rows {
             rows: training_rows(db, scope, window, Some(TrainingCategory::Qingma), false).await?,
             rate: false,

@@ -17,4 +17,7 @@ pub const QUEUES: &[&TodoQueue] = &[
     &crate::mentoring::todos::REQUESTS_TO_ASSIGN,
     &crate::mentoring::todos::RECORDS_DISPUTED,
     &crate::mentoring::todos::ORGANISATIONS_TO_VERIFY,
+    &crate::kpi::manual::todos::REPORTS_TO_SUBMIT,
+    &crate::kpi::manual::todos::REPORTS_TO_APPROVE,
+    &crate::kpi::manual::todos::REPORTS_TO_ACCEPT,
 ];

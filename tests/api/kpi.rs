@@ -43,7 +43,7 @@ pub async fn report(app: &TestApp, who: &Login, query: &str) -> Value {
 }
 
 /// The village codes of a county (by the village scope).
-async fn villages_of(app: &TestApp, county: &str, scope: VillageScope) -> Vec<String> {
+pub async fn villages_of(app: &TestApp, county: &str, scope: VillageScope) -> Vec<String> {
     let mut codes: Vec<String> = regions::Entity::find()
         .select_only()
         .column(regions::Column::Code)

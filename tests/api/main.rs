@@ -11,6 +11,8 @@ mod idempotency;
 mod input;
 mod jobs;
 mod kpi;
+mod kpi_digest;
+mod kpi_manual_reports;
 mod kpi_targets;
 mod leaderboards;
 mod league_matrix;

@@ -312,9 +312,10 @@ fn names_a_choice(name: &str) -> bool {
     .any(|s| lower.ends_with(s))
 }
 
-/// True when a schema is a free string (or an array of free strings), not an enum or a reference.
+/// True when a schema is a free string (or an array of free strings), not an enum, a reference
+/// or a string of a fixed form (`pattern`: a reporting period `2026-Q1`).
 fn is_free_string(s: &serde_json::Value) -> bool {
-    if s.get("$ref").is_some() || s.get("enum").is_some() {
+    if s.get("$ref").is_some() || s.get("enum").is_some() || s.get("pattern").is_some() {
         return false;
     }
     for key in ["oneOf", "anyOf", "allOf"] {
