@@ -156,7 +156,7 @@ async fn a_student_writes_and_submits_the_report_and_the_local_unit_returns_then
             &student,
             reqwest::Method::PUT,
             &path,
-            &full_report(&[photo.clone()]),
+            &full_report(std::slice::from_ref(&photo)),
             at,
         )
         .await,
