@@ -34,6 +34,7 @@ pub mod practice_attendance;
 pub mod practice_campaigns;
 pub mod practice_grade_quota;
 pub mod practice_positions;
+pub mod practice_reports;
 pub mod practice_student_campaigns;
 pub mod refresh_tokens;
 pub mod region_flags;
@@ -109,6 +110,7 @@ mod tests {
         same_in_json_and_database::<super::practice_applications::ApplicationStatus>();
         same_in_json_and_database::<super::practice_applications::DeciderKind>();
         same_in_json_and_database::<super::practice_attendance::AttendanceSource>();
+        same_in_json_and_database::<super::practice_reports::PracticeReportStatus>();
         same_in_json_and_database::<super::host_units::HostKind>();
         same_in_json_and_database::<super::host_units::HostStatus>();
         same_in_json_and_database::<super::mentor_profiles::MentorStatus>();

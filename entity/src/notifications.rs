@@ -202,4 +202,7 @@ pub enum NotificationKind {
     #[sea_orm(string_value = "practice.position_cancelled")]
     #[serde(rename = "practice.position_cancelled")]
     PracticePositionCancelled,
+    #[sea_orm(string_value = "practice.report_returned")]
+    #[serde(rename = "practice.report_returned")]
+    PracticeReportReturned,
 }

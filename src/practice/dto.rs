@@ -5,13 +5,16 @@ use entity::practice_applications::{ApplicationStatus, DeciderKind};
 use entity::practice_attendance::AttendanceSource;
 use entity::practice_campaigns::{CampaignStatus, Season};
 use entity::practice_positions::{PositionCategory, PositionMode, PositionStatus};
+use entity::practice_reports::PracticeReportStatus;
 use entity::student_profiles::{DegreeLevel, Gender};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use super::state::{CampaignAction, HostAction, PositionAction, PracticeApplicationAction};
+use super::state::{
+    CampaignAction, HostAction, PositionAction, PracticeApplicationAction, PracticeReportAction,
+};
 use crate::choices::Choice;
 use crate::workflow::{NextStep, TimelineEntry};
 
@@ -707,6 +710,8 @@ pub struct StaffApplicationDetailView {
     pub applicant: Option<ApplicantView>,
     /// The placement's attendance (null before the placement is confirmed or when it never was).
     pub attendance: Option<AttendanceSheetView>,
+    /// The student's practice report, once saved.
+    pub report: Option<PracticeReportView>,
     pub timeline: Vec<TimelineEntry<ApplicationStatus, PracticeApplicationAction>>,
 }
 
@@ -815,4 +820,100 @@ pub struct AttendanceConfirmationRequest {
     #[schema(min_length = 2, max_length = 200)]
     pub reason: String,
     pub version: Option<i32>,
+}
+
+/// The student's report as saved (a draft may be partial; submitting checks it is complete:
+/// title 2–40, body 300–5000 characters, a topic).
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"topic": "field_survey", "title": "南岭村村史调查报告", "body": "……（300至5000字）", "photos": ["0192f4c1a7e24b7d9a5a3c1f2e8d7b6a"], "version": 2}))]
+pub struct PracticeReportRequest {
+    /// One of the position categories.
+    pub topic: Option<PositionCategory>,
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<0, 40>",
+        message = "标题不能超过40个字"
+    ))]
+    #[schema(max_length = 40)]
+    pub title: Option<String>,
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<0, 5000>",
+        message = "正文不能超过5000字"
+    ))]
+    #[schema(max_length = 5000)]
+    pub body: Option<String>,
+    /// Up to 9 photos: keys from `POST /api/v1/media` with purpose `practice_report`, uploaded
+    /// by the caller (else 422 `MEDIA_KEY_INVALID` on `photos[i]`).
+    #[validate(length(max = 9, message = "最多上传9张照片"))]
+    #[schema(max_items = 9)]
+    #[serde(default)]
+    pub photos: Vec<String>,
+    /// The version read (409 `REPORT_CHANGED` when it moved meanwhile).
+    pub version: Option<i32>,
+}
+
+/// A practice report.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PracticeReportView {
+    pub id: Uuid,
+    pub application_id: Uuid,
+    pub topic: Option<PositionCategory>,
+    pub topic_label: Option<String>,
+    pub title: Option<String>,
+    pub body: Option<String>,
+    /// Each with a signed URL that works for 10 minutes.
+    pub photos: Vec<crate::media::MediaLink>,
+    pub status: PracticeReportStatus,
+    pub status_label: String,
+    /// The last China day to submit (until 23:59:59 China time).
+    pub due_on: NaiveDate,
+    pub submitted_at: Option<DateTime<FixedOffset>>,
+    pub reviewed_at: Option<DateTime<FixedOffset>>,
+    /// Why it was returned.
+    pub review_reason: Option<String>,
+    pub version: i32,
+}
+
+/// The report with its history, for the student.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MyPracticeReportView {
+    #[serde(flatten)]
+    pub report: PracticeReportView,
+    pub next_step: Option<NextStep>,
+    pub timeline: Vec<TimelineEntry<PracticeReportStatus, PracticeReportAction>>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum PracticeReportDecision {
+    Accept,
+    Return,
+}
+
+/// A cadre's review of a submitted report.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"decision": "return", "reason": "请补充调查数据和走访照片", "version": 3}))]
+pub struct PracticeReportReviewRequest {
+    pub decision: PracticeReportDecision,
+    /// Required to return (2–200 characters), shown to the student.
+    #[validate(custom(
+        function = "crate::input::text::visible_length::<2, 200>",
+        message = "原因长度应为2至200个字"
+    ))]
+    #[schema(min_length = 2, max_length = 200)]
+    pub reason: Option<String>,
+    /// The report's version the cadre read.
+    pub version: Option<i32>,
+}
+
+/// A later due date for a report.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"newDueOn": "2027-03-10"}))]
+pub struct PracticeReportDeadlineRequest {
+    /// A China date after the current due date.
+    pub new_due_on: NaiveDate,
 }

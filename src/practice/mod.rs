@@ -16,6 +16,8 @@ mod imports;
 pub mod lapse;
 mod options;
 pub mod positions;
+mod report_views;
+mod reports;
 pub mod rules;
 pub mod seats;
 mod selection;
@@ -84,5 +86,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(attendance::get_practice_check_in_code)
         .service(attendance::get_practice_check_in_code_by_cadre)
         .service(attendance::confirm_practice_attendance)
-        .service(attendance::confirm_practice_attendance_by_cadre);
+        .service(attendance::confirm_practice_attendance_by_cadre)
+        .service(reports::get_practice_report)
+        .service(reports::save_practice_report)
+        .service(reports::submit_practice_report)
+        .service(reports::review_practice_report)
+        .service(reports::extend_practice_report_deadline);
 }

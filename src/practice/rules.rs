@@ -4,6 +4,7 @@ use entity::practice_applications::{ApplicationStatus, DeciderKind};
 use entity::practice_attendance::AttendanceSource;
 use entity::practice_campaigns::{CampaignStatus, Season};
 use entity::practice_positions::{PositionCategory, PositionMode, PositionStatus};
+use entity::practice_reports::PracticeReportStatus;
 use entity::student_profiles::DegreeLevel;
 
 use crate::consents::ConsentText;
@@ -154,4 +155,11 @@ pub fn normalise_code(code: &str) -> String {
 crate::labels!(AttendanceSource {
     Code: "扫码签到",
     Manual: "人工确认",
+});
+
+crate::labels!(PracticeReportStatus {
+    Draft: "草稿",
+    Submitted: "已提交",
+    Returned: "已退回",
+    Accepted: "已通过",
 });

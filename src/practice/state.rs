@@ -33,6 +33,7 @@ use entity::host_units::{self, HostStatus};
 use entity::practice_applications::{self, ApplicationStatus};
 use entity::practice_campaigns::{self, CampaignStatus};
 use entity::practice_positions::{self, PositionStatus};
+use entity::practice_reports::{self, PracticeReportStatus};
 use entity::workflow_events::ActorKind;
 
 use crate::time::start_of_day;
@@ -595,6 +596,118 @@ mod tests {
             S::Completed,
         ] {
             assert!(!is_final(s), "{s:?}");
+        }
+    }
+}
+
+crate::actions! {
+    /// What happens to a practice report.
+    pub enum PracticeReportAction {
+        Create = "create", "创建实践报告", "创建";
+        Submit = "submit", "学生提交实践报告", "提交";
+        Accept = "accept", "团组织审核通过", "审核通过";
+        Return = "return", "团组织退回修改", "退回";
+        ExtendDeadline = "extend_deadline", "团组织延长提交期限", "延长期限";
+    }
+}
+
+/// The report machine: the student writes (edits are not events: `version` counts them) and
+/// submits; a cadre of the local unit accepts or returns it, and may move the deadline later.
+///
+/// | from | action | to | who |
+/// |---|---|---|---|
+/// | — | create (first save, or a deadline extension) | draft | student, cadre |
+/// | draft, returned | submit | submitted | student |
+/// | submitted | accept | accepted | cadre |
+/// | submitted | return(reason) | returned | cadre |
+/// | draft, submitted, returned | extend_deadline | same | cadre |
+pub fn next_report(
+    from: PracticeReportStatus,
+    action: PracticeReportAction,
+    actor: ActorKind,
+) -> Result<PracticeReportStatus, Refusal> {
+    use PracticeReportAction as A;
+    use PracticeReportStatus as S;
+    let allowed = match action {
+        A::Create => matches!(actor, ActorKind::Student | ActorKind::Cadre),
+        A::Submit => actor == ActorKind::Student,
+        A::Accept | A::Return | A::ExtendDeadline => actor == ActorKind::Cadre,
+    };
+    if !allowed {
+        return Err(Refusal::WrongActor);
+    }
+    match (action, from) {
+        (A::Submit, S::Draft | S::Returned) => Ok(S::Submitted),
+        (A::Accept, S::Submitted) => Ok(S::Accepted),
+        (A::Return, S::Submitted) => Ok(S::Returned),
+        (A::ExtendDeadline, s @ (S::Draft | S::Submitted | S::Returned)) => Ok(s),
+        _ => Err(Refusal::WrongState),
+    }
+}
+
+crate::subject! {
+    practice_reports::Model {
+        entity: practice_reports::Entity,
+        status: PracticeReportStatus,
+        action: PracticeReportAction,
+        events: EventLog::kind("practice_events", "report"),
+        name: "实践报告",
+        changed: ("REPORT_CHANGED", "实践报告已有更新，请刷新后重试"),
+        next: next_report,
+    }
+}
+
+#[cfg(test)]
+mod report_tests {
+    use super::*;
+    use sea_orm::Iterable;
+
+    #[test]
+    fn every_report_cell_allowed_or_refused() {
+        use PracticeReportAction as A;
+        use PracticeReportStatus as S;
+        const CELLS: &[(A, S, S)] = &[
+            (A::Submit, S::Draft, S::Submitted),
+            (A::Submit, S::Returned, S::Submitted),
+            (A::Accept, S::Submitted, S::Accepted),
+            (A::Return, S::Submitted, S::Returned),
+            (A::ExtendDeadline, S::Draft, S::Draft),
+            (A::ExtendDeadline, S::Submitted, S::Submitted),
+            (A::ExtendDeadline, S::Returned, S::Returned),
+        ];
+        let who = |a: A| match a {
+            A::Submit => ActorKind::Student,
+            _ => ActorKind::Cadre,
+        };
+        for &action in A::ALL {
+            if action == A::Create {
+                continue;
+            }
+            for from in S::iter() {
+                let expected = CELLS
+                    .iter()
+                    .find(|c| c.0 == action && c.1 == from)
+                    .map(|c| c.2);
+                assert_eq!(
+                    next_report(from, action, who(action)).ok(),
+                    expected,
+                    "{action:?} from {from:?}"
+                );
+                let other = if who(action) == ActorKind::Student {
+                    ActorKind::Cadre
+                } else {
+                    ActorKind::Student
+                };
+                assert_eq!(
+                    next_report(from, action, other),
+                    Err(Refusal::WrongActor),
+                    "{action:?} by {other:?}"
+                );
+                assert_eq!(
+                    next_report(from, action, ActorKind::Host),
+                    Err(Refusal::WrongActor)
+                );
+            }
         }
     }
 }

@@ -17,6 +17,7 @@ use super::dto::{
     ApplicantView, ApplicationCounts, ApplicationView, MyApplicationItem, MyApplicationView,
     StaffApplicationDetailView, StaffApplicationView,
 };
+use super::report_views::{report_of, report_view};
 use super::state::{PlacementDates, TodayAttendance, next_step};
 use crate::app_state::AppState;
 use crate::choices::Labelled;
@@ -321,6 +322,9 @@ pub async fn staff_detail(
     )
     .await?;
     let attendance = sheet_of(&state.db, a.id, a.status).await?;
+    let report = report_of(&state.db, a.id)
+        .await?
+        .map(|r| report_view(state, r));
     let view = staff_views(state, vec![a], reader)
         .await?
         .pop()
@@ -329,6 +333,7 @@ pub async fn staff_detail(
         application: view.application,
         applicant: view.applicant,
         attendance,
+        report,
         timeline,
     })
 }

@@ -270,6 +270,16 @@ const OPERATIONS: &[(&str, &str, &[Guard])] = &[
         "/api/v1/admin/practice/applications/{id}/rejections",
         &[ById(PracticeApplication)],
     ),
+    (
+        "POST",
+        "/api/v1/admin/practice/applications/{id}/report-deadline-extensions",
+        &[ById(PracticeApplication)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/practice/applications/{id}/report-reviews",
+        &[ById(PracticeApplication)],
+    ),
     ("GET", "/api/v1/admin/practice/campaigns", &[List]),
     // The template names nothing of an area; an import's rows are each checked as the single
     // create (OUTSIDE_REGION / LOCAL_UNIT_ONLY per row, tests/api/practice_imports.rs).
@@ -1103,6 +1113,8 @@ fn body_for(
         }
         ("POST", "verifications" | "approvals") => json!({"version": 1}),
         ("POST", "rejections") => json!({"reason": "核对有关情况", "version": 1}),
+        ("POST", "report-reviews") => json!({"decision": "accept"}),
+        ("POST", "report-deadline-extensions") => json!({"newDueOn": "2030-01-01"}),
         ("POST", "attendance-confirmations") => {
             json!({"days": ["2027-01-01"], "reason": "核对有关情况"})
         }

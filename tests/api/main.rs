@@ -30,6 +30,7 @@ mod practice_applications;
 mod practice_checkins;
 mod practice_imports;
 mod practice_positions;
+mod practice_reports;
 mod privacy;
 mod queries;
 mod region_flags;
