@@ -437,6 +437,10 @@ pub async fn delete_my_talent_profile(
 ) -> ApiResult<HttpResponse> {
     user.require_youth()?;
     let txn = state.db.begin().await?;
+    // The transaction's first statement writes (the mentee counter row a mentorship request
+    // also takes first): on SQLite a transaction that read first cannot take the write lock
+    // while a request holds it and fails at once instead of waiting its turn.
+    crate::mentoring::lifecycle::lock_counter(&txn, user.id()).await?;
     let profile = profile_of_user(&txn, user.id())
         .await?
         .ok_or_else(|| ApiError::not_found("人才库登记信息"))?;
