@@ -70,12 +70,11 @@ pub async fn lock_counter(db: &impl ConnectionTrait, user_id: Uuid) -> ApiResult
 
 /// Whether the youth's mentoring still needs their talent profile (conventions §10): an open
 /// request (waiting for assignment, proposed or pending) or an active pairing as mentee, as the
-/// mentor and the cadres act on the name and phone. The mentee's counter row is locked first: a
-/// request being made at this moment takes the same row, so it either shows here or waits for
-/// the deletion and then finds no profile.
+/// mentor and the cadres act on the name and phone. The caller already holds the mentee's counter
+/// row ([`lock_counter`], its transaction's first statement): a request being made at this moment
+/// takes the same row, so it either shows here or waits for the deletion and finds no profile.
 pub async fn needs_talent_profile(db: &impl ConnectionTrait, user_id: Uuid) -> ApiResult<bool> {
     use entity::mentorships::{self, Column as M, MentorshipStatus};
-    lock_counter(db, user_id).await?;
     let open = requests::Entity::find()
         .filter(R::MenteeUserId.eq(user_id))
         .filter(R::Status.is_in([
