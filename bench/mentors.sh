@@ -46,6 +46,9 @@ if ! psql "$PG_ADMIN" -tAc "SELECT 1 FROM pg_database WHERE datname='${BENCH_DB}
 fi
 echo "== data ($YOUTHS youths, $ENTRIES hour entries, $MENTORS mentors, $REQUESTS requests; skipped when present)"
 "$REL/jiqing-bench-seed" --youths "$YOUTHS" --entries "$ENTRIES" --mentors "$MENTORS" --mentor-requests "$REQUESTS"
+# Fresh bulk-loaded rows have no planner statistics and no visibility map yet (autovacuum
+# would get there later): without them the first runs measured plans production never uses.
+psql "$DATABASE_URL" -qc "VACUUM ANALYZE"
 psql "$DATABASE_URL" -tAc "SELECT 'certified mentors: ' || (SELECT count(*) FROM mentor_profiles WHERE status = 'certified') || ', requests: ' || (SELECT count(*) FROM mentorship_requests) || ', pairings: ' || (SELECT count(*) FROM mentorships) || ', talents: ' || (SELECT count(*) FROM talent_profiles)"
 
 echo "== start the server"

@@ -9,7 +9,7 @@ use secrecy::ExposeSecret;
 
 use crate::auth::JwtKeys;
 use crate::auth::wechat::WechatClient;
-use crate::cache::Cache;
+use crate::cache::{Cache, SharedAnswers};
 use crate::checkin_codes::CheckinCodes;
 use crate::config::Settings;
 use crate::crypto::DataCipher;
@@ -34,6 +34,8 @@ pub struct AppState {
     pub league: Arc<LeagueTree>,
     /// This instance's copies of the leaderboard answers.
     pub leaderboards: Arc<Snapshots>,
+    /// Answers many callers share, kept briefly (`JIQING_LIST_MAX_STALE_MS`).
+    pub shared_answers: Arc<SharedAnswers>,
 }
 
 impl AppState {
@@ -66,8 +68,10 @@ impl AppState {
             settings.leaderboard_max_stale,
             settings.redis_url.is_some(),
         ));
+        let shared_answers = Arc::new(SharedAnswers::new(settings.list_max_stale));
         Ok(Self {
             leaderboards,
+            shared_answers,
             checkin_codes,
             media,
             league,

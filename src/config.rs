@@ -114,6 +114,10 @@ pub struct Settings {
     /// How stale a leaderboard answer may be when another instance changed it
     /// (`JIQING_LEADERBOARD_MAX_STALE_MS`, default 1000; 0 = exact, one Redis call per read).
     pub leaderboard_max_stale: Duration,
+    /// How long an instance keeps an answer that many callers share (the mentor directory of
+    /// a unit), built once and served as is (`JIQING_LIST_MAX_STALE_MS`, default 1000; 0 = never
+    /// kept, every read asks the database).
+    pub list_max_stale: Duration,
     /// 返家乡 practice: the defaults of a new campaign's settings and the per-student limit.
     pub practice: PracticeSettings,
     /// Mentoring limits and timings (`JIQING_MENTORING_*`).
@@ -485,6 +489,7 @@ impl Settings {
                 n => Some(n.min(256) as usize),
             },
             leaderboard_max_stale: parse_millis(&var, "JIQING_LEADERBOARD_MAX_STALE_MS", 1_000, 0)?,
+            list_max_stale: parse_millis(&var, "JIQING_LIST_MAX_STALE_MS", 1_000, 0)?,
             practice: PracticeSettings {
                 min_days: parse_u32(&var, "JIQING_PRACTICE_MIN_DAYS", 7)?.clamp(1, 366),
                 offer_valid_hours: parse_u32(&var, "JIQING_PRACTICE_OFFER_VALID_HOURS", 72)?

@@ -3,6 +3,7 @@
 //!
 //! Everything that must hold across app instances (locks, rate-limit counters, the WeChat access
 //! token, leaderboards) lives here, never in a per-process variable.
+mod answers;
 mod board_types;
 mod boards;
 mod memory;
@@ -14,6 +15,7 @@ use std::time::Duration;
 use redis::AsyncCommands;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
+pub use answers::SharedAnswers;
 pub use board_types::{BUILDING, BoardIncrement, BoardRead, BoardStamp, LIVE, TopRead};
 pub use memory::MemoryStore;
 

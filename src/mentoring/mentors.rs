@@ -1,5 +1,7 @@
 //! Youth find mentors: the certified mentors serving their home region.
-use actix_web::{get, web};
+use actix_web::http::header::ContentType;
+use actix_web::{HttpResponse, get, web};
+use bytes::Bytes;
 use entity::mentor_profiles::{self as profiles, Column as P, MentorStatus};
 use entity::mentorship_requests::RequestKind;
 use sea_orm::sea_query::{Expr, ExprTrait, Order};
@@ -54,10 +56,18 @@ pub async fn list_mentors(
     user: CurrentUser,
     filter: crate::input::Query<MentorFilter>,
     page: crate::input::Query<PageQuery>,
-) -> ApiResult<web::Json<Page<MentorView>>> {
+) -> ApiResult<HttpResponse> {
     let parts = page.parts()?;
     let home = verified_home(&state.db, &user).await?;
     let units = state.league.codes_covering(&home.region_code);
+    // The same page for every youth served by these units (see `SharedAnswers`).
+    let key = format!(
+        "mentors|{units:?}|{:?}|{:?}|{:?}|{:?}|{parts:?}",
+        filter.expertise, filter.industry, filter.mode, filter.kind
+    );
+    if let Some(body) = state.shared_answers.get(&key) {
+        return Ok(json_body(body));
+    }
     let mut q = profiles::Entity::find()
         .filter(P::Status.eq(MentorStatus::Certified))
         .filter(P::ServiceUnitCode.is_in(units));
@@ -92,7 +102,18 @@ pub async fn list_mentors(
         .iter()
         .map(|m| MentorView::new(m, unit_name(&state.league, &m.service_unit_code)))
         .collect::<ApiResult<Vec<_>>>()?;
-    Ok(web::Json(Page::new(items, total, parts)))
+    let body = Bytes::from(
+        serde_json::to_vec(&Page::new(items, total, parts))
+            .map_err(|e| ApiError::Unexpected(anyhow::Error::new(e).context("mentor page")))?,
+    );
+    state.shared_answers.keep(key, body.clone());
+    Ok(json_body(body))
+}
+
+fn json_body(body: Bytes) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(body)
 }
 
 /// A certified mentor serving the caller's home region (404 otherwise).

@@ -221,6 +221,9 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     // The real daily jobs (a KPI snapshot of the whole tree) stay off unless a test asks: each
     // would run at start-up and write rows the test did not expect.
     settings.run_daily_jobs = false;
+    // Shared list answers are exact in tests (a test changes data and reads it back at once);
+    // `mentoring::the_mentor_directory_is_kept_at_most_the_bound` tests the bound itself.
+    settings.list_max_stale = std::time::Duration::ZERO;
     // Uploaded files go to a directory of this test's own, shared by its instances.
     let media_dir = std::env::temp_dir()
         .join("jiqing-tests")

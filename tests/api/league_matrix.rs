@@ -935,16 +935,16 @@ async fn seed(app: &TestApp, area: &Area) -> Seeded {
         .unwrap()
         .to_owned();
     let subsidy_claim = crate::loans::disbursed_claim(app, &officer, &offer, area.village).await;
-    let request = crate::mentorship_requests::asked(app, &youth, None, "long_term").await;
+    let request = crate::mentoring::requests::asked(app, &youth, None, "long_term").await;
     // A pairing of a youth of the area with a certified mentor of the area.
     let (pair_mentor, pair_mentor_id) =
         crate::mentoring::certified_mentor(app, &owner, "矩阵结对导师", mentor_unit, 5).await;
     let pair_youth = app.youth_in("mxpair", area.village, true).await;
     let pair_request =
-        crate::mentorship_requests::asked(app, &pair_youth, Some(&pair_mentor_id), "long_term")
+        crate::mentoring::requests::asked(app, &pair_youth, Some(&pair_mentor_id), "long_term")
             .await;
     let pairing = json_of(
-        crate::mentorship_requests::accept(app, &pair_mentor, &pair_request).await,
+        crate::mentoring::requests::accept(app, &pair_mentor, &pair_request).await,
         StatusCode::OK,
     )
     .await["mentorshipId"]

@@ -1,6 +1,29 @@
 //! Entrepreneurship mentors (创业导师): mentor profiles and their certification, youth finding
 //! mentors, requests, answers and assignments, pairings, guidance records, youth organisations
-//! and coverage. The spec's acceptance checks are the tests named after them.
+//! and coverage. The spec's acceptance checks are the tests named after them, in this file and
+//! its three parts (`mentoring::requests`, `mentoring::pairings`, `mentoring::stats`):
+//!
+//! | check | test |
+//! |---|---|
+//! | 1 capacity 2, the third → `MENTOR_AT_CAPACITY` | `requests::a_mentor_with_two_seats_accepts_two_youths_and_the_third_gets_mentor_at_capacity` |
+//! | 2 twenty concurrent accepts, five seats | `requests::twenty_concurrent_accepts_on_a_mentor_with_five_seats_give_exactly_five_pairings` |
+//! | 3 cancel and accept together | `requests::a_cancel_and_an_accept_fired_together_leave_one_winner_and_one_terminal_event` |
+//! | 4 refusals | `requests::refusals_answer_their_codes_and_change_nothing` |
+//! | 5 expiry sweep | `requests::with_a_zero_ttl_one_sweep_expires_a_pending_request_and_a_late_accept_is_refused` |
+//! | 6 ending frees the seat | `pairings::ending_a_pairing_with_a_reason_frees_the_seat_for_a_waiting_request` |
+//! | 7 region guards | `requests::cadres_reach_only_their_units_requests_and_propose_only_mentors_serving_the_mentee` |
+//! | 8 waiting for assignment | `requests::a_request_without_a_mentor_reaches_the_proposed_mentor_only_after_the_mentee_confirms` |
+//! | 9 idempotency | `requests::the_same_idempotency_key_and_body_return_the_same_request` |
+//! | 10 startup-leader coverage 250‰ | `stats::one_of_four_startup_leaders_with_a_long_term_mentor_is_a_coverage_of_250` |
+//! | 11 organisation coverage 500‰ → 1000‰ | `stats::one_of_two_county_associations_with_a_mentor_is_500_and_dissolving_the_other_makes_1000` |
+//! | 12 withdrawal with active mentees | `pairings::a_mentor_with_an_active_mentee_cannot_withdraw_and_after_the_pair_ends_the_withdrawal_clears_the_role_and_ends_org_assignments` |
+//! | 13 retention | `pairings::with_zero_retention_years_one_run_clears_a_pairing_the_mentee_ended_unlinks_its_consent_and_keeps_the_stats` |
+//!
+//! `cargo test --test api -- mentoring::` runs them all.
+pub mod pairings;
+pub mod requests;
+pub mod stats;
+
 use entity::{mentor_profiles, talent_profiles};
 use reqwest::StatusCode;
 use sea_orm::sea_query::Expr;
@@ -912,4 +935,55 @@ async fn a_withdrawn_mentor_loses_the_role_and_may_apply_again() {
         "NOT_FOUND",
     )
     .await;
+}
+
+#[tokio::test]
+async fn the_mentor_directory_is_kept_at_most_the_bound_and_only_for_its_own_units() {
+    let bound = std::time::Duration::from_secs(2);
+    let app = spawn_app_with(|s| s.list_max_stale = bound).await;
+    let cadre = app.admin_of(NANGUAN).await;
+    let (_, id) = certified_mentor(&app, &cadre, "甲导师", NANGUAN, 2).await;
+    let youth = app.youth_in("y1", NANGUAN_VILLAGE, true).await;
+    let before = std::time::Instant::now();
+    let page = mentor_list(&app, &youth, "").await;
+    assert_eq!(page["items"][0]["seatsLeft"], 2);
+
+    // Another instance fills the mentor's seats.
+    set_mentor(
+        &app,
+        &id,
+        mentor_profiles::Column::ActiveMentees,
+        Expr::value(2),
+    )
+    .await;
+    // Within the bound this instance may serve the page it built; the mentor's own page, another
+    // filter and another instance read the database.
+    if before.elapsed() < bound {
+        let kept = mentor_list(&app, &youth, "").await;
+        assert_eq!(kept, page, "the kept page, unchanged");
+    }
+    let one = json_of(
+        app.get(&format!("/api/v1/mentors/{id}"), Some(&youth.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(one["seatsLeft"], 0, "by id: exact at once");
+    let filtered = mentor_list(&app, &youth, "?pageSize=5").await;
+    assert_eq!(filtered["items"][0]["seatsLeft"], 0);
+    let other = app.spawn_another_instance().await;
+    let there = mentor_list(&other, &youth, "").await;
+    assert_eq!(there["items"][0]["seatsLeft"], 0);
+
+    // A youth of another county never gets this county's page.
+    let elsewhere = app.youth_in("y2", "220204001001", true).await;
+    assert_eq!(mentor_list(&app, &elsewhere, "").await["total"], 0);
+
+    // After the bound, this instance answers from the database again.
+    tokio::time::sleep(
+        bound.saturating_sub(before.elapsed()) + std::time::Duration::from_millis(50),
+    )
+    .await;
+    let fresh = mentor_list(&app, &youth, "").await;
+    assert_eq!(fresh["items"][0]["seatsLeft"], 0);
 }

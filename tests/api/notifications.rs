@@ -591,9 +591,9 @@ async fn mentoring_events_send_subscription_messages_with_the_mentor_template_on
     .await;
     let mentee = wechat_youth(&app, &wx, "menteewx", NANGUAN_VILLAGE).await;
     let request =
-        crate::mentorship_requests::asked(&app, &mentee, Some(&mentor_id), "long_term").await;
+        crate::mentoring::requests::asked(&app, &mentee, Some(&mentor_id), "long_term").await;
     json_of(
-        crate::mentorship_requests::accept(&app, &mentor, &request).await,
+        crate::mentoring::requests::accept(&app, &mentor, &request).await,
         StatusCode::OK,
     )
     .await;

@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 use crate::helpers::*;
 use crate::kpi::{child as kpi_child, line, report};
+use crate::mentoring::requests::{accept, asked};
 use crate::mentoring::{KUANCHENG, NANGUAN, NANGUAN_VILLAGE, certified_mentor};
-use crate::mentorship_requests::{accept, asked};
 use crate::youth_organisations::{created_org, org_body, verified_org};
 
 const CHANGCHUN: &str = "220100";

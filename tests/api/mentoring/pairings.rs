@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::helpers::*;
+use crate::mentoring::requests::{accept, asked};
 use crate::mentoring::{KUANCHENG, NANGUAN, NANGUAN_VILLAGE, certified_mentor};
-use crate::mentorship_requests::{accept, asked};
 
 const SUMMARY: &str = "到大棚现场查看玉米长势，讲解追肥时机和病虫害防治。";
 
@@ -1271,7 +1271,7 @@ async fn retention_leaves_open_requests_and_active_pairings_alone_and_clears_a_d
     let turned_down = app.youth_in("declined", NANGUAN_VILLAGE, true).await;
     let declined = asked(&app, &turned_down, Some(&mentor_id), "long_term").await;
     json_of(
-        crate::mentorship_requests::act(
+        crate::mentoring::requests::act(
             &app,
             &mentor,
             &declined,
@@ -1298,7 +1298,7 @@ async fn retention_leaves_open_requests_and_active_pairings_alone_and_clears_a_d
     assert!(row.mentee_user_id.is_some() && row.anonymised_at.is_none());
     for open in [&pending, &unassigned] {
         let q = admin_get(&app, &cadre, &format!("mentorship-requests/{open}")).await;
-        assert_eq!(q["description"], crate::mentorship_requests::DESCRIPTION);
+        assert_eq!(q["description"], crate::mentoring::requests::DESCRIPTION);
         assert_eq!(q["menteeRegionCode"], NANGUAN_VILLAGE);
         assert!(q["mentee"].is_object());
     }
@@ -1327,7 +1327,7 @@ async fn a_talent_profile_is_not_deleted_while_a_mentorship_request_is_open_or_a
     let waiting = asked(&app, &youth, None, "long_term").await;
     refused(&app, &youth).await;
     json_of(
-        crate::mentorship_requests::act(&app, &youth, &waiting, "cancellations", json!({})).await,
+        crate::mentoring::requests::act(&app, &youth, &waiting, "cancellations", json!({})).await,
         StatusCode::OK,
     )
     .await;
@@ -1354,7 +1354,7 @@ async fn a_talent_profile_is_not_deleted_while_a_mentorship_request_is_open_or_a
     assert_eq!(resp.status(), StatusCode::NO_CONTENT);
     // Without a profile there is no one to ask for.
     assert_error(
-        crate::mentorship_requests::ask(&app, &youth, Some(&mentor_id), "consultation").await,
+        crate::mentoring::requests::ask(&app, &youth, Some(&mentor_id), "consultation").await,
         StatusCode::CONFLICT,
         "TALENT_PROFILE_REQUIRED",
     )
@@ -1491,7 +1491,7 @@ async fn a_talent_deletion_and_a_request_fired_together_never_leave_a_request_wi
             .await;
         let (deleted, asked) = tokio::join!(
             app.delete("/api/v1/me/talent-profile", Some(&youth.token)),
-            crate::mentorship_requests::ask(&other, &youth, Some(&mentor_id), "long_term")
+            crate::mentoring::requests::ask(&other, &youth, Some(&mentor_id), "long_term")
         );
         let (d, a) = (deleted.status(), asked.status());
         assert!(

@@ -1,0 +1,93 @@
+//! Serialised answers that many callers share, kept in process for a short, bounded time.
+//!
+//! Some reads answer every caller of a kind the same way: the mentor directory of a county is the
+//! same page for each of its youth. Building it costs a statement over a few hundred rows and
+//! twenty serialised items per request; keeping the finished JSON for at most
+//! `JIQING_LIST_MAX_STALE_MS` (default 1000 ms; `0` = never kept) costs one map look-up instead.
+//!
+//! **What may be stale, and by how much.** A kept answer is served for at most the bound after
+//! it was built, by the instance that built it; after that the next caller builds it afresh. Nothing
+//! is decided from a kept answer: the by-id reads and every write (a request, an acceptance, a
+//! seat) read the database in their own transaction. The key carries everything the answer
+//! depends on (the caller's units and every filter), never who asked, so no caller sees an
+//! answer meant for a different scope. Per instance and bounded in size, like the large totals of
+//! [`crate::pagination`]: any number of instances may run side by side, each at most the bound
+//! behind the database.
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+
+/// Keys kept at most; reaching the bound first drops expired answers, then all of them.
+const MAX_KEPT: usize = 10_000;
+
+pub struct SharedAnswers {
+    max_age: Duration,
+    kept: Mutex<HashMap<String, (Bytes, Instant)>>,
+}
+
+impl SharedAnswers {
+    pub fn new(max_age: Duration) -> Self {
+        Self {
+            max_age,
+            kept: Mutex::default(),
+        }
+    }
+
+    /// The answer kept under `key`, if it is younger than the bound.
+    pub fn get(&self, key: &str) -> Option<Bytes> {
+        if self.max_age.is_zero() {
+            return None;
+        }
+        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.get(key)
+            .filter(|(_, at)| at.elapsed() < self.max_age)
+            .map(|(body, _)| body.clone())
+    }
+
+    /// Keep `body` under `key` (nothing when answers are never kept).
+    pub fn keep(&self, key: String, body: Bytes) {
+        if self.max_age.is_zero() {
+            return;
+        }
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.len() >= MAX_KEPT && !kept.contains_key(&key) {
+            let max_age = self.max_age;
+            kept.retain(|_, (_, at)| at.elapsed() < max_age);
+            if kept.len() >= MAX_KEPT {
+                kept.clear();
+            }
+        }
+        kept.insert(key, (body, Instant::now()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_are_kept_for_the_bound_and_never_when_it_is_zero() {
+        let off = SharedAnswers::new(Duration::ZERO);
+        off.keep("k".into(), Bytes::from_static(b"1"));
+        assert_eq!(off.get("k"), None);
+
+        let on = SharedAnswers::new(Duration::from_millis(50));
+        on.keep("k".into(), Bytes::from_static(b"1"));
+        assert_eq!(on.get("k").as_deref(), Some(&b"1"[..]));
+        assert_eq!(on.get("other"), None);
+        std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(on.get("k"), None, "older than the bound");
+    }
+
+    #[test]
+    fn the_number_of_kept_answers_is_bounded() {
+        let on = SharedAnswers::new(Duration::from_secs(60));
+        for i in 0..MAX_KEPT + 5 {
+            on.keep(format!("k{i}"), Bytes::from_static(b"1"));
+        }
+        assert!(on.kept.lock().unwrap().len() <= MAX_KEPT);
+        assert!(on.get(&format!("k{}", MAX_KEPT + 4)).is_some());
+    }
+}
