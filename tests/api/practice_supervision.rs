@@ -811,6 +811,45 @@ async fn retention_clears_exactly_the_personal_fields_of_finished_practice() {
     .await;
     let open = applicant(app, "open", NANGUAN_VILLAGE).await;
     let oid = applied(app, &open, &p).await;
+    // Completed without a certificate (completion is another change's: set here): finished
+    // once the report fell due, not before.
+    let mut completed = Vec::new();
+    for (name, due_in) in [("due_past", -1), ("due_ahead", 10)] {
+        let (who, _, cid) = on_duty(&w, name).await;
+        json_of(
+            report_req(
+                &w,
+                &who,
+                reqwest::Method::PUT,
+                &format!("/api/v1/me/practice/applications/{cid}/report"),
+                &full_report(&[]),
+                at,
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+        practice_applications::Entity::update_many()
+            .col_expr(
+                practice_applications::Column::Status,
+                sea_orm::sea_query::Expr::value("completed"),
+            )
+            .filter(practice_applications::Column::Id.eq(uuid(&cid)))
+            .exec(app.db())
+            .await
+            .unwrap();
+        let due = jiqing::time::today_in_china(Utc::now()) + Duration::days(due_in);
+        practice_reports::Entity::update_many()
+            .col_expr(
+                practice_reports::Column::DueOn,
+                sea_orm::sea_query::Expr::value(due),
+            )
+            .filter(practice_reports::Column::ApplicationId.eq(uuid(&cid)))
+            .exec(app.db())
+            .await
+            .unwrap();
+        completed.push(cid);
+    }
     let before = application_row(app, &id).await;
     let before_stats = stats(app, &w.cadre, "").await;
     jiqing::retention::run(app.state.clone(), jiqing::time::today_in_china(Utc::now()))
@@ -877,6 +916,10 @@ async fn retention_clears_exactly_the_personal_fields_of_finished_practice() {
     assert_eq!((r.motivation, r.decision_reason), (None, None));
     let o = application_row(app, &oid).await;
     assert!(o.motivation.is_some() && o.anonymised_at.is_none());
+    let past = application_row(app, &completed[0]).await;
+    assert!(past.anonymised_at.is_some() && past.motivation.is_none());
+    let ahead = application_row(app, &completed[1]).await;
+    assert!(ahead.anonymised_at.is_none() && ahead.motivation.is_some());
     // Profiles: the dropped and rejected students' contact data go; the open one's stays.
     let gone = profile_row(app, &dropped).await;
     assert_eq!(
