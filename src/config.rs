@@ -187,6 +187,9 @@ pub struct PracticeSettings {
     /// How often each instance runs `practice-offer-lapse` (`JIQING_PRACTICE_LAPSE_SWEEP_MS`,
     /// default 60 s).
     pub lapse_sweep_interval: Duration,
+    /// How often each instance runs `practice-application-digest`
+    /// (`JIQING_PRACTICE_DIGEST_SWEEP_MS`, default 5 min).
+    pub digest_sweep_interval: Duration,
 }
 
 /// Domains whose notifications may also go out as WeChat subscription messages.
@@ -507,6 +510,12 @@ impl Settings {
                     &var,
                     "JIQING_PRACTICE_LAPSE_SWEEP_MS",
                     60_000,
+                    10,
+                )?,
+                digest_sweep_interval: parse_millis(
+                    &var,
+                    "JIQING_PRACTICE_DIGEST_SWEEP_MS",
+                    300_000,
                     10,
                 )?,
             },

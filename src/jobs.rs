@@ -19,6 +19,7 @@ pub const DAILY_JOBS: &[DailyJob] = &[
     crate::loans::digest::LOAN_DUE_DIGEST,
     crate::mentoring::jobs::MENTORSHIP_AUTO_COMPLETE,
     crate::mentoring::jobs::RECORD_AUTO_CONFIRM,
+    crate::practice::reminders::PRACTICE_REPORT_REMINDER,
 ];
 
 /// Start every periodic job. Domains add theirs here.
@@ -69,6 +70,14 @@ pub fn spawn_all(state: &AppState) {
         state.settings.practice.lapse_sweep_interval,
         state.clone(),
         crate::practice::lapse::sweep,
+    );
+    // New 返家乡 applications told to the host at most once an hour per position (a
+    // conditional claim per notice).
+    spawn_periodic(
+        "practice-application-digest",
+        state.settings.practice.digest_sweep_interval,
+        state.clone(),
+        crate::practice::digest::sweep,
     );
     // Proposed and pending mentorship requests past their expiry (conditional per row).
     spawn_periodic(

@@ -1,6 +1,8 @@
 //! China time (UTC+8, no daylight saving): how times are shown, and where days, weeks, months
 //! and years begin for "this week / this month" and for deadlines.
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, SubsecRound, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, Duration, FixedOffset, Months, NaiveDate, SubsecRound, TimeZone, Utc,
+};
 
 pub fn china() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
@@ -24,6 +26,16 @@ pub fn start_of_day(date: NaiveDate) -> DateTime<Utc> {
         .single()
         .expect("a fixed offset has no gaps")
         .with_timezone(&Utc)
+}
+
+/// For `retention-anonymise` on China date `date` keeping records `years` (conventions §10):
+/// the first date whose records are still kept. A record is due when it ended before the start
+/// of that day (with 0 years: everything that ended by the end of `date`).
+pub fn retention_cutoff(years: u32, date: NaiveDate) -> NaiveDate {
+    date.checked_sub_months(Months::new(12 * years))
+        .unwrap_or(NaiveDate::MIN)
+        .succ_opt()
+        .unwrap_or(date)
 }
 
 /// Monday 00:00 China time of the week containing `now`.

@@ -205,4 +205,8 @@ pub enum NotificationKind {
     #[sea_orm(string_value = "practice.report_returned")]
     #[serde(rename = "practice.report_returned")]
     PracticeReportReturned,
+    /// The report is due in 3 days (`practice-report-reminder`, daily 09:00 China time).
+    #[sea_orm(string_value = "practice.report_due")]
+    #[serde(rename = "practice.report_due")]
+    PracticeReportDue,
 }

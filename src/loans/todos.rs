@@ -9,19 +9,11 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::auth::Staff;
 use crate::error::ApiResult;
-use crate::todos::{self, TodoContext, TodoCount, TodoQueue};
+use crate::todos::{self, TodoContext, TodoCount, TodoQueue, local_cadres};
 
 /// Nothing in the queue is ever overdue.
 fn never() -> Condition {
     Condition::all().add(Expr::cust("1 = 0"))
-}
-
-/// Cadres of a local unit (no units below it: counties, 梅河口, 长白山) recommend.
-fn local_cadres(staff: &Staff) -> bool {
-    match staff {
-        Staff::Cadre(c) => c.tree().children(&c.unit.code).is_empty(),
-        Staff::BankOfficer(_) => false,
-    }
 }
 
 /// Cadres of units with local units below them chase those units' late reviews.

@@ -11,8 +11,8 @@ use entity::sharing_consents::{ConsentPurpose, ConsentSubject, RecipientKind};
 use entity::workflow_events::ActorKind;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set, SqlErr, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -20,7 +20,8 @@ use super::dto::{
     ApplicationRequest, ApplicationWithdrawalRequest, ConfirmationRequest, MyApplicationItem,
     MyApplicationView,
 };
-use super::endings::{HOST_PAGE, end_sharing, practice_started, release_held};
+use super::endings::{end_sharing, practice_started, release_held};
+pub use super::host_notices::{notify_host, supervisors_of};
 use super::positions::{StudentArea, student_profile_required};
 use super::rules::{APPLY_MIN_AGE, HOST_SHARING_CONSENT, INSURANCE_CONSENT};
 use super::seats;
@@ -32,7 +33,7 @@ use crate::consents::{self, NewConsent, Recipient, Subject as ConsentOf};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope, FieldError};
 use crate::idempotency::{self, IdempotencyKey, IdempotentEntity};
 use crate::input::Json;
-use crate::notifications::{deliver, notify};
+use crate::notifications::deliver;
 use crate::pagination::{Page, PageQuery, page_rows};
 use crate::talents::rules::age_on;
 use crate::time::today_in_china;
@@ -65,55 +66,6 @@ fn is_duplicate_application(e: &DbErr) -> bool {
     matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(m))
         if m.contains("uq_practice_applications_position_student")
             || m.contains("practice_applications.position_id, practice_applications.student_user_id"))
-}
-
-/// The active supervisors (user ids) of a host unit.
-pub async fn supervisors_of(db: &impl ConnectionTrait, host: Uuid) -> ApiResult<Vec<Uuid>> {
-    use entity::host_supervisors::{self, Column as HS};
-    Ok(host_supervisors::Entity::find()
-        .filter(HS::HostUnitId.eq(host))
-        .filter(HS::AcceptedAt.is_not_null())
-        .filter(HS::RevokedAt.is_null())
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|s| s.user_id)
-        .collect())
-}
-
-/// Tell the host's supervisors about new applications, at most once an hour per position (a
-/// digest: the list shows how many wait).
-async fn digest_to_host(state: &AppState, position: &practice_positions::Model) {
-    let key = format!("practice:received:{}", position.id);
-    let first = state
-        .cache
-        .set_nx(&key, "1", std::time::Duration::from_secs(3600))
-        .await;
-    if !matches!(first, Ok(true)) {
-        return;
-    }
-    let result: ApiResult<Vec<_>> = async {
-        let mut sent = Vec::new();
-        for u in supervisors_of(&state.db, position.host_unit_id).await? {
-            sent.push(
-                notify(
-                    &state.db,
-                    u,
-                    NotificationKind::PracticeApplicationReceived,
-                    "收到新的实践报名",
-                    &format!("岗位“{}”收到新的报名，请及时选拔。", position.title),
-                    Some(HOST_PAGE),
-                )
-                .await?,
-            );
-        }
-        Ok(sent)
-    }
-    .await;
-    match result {
-        Ok(sent) => deliver(state, sent),
-        Err(e) => tracing::warn!(error = %e, "practice application digest not sent"),
-    }
 }
 
 /// The rules of applying that need no write, in the spec's order; the first refusal answers.
@@ -232,7 +184,7 @@ pub async fn create_practice_application(
     {
         return Ok(HttpResponse::Ok().json(my_view(&state.db, first).await?));
     }
-    let now = Utc::now();
+    let now = crate::test_hooks::now(&req);
     let profile = super::students::profile_of(&state.db, user.id())
         .await?
         .ok_or_else(student_profile_required)?;
@@ -327,7 +279,7 @@ pub async fn create_practice_application(
     .await?;
     let is_new = created.is_new();
     if is_new {
-        digest_to_host(&state, &position).await;
+        super::digest::on_application(&state, &position, now).await;
     }
     let view = my_view(&state.db, created.into_inner()).await?;
     Ok(if is_new {
@@ -417,21 +369,6 @@ pub async fn get_my_practice_application(
 
 fn offer_expired() -> ApiError {
     ApiError::Conflict("OFFER_EXPIRED", "录用确认已超过截止时间，录用已失效".into())
-}
-
-/// Notify the host's supervisors (in-app and subscription), inside the transaction.
-pub async fn notify_host(
-    db: &DatabaseTransaction,
-    host: Uuid,
-    kind: NotificationKind,
-    title: &str,
-    body: &str,
-) -> ApiResult<Vec<entity::notifications::Model>> {
-    let mut sent = Vec::new();
-    for u in supervisors_of(db, host).await? {
-        sent.push(notify(db, u, kind, title, body, Some(HOST_PAGE)).await?);
-    }
-    Ok(sent)
 }
 
 /// Confirm an offer before `offerExpiresAt` (else 409 `OFFER_EXPIRED`): the placement. Needs

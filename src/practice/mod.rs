@@ -8,21 +8,28 @@ mod attendance_sheet;
 mod campaigns;
 mod cancellation;
 mod checkins;
+pub mod digest;
 pub mod dto;
 mod endings;
+mod export;
+mod host_notices;
 mod host_reads;
 mod hosts;
 mod imports;
 pub mod lapse;
 mod options;
 pub mod positions;
+pub mod reminders;
 mod report_views;
 mod reports;
+pub mod retention;
 pub mod rules;
 pub mod seats;
 mod selection;
 pub mod state;
+pub mod stats;
 mod students;
+pub mod todos;
 mod views;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -75,6 +82,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(selection::reject_practice_application)
         .service(selection::drop_practice_application)
         .service(selection::report_practice_duty)
+        // Before `…/applications/{id}`, which would take `export` for an id.
+        .service(export::export_practice_applications)
+        .service(stats::get_practice_stats)
         .service(admin_applications::list_admin_practice_applications)
         .service(admin_applications::get_admin_practice_application)
         .service(selection::offer_practice_position_by_cadre)

@@ -9,7 +9,7 @@ mod registry;
 
 pub use queue::{
     CountFuture, TodoContext, TodoCount, TodoQueue, bank_officers, cadre_review_queue, cadres,
-    count_with_overdue,
+    count_with_overdue, local_cadres,
 };
 pub use registry::QUEUES;
 

@@ -78,6 +78,15 @@ pub fn cadres(staff: &Staff) -> bool {
     matches!(staff, Staff::Cadre(_))
 }
 
+/// For [`TodoQueue::serves`]: cadres of a local unit (no units below it: counties, 梅河口,
+/// 长白山), who do the work the programme gives the county league (`LOCAL_UNIT_ONLY`).
+pub fn local_cadres(staff: &Staff) -> bool {
+    match staff {
+        Staff::Cadre(c) => c.tree().children(&c.unit.code).is_empty(),
+        Staff::BankOfficer(_) => false,
+    }
+}
+
 /// For [`TodoQueue::serves`]: every bank officer.
 pub fn bank_officers(staff: &Staff) -> bool {
     matches!(staff, Staff::BankOfficer(_))

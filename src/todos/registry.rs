@@ -17,6 +17,8 @@ pub const QUEUES: &[&TodoQueue] = &[
     &crate::mentoring::todos::REQUESTS_TO_ASSIGN,
     &crate::mentoring::todos::RECORDS_DISPUTED,
     &crate::mentoring::todos::ORGANISATIONS_TO_VERIFY,
+    &crate::practice::todos::APPLICATIONS_TO_DECIDE,
+    &crate::practice::todos::REPORTS_TO_REVIEW,
     &crate::kpi::manual::todos::REPORTS_TO_SUBMIT,
     &crate::kpi::manual::todos::REPORTS_TO_APPROVE,
     &crate::kpi::manual::todos::REPORTS_TO_ACCEPT,

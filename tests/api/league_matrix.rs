@@ -242,6 +242,11 @@ const OPERATIONS: &[(&str, &str, &[Guard])] = &[
     ),
     (
         "GET",
+        "/api/v1/admin/practice/applications/export",
+        &[List, RegionQuery],
+    ),
+    (
+        "GET",
         "/api/v1/admin/practice/applications/{id}",
         &[ById(PracticeApplication)],
     ),
@@ -391,6 +396,7 @@ const OPERATIONS: &[(&str, &str, &[Guard])] = &[
         "/api/v1/admin/practice/positions/{id}/publications",
         &[ById(Position)],
     ),
+    ("GET", "/api/v1/admin/practice/stats", &[List, RegionQuery]),
     ("GET", "/api/v1/admin/kpi/gaps", &[RegionQuery]),
     ("GET", "/api/v1/admin/kpi/indicators", &[NotRegional]),
     ("GET", "/api/v1/admin/kpi/report", &[RegionQuery]),

@@ -28,6 +28,7 @@ mod practice_checkins;
 mod practice_imports;
 mod practice_positions;
 mod practice_reports;
+mod practice_supervision;
 mod privacy;
 mod queries;
 mod region_flags;

@@ -1,0 +1,72 @@
+//! The practice to-do queues of local-unit cadres (conventions §11, issue 12 point 7), both
+//! counted by the position's place in the cadre's unit, overdue after
+//! `JIQING_REVIEW_DUE_DAYS` of waiting:
+//! - `practice_applications_to_decide`: submitted applications at positions whose host unit has
+//!   no active supervisor (none bound, or every one revoked) or is suspended, so only the
+//!   cadre can select;
+//! - `practice_reports_to_review`: submitted reports.
+//!
+//! Only the local unit's cadres act on these (`LOCAL_UNIT_ONLY` above it), so only they have the
+//! queues.
+use entity::host_units::{self, Column as H, HostStatus};
+use entity::practice_applications::{self as apps, ApplicationStatus, Column as A};
+use entity::practice_reports::{self as reports, Column as R, PracticeReportStatus};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use crate::error::ApiResult;
+use crate::todos::{self, TodoContext, TodoCount, TodoQueue};
+
+/// Host units whose supervisors cannot act: suspended, or without an active supervisor.
+fn hosts_without_acting_supervisor() -> Condition {
+    let suspended = Query::select()
+        .column(H::Id)
+        .from(host_units::Entity)
+        .and_where(Expr::col(H::Status).eq(crate::choices::code(HostStatus::Suspended)))
+        .to_owned();
+    Condition::any()
+        .add(A::HostUnitId.in_subquery(suspended))
+        .add(Expr::cust(
+            "NOT EXISTS (SELECT 1 FROM host_supervisors s \
+             WHERE s.host_unit_id = practice_applications.host_unit_id \
+             AND s.accepted_at IS NOT NULL AND s.revoked_at IS NULL)",
+        ))
+}
+
+async fn count_applications_to_decide(cx: &TodoContext<'_>) -> ApiResult<TodoCount> {
+    todos::cadre_review_queue(
+        cx,
+        apps::Entity::find()
+            .filter(A::Status.eq(ApplicationStatus::Submitted))
+            .filter(hosts_without_acting_supervisor()),
+        A::RegionCode,
+        A::CreatedAt,
+    )
+    .await
+}
+
+async fn count_reports_to_review(cx: &TodoContext<'_>) -> ApiResult<TodoCount> {
+    todos::cadre_review_queue(
+        cx,
+        reports::Entity::find().filter(R::Status.eq(PracticeReportStatus::Submitted)),
+        R::RegionCode,
+        R::SubmittedAt,
+    )
+    .await
+}
+
+pub const APPLICATIONS_TO_DECIDE: TodoQueue = TodoQueue {
+    queue: "practice_applications_to_decide",
+    label: "待选拔的实践报名（接收单位无可用联系人）",
+    link: "/admin/practice/applications?status=submitted",
+    serves: todos::local_cadres,
+    count: |cx| Box::pin(count_applications_to_decide(cx)),
+};
+
+pub const REPORTS_TO_REVIEW: TodoQueue = TodoQueue {
+    queue: "practice_reports_to_review",
+    label: "待审核的实践报告",
+    link: "/admin/practice/reports?status=submitted",
+    serves: todos::local_cadres,
+    count: |cx| Box::pin(count_reports_to_review(cx)),
+};
