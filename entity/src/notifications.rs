@@ -205,4 +205,7 @@ pub enum NotificationKind {
     #[sea_orm(string_value = "practice.report_returned")]
     #[serde(rename = "practice.report_returned")]
     PracticeReportReturned,
+    #[sea_orm(string_value = "practice.certified")]
+    #[serde(rename = "practice.certified")]
+    PracticeCertified,
 }
