@@ -33,6 +33,8 @@ pub mod practice_application_digests;
 pub mod practice_applications;
 pub mod practice_attendance;
 pub mod practice_campaigns;
+pub mod practice_certificates;
+pub mod practice_evaluations;
 pub mod practice_grade_quota;
 pub mod practice_positions;
 pub mod practice_report_reminders;
@@ -113,6 +115,7 @@ mod tests {
         same_in_json_and_database::<super::practice_applications::DeciderKind>();
         same_in_json_and_database::<super::practice_attendance::AttendanceSource>();
         same_in_json_and_database::<super::practice_reports::PracticeReportStatus>();
+        same_in_json_and_database::<super::practice_evaluations::PracticeGrade>();
         same_in_json_and_database::<super::host_units::HostKind>();
         same_in_json_and_database::<super::host_units::HostStatus>();
         same_in_json_and_database::<super::mentor_profiles::MentorStatus>();

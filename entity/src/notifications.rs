@@ -209,4 +209,7 @@ pub enum NotificationKind {
     #[sea_orm(string_value = "practice.report_due")]
     #[serde(rename = "practice.report_due")]
     PracticeReportDue,
+    #[sea_orm(string_value = "practice.certified")]
+    #[serde(rename = "practice.certified")]
+    PracticeCertified,
 }

@@ -30,6 +30,7 @@ mod m20261201_000610_create_practice_positions;
 mod m20261201_000620_create_practice_applications;
 mod m20261201_000630_create_practice_attendance;
 mod m20261201_000640_create_practice_reports;
+mod m20261201_000650_create_practice_closing;
 mod m20261201_000670_create_practice_supervision;
 mod m20261201_000700_create_kpi;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000620_create_practice_applications::Migration),
             Box::new(m20261201_000630_create_practice_attendance::Migration),
             Box::new(m20261201_000640_create_practice_reports::Migration),
+            Box::new(m20261201_000650_create_practice_closing::Migration),
             Box::new(m20261201_000670_create_practice_supervision::Migration),
             Box::new(m20261201_000700_create_kpi::Migration),
         ]

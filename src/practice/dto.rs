@@ -159,6 +159,8 @@ pub struct PracticeOptionsView {
     pub position_modes: Vec<Choice>,
     pub position_statuses: Vec<Choice>,
     pub application_statuses: Vec<Choice>,
+    /// Evaluation grades: 优秀 (capped), 良好, 合格, 不合格.
+    pub grades: Vec<Choice>,
     /// Seats a position may offer (1 to this).
     pub max_slots: i32,
     /// Daily hours of a position (1 to this).
@@ -712,6 +714,10 @@ pub struct StaffApplicationDetailView {
     pub attendance: Option<AttendanceSheetView>,
     /// The student's practice report, once saved.
     pub report: Option<PracticeReportView>,
+    /// The host's or a cadre's grade, once given.
+    pub evaluation: Option<super::closing_dto::PracticeEvaluationView>,
+    /// The certificate, once issued.
+    pub certificate: Option<super::closing_dto::PracticeCertificateView>,
     pub timeline: Vec<TimelineEntry<ApplicationStatus, PracticeApplicationAction>>,
 }
 

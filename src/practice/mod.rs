@@ -7,10 +7,15 @@ pub mod attendance_rules;
 mod attendance_sheet;
 mod campaigns;
 mod cancellation;
+mod certificates;
 mod checkins;
+mod closing_dto;
+mod closing_views;
+mod completion;
 pub mod digest;
 pub mod dto;
 mod endings;
+mod evaluations;
 mod export;
 mod host_notices;
 mod host_reads;
@@ -101,5 +106,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(reports::save_practice_report)
         .service(reports::submit_practice_report)
         .service(reports::review_practice_report)
-        .service(reports::extend_practice_report_deadline);
+        .service(reports::extend_practice_report_deadline)
+        .service(completion::complete_practice)
+        .service(completion::complete_practice_by_cadre)
+        .service(evaluations::evaluate_practice)
+        .service(evaluations::evaluate_practice_by_cadre)
+        .service(certificates::issue_practice_certificate)
+        .service(certificates::issue_practice_certificates)
+        .service(certificates::list_my_practice_certificates)
+        .service(certificates::check_practice_certificate);
 }

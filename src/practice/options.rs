@@ -2,6 +2,7 @@ use actix_web::{get, web};
 use entity::host_units::{HostKind, HostStatus};
 use entity::practice_applications::ApplicationStatus;
 use entity::practice_campaigns::{CampaignStatus, Season};
+use entity::practice_evaluations::PracticeGrade;
 use entity::practice_positions::{PositionCategory, PositionMode, PositionStatus};
 use entity::student_profiles::{DegreeLevel, Gender};
 
@@ -42,6 +43,7 @@ pub async fn get_practice_options(state: web::Data<AppState>) -> web::Json<Pract
         position_modes: choices::<PositionMode>(),
         position_statuses: choices::<PositionStatus>(),
         application_statuses: choices::<ApplicationStatus>(),
+        grades: choices::<PracticeGrade>(),
         max_slots: MAX_SLOTS,
         max_daily_hours: MAX_DAILY_HOURS,
         profile_consent: consent(PROFILE_CONSENT),

@@ -198,6 +198,24 @@ pub async fn count_placed(
     unit_code: &str,
     delta: i32,
 ) -> ApiResult<()> {
+    ensure_quota_row(db, campaign, unit_code).await?;
+    let mut q = practice_grade_quota::Entity::update_many()
+        .col_expr(Q::Placed, Expr::col(Q::Placed).add(delta))
+        .filter(Q::CampaignId.eq(campaign))
+        .filter(Q::UnitCode.eq(unit_code));
+    if delta < 0 {
+        q = q.filter(Expr::col(Q::Placed).add(delta).gte(0));
+    }
+    q.exec(db).await?;
+    Ok(())
+}
+
+/// The 优秀 quota row of a campaign and local unit, made on first use.
+pub async fn ensure_quota_row(
+    db: &impl ConnectionTrait,
+    campaign: Uuid,
+    unit_code: &str,
+) -> ApiResult<()> {
     practice_grade_quota::Entity::insert(practice_grade_quota::ActiveModel {
         campaign_id: Set(campaign),
         unit_code: Set(unit_code.to_owned()),
@@ -211,13 +229,5 @@ pub async fn count_placed(
     )
     .exec_without_returning(db)
     .await?;
-    let mut q = practice_grade_quota::Entity::update_many()
-        .col_expr(Q::Placed, Expr::col(Q::Placed).add(delta))
-        .filter(Q::CampaignId.eq(campaign))
-        .filter(Q::UnitCode.eq(unit_code));
-    if delta < 0 {
-        q = q.filter(Expr::col(Q::Placed).add(delta).gte(0));
-    }
-    q.exec(db).await?;
     Ok(())
 }

@@ -259,6 +259,14 @@ pub async fn drop_placement(
     if current.status == ApplicationStatus::Confirmed && today_in_china(now) < position.starts_on {
         return Err(not_started());
     }
+    // The seat stays taken and the placement counted: only the 优秀 base shrinks. The counter
+    // row first (conventions §6, as an evaluation takes it), rolled back below unless the
+    // application moves.
+    if current.status == ApplicationStatus::OnDuty
+        && let Some(unit) = state.league.owner(&current.region_code)
+    {
+        seats::count_placed(&txn, current.campaign_id, &unit.code, -1).await?;
+    }
     let applied = Transition::new(&current, PracticeApplicationAction::Drop, &actor)
         .seen(body.version)
         .set(A::DroppedReason, Expr::value(reason))
@@ -268,29 +276,22 @@ pub async fn drop_placement(
         .payload(body)
         .run(&txn)
         .await?;
-    let mut sent = Vec::new();
-    if applied.is_done() {
-        // The seat stays taken and the placement counted: only the 优秀 base shrinks.
-        if current.status == ApplicationStatus::OnDuty
-            && let Some(unit) = state.league.owner(&current.region_code)
-        {
-            seats::count_placed(&txn, current.campaign_id, &unit.code, -1).await?;
-        }
-        end_sharing(&txn, current.id, now).await?;
-        sent.push(
-            notify(
-                &txn,
-                current.student_user_id,
-                NotificationKind::PracticeDropped,
-                "实践岗位退出通知",
-                &format!("您在岗位“{}”的实践已办理退出：{reason}。", position.title),
-                Some(MY_PAGE),
-            )
-            .await?,
-        );
+    if !applied.is_done() {
+        txn.rollback().await?;
+        return respond(state, &sel, applied.into_record()).await;
     }
+    end_sharing(&txn, current.id, now).await?;
+    let note = notify(
+        &txn,
+        current.student_user_id,
+        NotificationKind::PracticeDropped,
+        "实践岗位退出通知",
+        &format!("您在岗位“{}”的实践已办理退出：{reason}。", position.title),
+        Some(MY_PAGE),
+    )
+    .await?;
     txn.commit().await?;
-    deliver(state, sent);
+    deliver(state, vec![note]);
     respond(state, &sel, applied.into_record()).await
 }
 

@@ -188,6 +188,9 @@ crate::actions! {
         ReportForDuty = "report_for_duty", "到岗报到", "报到";
         Drop = "drop", "中途退出", "办理退出";
         Complete = "complete", "实践结束", "结束实践";
+        /// The host's or a local-unit cadre's grade (after `ends_on`; an on-duty placement is
+        /// completed by it); changeable until the certificate exists.
+        Evaluate = "evaluate", "实践评价", "评价";
         IssueCertificate = "issue_certificate", "开具实践证明", "开具证明";
         /// Days the student could not check in, confirmed by hand (the status stays).
         ConfirmAttendance = "confirm_attendance", "接收单位确认出勤", "确认出勤";
@@ -215,6 +218,7 @@ pub fn next_application(
         A::Expire | A::Lapse => actor == K::System,
         A::ReportForDuty => matches!(actor, K::Student | K::Host | K::Cadre),
         A::Complete => matches!(actor, K::Host | K::Cadre | K::System),
+        A::Evaluate => matches!(actor, K::Host | K::Cadre),
         A::IssueCertificate => actor == K::Cadre,
         A::CancelPosition => matches!(actor, K::Cadre | K::System),
     };
@@ -231,6 +235,7 @@ pub fn next_application(
         (A::ReportForDuty, S::Confirmed) => Ok(S::OnDuty),
         (A::Drop, S::OnDuty | S::Confirmed) => Ok(S::Dropped),
         (A::Complete, S::OnDuty) => Ok(S::Completed),
+        (A::Evaluate, S::OnDuty | S::Completed) => Ok(S::Completed),
         (A::ConfirmAttendance, S::OnDuty) => Ok(S::OnDuty),
         (A::ConfirmAttendance, S::Completed) => Ok(S::Completed),
         (A::IssueCertificate, S::Completed) => Ok(S::Certified),
@@ -466,6 +471,8 @@ mod tests {
             (A::Drop, S::OnDuty, S::Dropped),
             (A::Drop, S::Confirmed, S::Dropped),
             (A::Complete, S::OnDuty, S::Completed),
+            (A::Evaluate, S::OnDuty, S::Completed),
+            (A::Evaluate, S::Completed, S::Completed),
             (A::ConfirmAttendance, S::OnDuty, S::OnDuty),
             (A::ConfirmAttendance, S::Completed, S::Completed),
             (A::IssueCertificate, S::Completed, S::Certified),
@@ -480,6 +487,7 @@ mod tests {
                 A::Expire | A::Lapse => &[K::System],
                 A::ReportForDuty => &[K::Student, K::Host, K::Cadre],
                 A::Complete => &[K::Host, K::Cadre, K::System],
+                A::Evaluate => &[K::Host, K::Cadre],
                 A::IssueCertificate => &[K::Cadre],
                 A::CancelPosition => &[K::Cadre, K::System],
             }

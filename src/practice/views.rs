@@ -325,6 +325,12 @@ pub async fn staff_detail(
     let report = report_of(&state.db, a.id)
         .await?
         .map(|r| report_view(state, r));
+    let evaluation = super::closing_views::evaluation_of(&state.db, a.id)
+        .await?
+        .map(super::closing_views::evaluation_view);
+    let certificate = super::closing_views::certificate_of(&state.db, a.id)
+        .await?
+        .map(super::closing_views::certificate_view);
     let view = staff_views(state, vec![a], reader)
         .await?
         .pop()
@@ -334,6 +340,8 @@ pub async fn staff_detail(
         applicant: view.applicant,
         attendance,
         report,
+        evaluation,
+        certificate,
         timeline,
     })
 }

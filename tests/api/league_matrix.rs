@@ -257,7 +257,22 @@ const OPERATIONS: &[(&str, &str, &[Guard])] = &[
     ),
     (
         "POST",
+        "/api/v1/admin/practice/applications/{id}/certificates",
+        &[ById(PracticeApplication)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/practice/applications/{id}/completions",
+        &[ById(PracticeApplication)],
+    ),
+    (
+        "POST",
         "/api/v1/admin/practice/applications/{id}/drops",
+        &[ById(PracticeApplication)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/practice/applications/{id}/evaluations",
         &[ById(PracticeApplication)],
     ),
     (
@@ -286,6 +301,13 @@ const OPERATIONS: &[(&str, &str, &[Guard])] = &[
         &[ById(PracticeApplication)],
     ),
     ("GET", "/api/v1/admin/practice/campaigns", &[List]),
+    // The batch names its applications in the body and answers per id: one outside the
+    // caller's unit is `refused` with `NOT_FOUND` (tests/api/practice_certificates.rs).
+    (
+        "POST",
+        "/api/v1/admin/practice/certificates",
+        &[NotRegional],
+    ),
     // The template names nothing of an area; an import's rows are each checked as the single
     // create (OUTSIDE_REGION / LOCAL_UNIT_ONLY per row, tests/api/practice_imports.rs).
     (
@@ -1120,6 +1142,7 @@ fn body_for(
         ("POST", "verifications" | "approvals") => json!({"version": 1}),
         ("POST", "rejections") => json!({"reason": "核对有关情况", "version": 1}),
         ("POST", "report-reviews") => json!({"decision": "accept"}),
+        ("POST", "evaluations") => json!({"grade": "good"}),
         ("POST", "report-deadline-extensions") => json!({"newDueOn": "2030-01-01"}),
         ("POST", "attendance-confirmations") => {
             json!({"days": ["2027-01-01"], "reason": "核对有关情况"})

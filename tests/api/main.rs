@@ -24,6 +24,7 @@ mod notifications;
 mod openapi;
 mod practice;
 mod practice_applications;
+mod practice_certificates;
 mod practice_checkins;
 mod practice_imports;
 mod practice_positions;

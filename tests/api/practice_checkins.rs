@@ -29,6 +29,11 @@ pub const NOW: &str = jiqing::test_hooks::NOW_HEADER;
 /// A student placed (confirmed) at a fresh position of the world's host.
 pub async fn placed(w: &World, name: &str) -> (Login, String, String) {
     let position = w.position(3).await;
+    placed_at(w, name, position).await
+}
+
+/// A student placed (confirmed) at `position`.
+pub async fn placed_at(w: &World, name: &str, position: String) -> (Login, String, String) {
     let student = applicant(&w.app, name, NANGUAN_VILLAGE).await;
     let id = applied(&w.app, &student, &position).await;
     w.offered(&id).await;
@@ -122,7 +127,7 @@ async fn rows(app: &TestApp) -> u64 {
         .unwrap()
 }
 
-async fn confirm(
+pub async fn confirm(
     w: &World,
     id: &str,
     days: &[NaiveDate],
@@ -779,6 +784,40 @@ async fn another_hosts_supervisor_gets_404_and_a_suspended_host_gets_no_codes() 
     assert_eq!(rows(app).await, 1);
 }
 
+/// A student's volunteer summary, their 南关 hours board, the 长春 regions board and the size
+/// of the hours ledger: what practice must never change.
+pub async fn volunteer_standing(app: &TestApp, student: &Login) -> (Value, Value, Value, u64) {
+    let summary = json_of(
+        app.get("/api/v1/me/volunteer/summary", Some(&student.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let hours = json_of(
+        app.get(
+            "/api/v1/leaderboards/volunteer-hours?region=220102&period=all",
+            Some(&student.token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let regions = json_of(
+        app.get(
+            "/api/v1/leaderboards/regions?parent=220100&period=all",
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let entries = volunteer_hour_entries::Entity::find()
+        .count(app.db())
+        .await
+        .unwrap();
+    (summary, hours, regions, entries)
+}
+
 /// Acceptance check 10, for attendance: practice time never enters the volunteer-hours ledger
 /// or the leaderboards.
 #[tokio::test]
@@ -786,37 +825,7 @@ async fn practice_attendance_never_enters_the_volunteer_hours_ledger_or_leaderbo
     let w = world().await;
     let app = &w.app;
     let (student, position, id) = placed(&w, "not_volunteer").await;
-    let boards = || async {
-        let summary = json_of(
-            app.get("/api/v1/me/volunteer/summary", Some(&student.token))
-                .await,
-            StatusCode::OK,
-        )
-        .await;
-        let hours = json_of(
-            app.get(
-                "/api/v1/leaderboards/volunteer-hours?region=220102&period=all",
-                Some(&student.token),
-            )
-            .await,
-            StatusCode::OK,
-        )
-        .await;
-        let regions = json_of(
-            app.get(
-                "/api/v1/leaderboards/regions?parent=220100&period=all",
-                None,
-            )
-            .await,
-            StatusCode::OK,
-        )
-        .await;
-        let entries = volunteer_hour_entries::Entity::find()
-            .count(app.db())
-            .await
-            .unwrap();
-        (summary, hours, regions, entries)
-    };
+    let boards = || volunteer_standing(app, &student);
     let before = boards().await;
     assert_eq!(before.0["totalMinutes"], 0);
     let day1 = first_day(&w);
