@@ -67,7 +67,24 @@ pub type AnonymiseAlso = for<'a> fn(
 /// The practice records kept beside an application that retention also clears: the
 /// evaluation's comment and the certificate's snapshot (all but the masked name) register
 /// their part here, next to their own code.
-pub const ANONYMISE_ALSO: &[AnonymiseAlso] = &[];
+pub const ANONYMISE_ALSO: &[AnonymiseAlso] =
+    &[|txn, app| Box::pin(clear_evaluation_comment(txn, app))];
+
+/// The evaluation keeps its grade (certificates and the 优秀 cap need it), not its comment. The
+/// certificate's snapshot holds the masked name only from the start, so it needs nothing here.
+async fn clear_evaluation_comment(
+    txn: &DatabaseTransaction,
+    app: &practice_applications::Model,
+) -> ApiResult<()> {
+    use entity::practice_evaluations::{self as evaluations, Column as E};
+    evaluations::Entity::update_many()
+        .col_expr(E::Comment, Expr::value(Option::<String>::None))
+        .filter(E::ApplicationId.eq(app.id))
+        .filter(E::Comment.is_not_null())
+        .exec(txn)
+        .await?;
+    Ok(())
+}
 
 /// What one run anonymised.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

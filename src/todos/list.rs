@@ -1,5 +1,4 @@
-use actix_web::{get, web};
-use chrono::Utc;
+use actix_web::{HttpRequest, get, web};
 use futures_util::future::try_join_all;
 
 use super::QUEUES;
@@ -23,6 +22,7 @@ use crate::error::{ApiResult, ErrorEnvelope};
 )]
 #[get("/admin/todos")]
 pub async fn list_admin_todos(
+    req: HttpRequest,
     state: web::Data<AppState>,
     staff: Staff,
 ) -> ApiResult<web::Json<TodoList>> {
@@ -30,7 +30,7 @@ pub async fn list_admin_todos(
         db: &state.db,
         staff: &staff,
         settings: &state.settings,
-        now: Utc::now(),
+        now: crate::test_hooks::now(&req),
     };
     let queues: Vec<_> = QUEUES.iter().filter(|q| (q.serves)(&staff)).collect();
     let counts = try_join_all(queues.iter().map(|q| (q.count)(&cx))).await?;

@@ -19,6 +19,8 @@ pub const QUEUES: &[&TodoQueue] = &[
     &crate::mentoring::todos::ORGANISATIONS_TO_VERIFY,
     &crate::practice::todos::APPLICATIONS_TO_DECIDE,
     &crate::practice::todos::REPORTS_TO_REVIEW,
+    &crate::practice::todos::PLACEMENTS_TO_EVALUATE,
+    &crate::practice::todos::CERTIFICATES_TO_ISSUE,
     &crate::kpi::manual::todos::REPORTS_TO_SUBMIT,
     &crate::kpi::manual::todos::REPORTS_TO_APPROVE,
     &crate::kpi::manual::todos::REPORTS_TO_ACCEPT,

@@ -701,3 +701,64 @@ async fn two_cadres_issuing_one_certificate_at_once_get_one_certificate() {
         assert_eq!(notes, 1);
     }
 }
+
+/// The cadre's count and overdue count of one to-do queue, as of `at`.
+async fn queue_at(w: &World, name: &str, at: DateTime<Utc>) -> (u64, u64) {
+    let list = json_of(
+        report_req(
+            w,
+            &w.cadre,
+            Method::GET,
+            "/api/v1/admin/todos",
+            &json!({}),
+            at,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let item = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["queue"] == name)
+        .unwrap_or_else(|| panic!("{name} is one of the local cadre's queues: {list}"))
+        .clone();
+    (
+        item["count"].as_u64().unwrap(),
+        item["overdue"].as_u64().unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn the_evaluate_and_issue_queues_follow_a_placement_to_its_certificate() {
+    let w = world().await;
+    let (student, _, id) = on_duty(&w, "todo_a").await;
+    accepted_report(&w, &student, &id).await;
+    confirm_days(&w, &id, &days(&w, 0, 7)).await;
+    let evaluate_q = "practice_placements_to_evaluate";
+    let issue_q = "practice_certificates_to_issue";
+    assert_eq!(
+        queue_at(&w, evaluate_q, china_at(last_day(&w), 10, 0)).await,
+        (0, 0),
+        "not before the last day is over"
+    );
+    assert_eq!(queue_at(&w, evaluate_q, after(&w)).await, (1, 0));
+    assert_eq!(
+        queue_at(&w, evaluate_q, after(&w) + Duration::days(8)).await,
+        (1, 1),
+        "overdue from ends_on + 7 days"
+    );
+    assert_eq!(queue_at(&w, issue_q, after(&w)).await, (0, 0));
+
+    json_of(
+        evaluate(&w, &w.supervisor, &id, "good").await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(queue_at(&w, evaluate_q, after(&w)).await, (0, 0));
+    assert_eq!(queue_at(&w, issue_q, after(&w)).await.0, 1);
+
+    json_of(issue(&w.app, &w.cadre, &id).await, StatusCode::CREATED).await;
+    assert_eq!(queue_at(&w, issue_q, after(&w)).await, (0, 0));
+}

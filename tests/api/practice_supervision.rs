@@ -4,7 +4,10 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
-use entity::{practice_applications, practice_attendance, practice_reports, student_profiles};
+use entity::{
+    practice_applications, practice_attendance, practice_evaluations, practice_reports,
+    student_profiles,
+};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -829,15 +832,24 @@ async fn retention_clears_exactly_the_personal_fields_of_finished_practice() {
             StatusCode::CREATED,
         )
         .await;
-        practice_applications::Entity::update_many()
-            .col_expr(
-                practice_applications::Column::Status,
-                sea_orm::sea_query::Expr::value("completed"),
+        // The host's evaluation after the last day completes the placement (with a comment).
+        json_of(
+            report_req(
+                &w,
+                &w.supervisor,
+                reqwest::Method::POST,
+                &format!("/api/v1/me/host/applications/{cid}/evaluations"),
+                &json!({"grade": "good", "comment": "踏实肯干，调研扎实"}),
+                china_at(last_day(&w) + Duration::days(1), 10, 0),
             )
-            .filter(practice_applications::Column::Id.eq(uuid(&cid)))
-            .exec(app.db())
-            .await
-            .unwrap();
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(
+            application_row(app, &cid).await.status,
+            practice_applications::ApplicationStatus::Completed
+        );
         let due = jiqing::time::today_in_china(Utc::now()) + Duration::days(due_in);
         practice_reports::Entity::update_many()
             .col_expr(
@@ -920,6 +932,30 @@ async fn retention_clears_exactly_the_personal_fields_of_finished_practice() {
     assert!(past.anonymised_at.is_some() && past.motivation.is_none());
     let ahead = application_row(app, &completed[1]).await;
     assert!(ahead.anonymised_at.is_none() && ahead.motivation.is_some());
+    // The evaluation keeps its grade and loses its comment with the anonymised placement only.
+    let comment = |cid: &str| {
+        let cid = uuid(cid);
+        async move {
+            let e = practice_evaluations::Entity::find()
+                .filter(practice_evaluations::Column::ApplicationId.eq(cid))
+                .one(app.db())
+                .await
+                .unwrap()
+                .expect("evaluated");
+            (e.grade, e.comment)
+        }
+    };
+    assert_eq!(
+        comment(&completed[0]).await,
+        (practice_evaluations::PracticeGrade::Good, None)
+    );
+    assert_eq!(
+        comment(&completed[1]).await,
+        (
+            practice_evaluations::PracticeGrade::Good,
+            Some("踏实肯干，调研扎实".to_owned())
+        )
+    );
     // Profiles: the dropped and rejected students' contact data go; the open one's stays.
     let gone = profile_row(app, &dropped).await;
     assert_eq!(
