@@ -61,6 +61,9 @@ pub enum Source {
     VolunteerMinutes,
     /// Loans paid out (银团合作) in the year of the date, per purpose, by the applicant's home.
     LoansYear,
+    /// 返家乡 students placed (a confirmed placement, whatever became of it) in the year of the
+    /// date, per position category, by the position's place.
+    PracticeYear,
     /// Startup leaders (乡村创业青年骨干) with a mentor ÷ startup leaders, by home region
     /// (`mentoring::coverage`, as `GET /admin/mentoring/stats`).
     StartupLeaderMentors,
@@ -351,10 +354,10 @@ pub static CATALOGUE: &[Indicator] = &[
     ),
     trend(
         "practice",
-        "返家乡社会实践",
-        "组织大学生返家乡社会实践",
+        "返家乡社会实践上岗人数（当年，按类别）",
+        "组织大学生利用假期返乡开展乡土调查、法治宣传、移风易俗等活动",
         IndicatorUnit::Count,
-        Source::NotBuilt("practice"),
+        Source::PracticeYear,
     ),
     trend(
         "volunteer_minutes",

@@ -447,6 +447,7 @@ pub async fn build(
                     | Source::TrainingCompletion
                     | Source::VolunteerMinutes
                     | Source::LoansYear
+                    | Source::PracticeYear
             )
         });
         lines.push(ReportLine {

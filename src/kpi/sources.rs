@@ -6,8 +6,8 @@ use chrono::{Datelike, Duration, NaiveDate};
 use entity::talent_profiles::TalentStatus;
 use entity::trainings::{TrainingCategory, TrainingStatus};
 use entity::{
-    kpi_manual_reports, loan_applications, regions, talent_profiles, training_enrollments,
-    trainings, volunteer_hour_entries,
+    kpi_manual_reports, loan_applications, practice_applications, practice_positions, regions,
+    talent_profiles, training_enrollments, trainings, volunteer_hour_entries,
 };
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
@@ -74,7 +74,8 @@ impl Window {
             | Source::ManualReports { .. }
             | Source::VolunteerMinutes
             | Source::TrainingCompletion
-            | Source::LoansYear => Self {
+            | Source::LoansYear
+            | Source::PracticeYear => Self {
                 from: NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of),
                 to: as_of,
             },
@@ -309,6 +310,50 @@ async fn loan_rows(
     Ok(out)
 }
 
+/// 返家乡 placements confirmed in the window (China days), per the position's place and
+/// category. A placement withdrawn, dropped or certified later still counts: the line counts
+/// students who took up a post, as the practice stats' `placements` do.
+async fn practice_rows(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    window: Window,
+) -> ApiResult<Vec<Row>> {
+    use practice_applications::Column as A;
+    use practice_positions::Column as P;
+    let (a, p) = (Alias::new("a"), Alias::new("p"));
+    let mut select = Query::select();
+    select
+        .expr_as(
+            Expr::col((a.clone(), A::RegionCode)),
+            Alias::new("region_code"),
+        )
+        .expr_as(Expr::col((p.clone(), P::Category)), Alias::new("category"))
+        .expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), Alias::new("n"))
+        .from_as(practice_applications::Entity, a.clone())
+        .join_as(
+            JoinType::InnerJoin,
+            practice_positions::Entity,
+            p.clone(),
+            Expr::col((p.clone(), P::Id)).equals((a.clone(), A::PositionId)),
+        )
+        .cond_where(scope.condition((a.clone(), A::RegionCode)))
+        .and_where(Expr::col((a.clone(), A::ConfirmedAt)).gte(window.start()))
+        .and_where(Expr::col((a.clone(), A::ConfirmedAt)).lt(window.end()))
+        .group_by_col((a.clone(), A::RegionCode))
+        .group_by_col((p.clone(), P::Category));
+    let stmt = db.get_database_backend().build(&select);
+    let mut out = Vec::new();
+    for row in db.query_all_raw(stmt).await? {
+        out.push(Row {
+            code: row.try_get("", "region_code")?,
+            key: row.try_get("", "category")?,
+            n: num(&row, "n")?,
+            d: 0,
+        });
+    }
+    Ok(out)
+}
+
 /// `(code, with)` facts summed per code into rate rows: `n` those with, `d` all.
 fn rate_rows(facts: impl IntoIterator<Item = (String, bool)>) -> Vec<Row> {
     let mut by_code: std::collections::BTreeMap<String, (i64, i64)> = Default::default();
@@ -530,6 +575,10 @@ pub async fn raw(
         },
         Source::LoansYear => Raw::Rows {
             rows: loan_rows(db, scope, window).await?,
+            rate: false,
+        },
+        Source::PracticeYear => Raw::Rows {
+            rows: practice_rows(db, scope, window).await?,
             rate: false,
         },
         // Coverage is a state, not a sum over the window: counted as it stands.

@@ -447,11 +447,7 @@ async fn lines_of_domains_not_built_report_no_data_never_a_number() {
     let app = spawn_app().await;
     let province = app.admin_of("220000").await;
     let r = report(&app, &province, "").await;
-    for code in [
-        "youth_home_township_coverage",
-        "township_typical_coverage",
-        "practice",
-    ] {
+    for code in ["youth_home_township_coverage", "township_typical_coverage"] {
         let l = line(&r, code);
         assert_eq!(l["status"], "no_data", "{code}");
         assert!(l["value"].is_null() && l["numerator"].is_null(), "{code}");

@@ -762,3 +762,41 @@ async fn the_evaluate_and_issue_queues_follow_a_placement_to_its_certificate() {
     json_of(issue(&w.app, &w.cadre, &id).await, StatusCode::CREATED).await;
     assert_eq!(queue_at(&w, issue_q, after(&w)).await, (0, 0));
 }
+
+#[tokio::test]
+async fn placements_taken_up_this_year_feed_the_practice_trend_line_of_the_kpi_report() {
+    let app = spawn_app_with(|s| s.kpi_cache_ttl = std::time::Duration::ZERO).await;
+    let w = world_with(app, crate::practice::campaign_body()).await;
+    let practice_line = |r: &Value| crate::kpi::line(r, "practice").clone();
+    let none = practice_line(&crate::kpi::report(&w.app, &w.cadre, "").await);
+    assert_eq!(none["numerator"], 0);
+    assert_eq!(
+        none["status"], "no_target",
+        "a trend line: numbers, never a target"
+    );
+
+    // Two students take up posts; a third only applies.
+    let position = w.position(3).await;
+    placed_at(&w, "kpi_a", position.clone()).await;
+    placed_at(&w, "kpi_b", position.clone()).await;
+    let applicant =
+        crate::practice_applications::applicant(&w.app, "kpi_c", crate::practice::NANGUAN_VILLAGE)
+            .await;
+    crate::practice_applications::applied(&w.app, &applicant, &position).await;
+
+    let county = practice_line(&crate::kpi::report(&w.app, &w.cadre, "").await);
+    assert_eq!(county["numerator"], 2);
+    let by_category: i64 = county["breakdown"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["numerator"].as_i64().unwrap())
+        .sum();
+    assert_eq!(by_category, 2, "{county}");
+    // The province sees them under 长春市, and none under 吉林市.
+    let province = w.app.admin_of("220000").await;
+    let all = practice_line(&crate::kpi::report(&w.app, &province, "").await);
+    assert_eq!(all["numerator"], 2);
+    assert_eq!(crate::kpi::child(&all, "220100")["numerator"], 2);
+    assert_eq!(crate::kpi::child(&all, "220200")["numerator"], 0);
+}
