@@ -302,14 +302,14 @@ const OPERATIONS: &[(&str, &str, &[Guard])] = &[
     ),
     ("GET", "/api/v1/admin/practice/campaigns", &[List]),
     // The batch names its applications in the body and answers per id: one outside the
-    // caller's unit is `refused` with `NOT_FOUND` (tests/api/practice_certificates.rs).
+    // caller's unit is `refused` with `NOT_FOUND` (tests/api/practice/certificates.rs).
     (
         "POST",
         "/api/v1/admin/practice/certificates",
         &[NotRegional],
     ),
     // The template names nothing of an area; an import's rows are each checked as the single
-    // create (OUTSIDE_REGION / LOCAL_UNIT_ONLY per row, tests/api/practice_imports.rs).
+    // create (OUTSIDE_REGION / LOCAL_UNIT_ONLY per row, tests/api/practice/imports.rs).
     (
         "GET",
         "/api/v1/admin/practice/positions/import-template",
@@ -892,10 +892,10 @@ async fn seed(app: &TestApp, area: &Area) -> Seeded {
     let campaign_body =
         crate::practice::create_campaign(app, &owner, &crate::practice::campaign_body()).await;
     let campaign = campaign_body["id"].as_str().unwrap().to_owned();
-    let position = crate::practice_positions::create_position(
+    let position = crate::practice::positions::create_position(
         app,
         &local_cadre,
-        &crate::practice_positions::position_body(&campaign_body, &host_unit, area.village),
+        &crate::practice::positions::position_body(&campaign_body, &host_unit, area.village),
     )
     .await["id"]
         .as_str()
@@ -904,17 +904,17 @@ async fn seed(app: &TestApp, area: &Area) -> Seeded {
     // An open campaign of the area's unit, a published position of the local unit and a
     // student of the area applying to it.
     let open =
-        crate::practice_positions::open_campaign(app, &owner, &crate::practice::campaign_body())
+        crate::practice::positions::open_campaign(app, &owner, &crate::practice::campaign_body())
             .await;
-    let open_position = crate::practice_positions::published(
+    let open_position = crate::practice::positions::published(
         app,
         &local_cadre,
-        &crate::practice_positions::position_body(&open, &host_unit, area.village),
+        &crate::practice::positions::position_body(&open, &host_unit, area.village),
     )
     .await;
-    let student = crate::practice_applications::applicant(app, "mxstudent", area.village).await;
+    let student = crate::practice::applications::applicant(app, "mxstudent", area.village).await;
     let practice_application =
-        crate::practice_applications::applied(app, &student, &open_position).await;
+        crate::practice::applications::applied(app, &student, &open_position).await;
     let tree = &app.state.league;
     let outsider_below = tree.is_within(
         tree.unit(area.outsider).unwrap(),
@@ -1107,7 +1107,7 @@ fn body_for(
             b
         }
         ("PUT", _) if path.contains("/practice/positions/") => {
-            let mut b = crate::practice_positions::position_body(
+            let mut b = crate::practice::positions::position_body(
                 &seeded.campaign_body,
                 &seeded.host_unit,
                 area.village,
@@ -1115,7 +1115,7 @@ fn body_for(
             b["version"] = json!(1);
             b
         }
-        ("POST", "positions") => crate::practice_positions::position_body(
+        ("POST", "positions") => crate::practice::positions::position_body(
             &seeded.campaign_body,
             &seeded.host_unit,
             area.village,

@@ -1,4 +1,29 @@
-//! 返家乡 practice: student profiles, options, campaigns, host units and supervisor invitations.
+//! 返家乡 practice: student profiles, options, campaigns, host units and supervisor invitations
+//! here; applications, positions, imports, attendance, reports, closing and supervision in the
+//! parts below (`cargo test --test api -- practice` runs them all). The spec's acceptance checks:
+//!
+//! | check | test |
+//! |---|---|
+//! | 1 home county, city-wide, 梅河口 | `applications::students_apply_in_their_home_county_and_city_wide_in_their_top_level_unit` |
+//! | 2 last seat `POSITION_FULL`, a lapse frees it | `applications::two_offers_for_the_last_seat_have_one_winner`, `applications::an_unconfirmed_offer_lapses_exactly_once` |
+//! | 3 two confirmations, one `ALREADY_PLACED` | `applications::two_confirmations_of_one_student_have_one_winner` |
+//! | 4 check-ins: same nonce, `ALREADY_CHECKED_IN`, `OUTSIDE_PRACTICE_DATES` | `checkins::a_placed_student_checks_in_and_out_once_a_china_day_with_the_minutes_capped`, `checkins::check_ins_outside_the_practice_days_or_06_to_22_china_time_are_refused` |
+//! | 5 certificate refusals, `JQFX-…`, public check `张**` | `certificates::check_5_a_certificate_needs_an_accepted_report_enough_days_and_a_passing_grade` |
+//! | 6 `APPLICATION_CLOSED` at 00:00:01 China time | `applications::applying_is_refused_with_its_code_for_every_rule` |
+//! | 7 another host's application 404, invitation reuse 409 | `applications::selection_is_refused_to_the_wrong_actor_host_or_state`, `an_invitation_binds_one_supervisor_once_and_then_answers_used_expired_or_wrong` |
+//! | 8 CSV import with one bad row | `imports::a_csv_import_with_bad_rows_creates_nothing_and_names_each_row_and_field` |
+//! | 9 the 4th 优秀 of 10 | `certificates::check_9_the_fourth_excellent_of_ten_placements_is_refused_and_a_regrade_frees_a_place` |
+//! | 10 40 hours of practice leave volunteer hours alone | `certificates::check_10_a_certified_placement_with_40_hours_leaves_volunteer_hours_and_boards_unchanged` |
+//! | 11 `LOCAL_UNIT_ONLY`, `AGE_NOT_ELIGIBLE`, `HOST_SUSPENDED` | `applications::selection_is_refused_to_the_wrong_actor_host_or_state`, `applications::applying_is_refused_with_its_code_for_every_rule` |
+//! | 12 retention | `supervision::retention_clears_exactly_the_personal_fields_of_finished_practice` (the certificate check after retention is not tested yet) |
+pub mod applications;
+pub mod certificates;
+pub mod checkins;
+pub mod imports;
+pub mod positions;
+pub mod reports;
+pub mod supervision;
+
 use chrono::{Duration, Utc};
 use entity::host_supervisors;
 use reqwest::StatusCode;

@@ -12,13 +12,13 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::helpers::*;
-use crate::practice::{NANGUAN, campaign_body, profile_body};
-use crate::practice_applications::{World, kinds, world, world_with};
-use crate::practice_checkins::{
+use crate::practice::applications::{World, kinds, world, world_with};
+use crate::practice::checkins::{
     china_at, confirm, first_day, last_day, placed_at, scan, volunteer_standing,
 };
-use crate::practice_positions::position_body;
-use crate::practice_reports::{full_report, on_duty, report_req};
+use crate::practice::positions::position_body;
+use crate::practice::reports::{full_report, on_duty, report_req};
+use crate::practice::{NANGUAN, campaign_body, profile_body};
 
 /// 10:00 China time the day after the practice's last day.
 fn after(w: &World) -> DateTime<Utc> {
@@ -591,7 +591,7 @@ async fn check_10_a_certified_placement_with_40_hours_leaves_volunteer_hours_and
     let app = &w.app;
     let mut body = position_body(&w.campaign, &w.host, "220102001001");
     body["dailyHours"] = json!(8);
-    let position = crate::practice_positions::published(app, &w.cadre, &body).await;
+    let position = crate::practice::positions::published(app, &w.cadre, &body).await;
     let (student, position, id) = placed_at(&w, "forty_hours", position).await;
     let before = volunteer_standing(app, &student).await;
     assert_eq!(before.0["totalMinutes"], 0);
@@ -780,9 +780,9 @@ async fn placements_taken_up_this_year_feed_the_practice_trend_line_of_the_kpi_r
     placed_at(&w, "kpi_a", position.clone()).await;
     placed_at(&w, "kpi_b", position.clone()).await;
     let applicant =
-        crate::practice_applications::applicant(&w.app, "kpi_c", crate::practice::NANGUAN_VILLAGE)
+        crate::practice::applications::applicant(&w.app, "kpi_c", crate::practice::NANGUAN_VILLAGE)
             .await;
-    crate::practice_applications::applied(&w.app, &applicant, &position).await;
+    crate::practice::applications::applied(&w.app, &applicant, &position).await;
 
     let county = practice_line(&crate::kpi::report(&w.app, &w.cadre, "").await);
     assert_eq!(county["numerator"], 2);

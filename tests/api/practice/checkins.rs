@@ -12,9 +12,9 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
 use crate::helpers::*;
+use crate::practice::applications::{World, applicant, applied, world};
+use crate::practice::positions::date_of;
 use crate::practice::{NANGUAN, NANGUAN_VILLAGE, accept, create_host, invite};
-use crate::practice_applications::{World, applicant, applied, world};
-use crate::practice_positions::date_of;
 
 /// A China wall-clock time on `day`.
 pub fn china_at(day: NaiveDate, h: u32, m: u32) -> DateTime<Utc> {

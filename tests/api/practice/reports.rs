@@ -6,8 +6,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::*;
-use crate::practice_applications::{World, kinds, world};
-use crate::practice_checkins::{NOW, china_at, first_day, last_day, placed, scan};
+use crate::practice::applications::{World, kinds, world};
+use crate::practice::checkins::{NOW, china_at, first_day, last_day, placed, scan};
 
 pub fn body_text() -> String {
     "我们走访了南岭村农户，".repeat(30)

@@ -4,8 +4,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::*;
+use crate::practice::positions::{KUANCHENG_VILLAGE, open_campaign};
 use crate::practice::{NANGUAN, NANGUAN_VILLAGE, campaign_body, create_host};
-use crate::practice_positions::{KUANCHENG_VILLAGE, open_campaign};
 
 const HEADER: &str = "接收单位（名称或编号）,岗位所在地代码（县、乡镇或村）,岗位名称,岗位介绍,岗位类别（如乡土调查、法治宣传、移风易俗）,专业要求（多个用、分隔，空为不限）,学历要求（专科、本科、硕士、博士，空为不限）,招募人数（1-50）,开始日期（YYYY-MM-DD）,结束日期（YYYY-MM-DD）,每日实践时长（1-8小时）,实践方式（线下或线上）,面向全市（是或否）,每日补贴（分）,接收单位投保（是或否）";
 

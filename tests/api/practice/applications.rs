@@ -12,11 +12,11 @@ use uuid::Uuid;
 
 use crate::helpers::*;
 use crate::loans::bind_phone;
+use crate::practice::positions::{
+    DONGCHANG_VILLAGE, KUANCHENG_VILLAGE, MEIHEKOU, open_campaign, position_body, published,
+};
 use crate::practice::{
     NANGUAN, NANGUAN_VILLAGE, accept, campaign_body, create_host, invite, profile_body,
-};
-use crate::practice_positions::{
-    DONGCHANG_VILLAGE, KUANCHENG_VILLAGE, MEIHEKOU, open_campaign, position_body, published,
 };
 
 const MOTIVATION: &str = "我是法学专业学生，家在本地，希望利用假期服务家乡。";
@@ -419,7 +419,7 @@ async fn applying_is_refused_with_its_code_for_every_rule() {
     )
     .await;
     // A draft position does not exist for students.
-    let draft = crate::practice_positions::create_position(
+    let draft = crate::practice::positions::create_position(
         app,
         &w.cadre,
         &position_body(&w.campaign, &w.host, NANGUAN_VILLAGE),

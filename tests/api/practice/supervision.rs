@@ -14,11 +14,11 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::helpers::*;
+use crate::practice::applications::{World, applicant, applied, kinds, world, world_with};
+use crate::practice::checkins::{NOW, china_at, first_day, last_day};
+use crate::practice::positions::{KUANCHENG_VILLAGE, create_position, position_body, published};
+use crate::practice::reports::{full_report, on_duty, report_req};
 use crate::practice::{KUANCHENG, NANGUAN, NANGUAN_VILLAGE, create_host, id_number, profile_body};
-use crate::practice_applications::{World, applicant, applied, kinds, world, world_with};
-use crate::practice_checkins::{NOW, china_at, first_day, last_day};
-use crate::practice_positions::{KUANCHENG_VILLAGE, create_position, position_body, published};
-use crate::practice_reports::{full_report, on_duty, report_req};
 
 const CHANGCHUN: &str = "220100";
 
@@ -658,7 +658,7 @@ async fn apply_at(w: &World, who: &Login, position: &str, at: DateTime<Utc>) {
                 )))
                 .bearer_auth(&who.token)
                 .header(NOW, at.to_rfc3339())
-                .json(&crate::practice_applications::application_body()),
+                .json(&crate::practice::applications::application_body()),
         )
         .await;
     json_of(resp, StatusCode::CREATED).await;
