@@ -2,7 +2,7 @@
 //! ended without a loan (`rejected`, `withdrawn`, `not_recommended`, `lapsed`) keep personal
 //! fields for `JIQING_RETENTION_YEARS` after they ended, then lose them. Statuses, amounts,
 //! dates, purpose and reason codes stay, so no statistic changes.
-use chrono::{Months, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use entity::loan_applications::{self, Column as A, LoanStatus};
 use entity::sharing_consents::ConsentSubject;
 use sea_orm::sea_query::Expr;
@@ -25,12 +25,7 @@ const ENDED_WITHOUT_LOAN: [LoanStatus; 4] = [
 /// Anonymise the loan applications that ended before `date` minus the retention years.
 pub async fn anonymise(state: &AppState, date: NaiveDate) -> anyhow::Result<u64> {
     let years = state.settings.retention_years;
-    let cutoff = start_of_day(
-        date.checked_sub_months(Months::new(12 * years))
-            .unwrap_or(NaiveDate::MIN)
-            .succ_opt()
-            .unwrap_or(date),
-    );
+    let cutoff = start_of_day(crate::time::retention_cutoff(years, date));
     let mut done = 0;
     loop {
         let due = loan_applications::Entity::find()

@@ -8,7 +8,7 @@
 //! modes, statuses, dates, minutes, stars and counts stay. Open requests and active pairings are
 //! never touched. Each row moves by a conditional update, so overlapping or repeated runs are
 //! harmless.
-use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use entity::mentoring_records::{self as records, Column as MR};
 use entity::mentorship_requests::{self as requests, Column as R, RequestStatus};
 use entity::mentorships::{self, Column as M, MentorshipStatus};
@@ -47,12 +47,7 @@ pub struct Anonymised {
 /// Anonymise the requests and pairings that ended before `date` minus the retention years.
 pub async fn anonymise(state: &AppState, date: NaiveDate) -> anyhow::Result<Anonymised> {
     let years = state.settings.retention_years;
-    let cutoff = start_of_day(
-        date.checked_sub_months(Months::new(12 * years))
-            .unwrap_or(NaiveDate::MIN)
-            .succ_opt()
-            .unwrap_or(date),
-    );
+    let cutoff = start_of_day(crate::time::retention_cutoff(years, date));
     // A completed pairing counts toward the startup-leader coverage for a year after it ended
     // (`stats.rs`), through its mentee: it keeps the mentee until then, so no statistic moves
     // even with a retention shorter than a year.
