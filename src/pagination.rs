@@ -178,24 +178,24 @@ where
 /// wide columns included, to return twenty of them (the bank's queue of 12,000 among 100,000
 /// applications: 37 ms in one statement, 2.7 ms as an index-only count and an index-ordered
 /// page, `bench/loans.sh`). `filtered` is counted as it is (large totals kept briefly, see
-/// [`EXACT_BELOW`]); `order` turns it into the page query. Each row comes with its related `R`
-/// row (a loan application's bank, for its name), joined in the page's own statement.
-pub async fn page_rows_also_apart<E, R>(
+/// [`EXACT_BELOW`]); `page_query` turns it into the page query (its order, and the joins `P`
+/// reads). Each row is read as the partial model `P`: only the columns a list item shows (a
+/// loan application's without its product snapshot, its bank's and product's names joined).
+pub async fn page_partial_apart<E, P>(
     filtered: Select<E>,
-    order: impl FnOnce(Select<E>) -> Select<E>,
+    page_query: impl FnOnce(Select<E>) -> Select<E>,
     db: &impl ConnectionTrait,
     (page, size): (u64, u64),
-) -> ApiResult<(Vec<(E::Model, Option<R::Model>)>, u64)>
+) -> ApiResult<(Vec<P>, u64)>
 where
-    E: EntityTrait + sea_orm::Related<R>,
-    R: EntityTrait,
+    E: EntityTrait,
     E::Model: Sync,
-    R::Model: Sync,
+    P: sea_orm::PartialModelTrait + Send + Sync,
 {
-    let rows = order(filtered.clone())
+    let rows = page_query(filtered.clone())
         .offset((page - 1) * size)
         .limit(size)
-        .find_also_related(R::default())
+        .into_partial_model::<P>()
         .all(db);
     let key = filtered.build(db.get_database_backend()).to_string();
     if let Some(total) = large_totals::recent(&key) {

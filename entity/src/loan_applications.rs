@@ -86,6 +86,13 @@ pub enum Relation {
         to = "super::banks::Column::Id"
     )]
     Bank,
+    /// The product (lists read its name in the same statement as the page, not the snapshot).
+    #[sea_orm(
+        belongs_to = "super::loan_products::Entity",
+        from = "Column::ProductId",
+        to = "super::loan_products::Column::Id"
+    )]
+    Product,
 }
 
 impl Related<super::banks::Entity> for Entity {

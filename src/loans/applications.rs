@@ -3,7 +3,6 @@
 //! resubmission of a returned one, withdrawing and declining an offer.
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::{Datelike, Duration, Utc};
-use entity::banks;
 use entity::loan_applications::{self, Column as A, LoanStatus};
 use entity::loan_borrowers::{self, Column as B};
 use entity::loan_products::{self, ProductStatus};
@@ -25,7 +24,7 @@ use super::eligibility::{self, Check, in_progress, outstanding_loan};
 use super::queries::banks_by_id;
 use super::rules::{self, Ask};
 use super::state::ApplicationAction;
-use super::views::{bank_name_of, local_short_name, my_summary, my_view, terms_of};
+use super::views::{ListRow, local_short_name, my_item, my_view, terms_of};
 use crate::app_state::AppState;
 use crate::auth::CurrentUser;
 use crate::choices::json_text;
@@ -35,7 +34,7 @@ use crate::idempotency::{self, IdempotencyKey, IdempotentEntity};
 use crate::input::Json;
 use crate::media::{Attachment, MediaField, MediaPurpose};
 use crate::notifications::{deliver, notify};
-use crate::pagination::{Page, PageQuery, page_rows_also_apart};
+use crate::pagination::{Page, PageQuery, page_partial_apart};
 use crate::talents::profile_required;
 use crate::validation::normalize_unified_credit_code;
 use crate::workflow::transition::record_creation;
@@ -472,17 +471,18 @@ pub async fn list_my_loan_applications(
 ) -> ApiResult<web::Json<Page<LoanApplicationView>>> {
     let parts = page.parts()?;
     let q = loan_applications::Entity::find().filter(A::ApplicantUserId.eq(user.id()));
-    let (rows, total) = page_rows_also_apart::<_, banks::Entity>(
+    let (rows, total) = page_partial_apart::<_, ListRow>(
         q,
-        |q| q.order_by_desc(A::CreatedAt).order_by_desc(A::Id),
+        |q| {
+            ListRow::joined(q)
+                .order_by_desc(A::CreatedAt)
+                .order_by_desc(A::Id)
+        },
         &state.db,
         parts,
     )
     .await?;
-    let items = rows
-        .iter()
-        .map(|(app, bank)| my_summary(&state, app, bank_name_of(bank), false))
-        .collect::<ApiResult<Vec<_>>>()?;
+    let items = rows.iter().map(|row| my_item(&state, row, None)).collect();
     Ok(web::Json(Page::new(items, total, parts)))
 }
 

@@ -3,7 +3,6 @@
 //! the same transaction) or rejects, and disburses.
 use actix_web::{get, post, web};
 use chrono::{Duration, Utc};
-use entity::banks;
 use entity::loan_applications::{self, Column as A, LoanStatus};
 use entity::loan_borrowers::{self, Column as B};
 use entity::loan_products::{self, Column as P};
@@ -23,7 +22,7 @@ use super::dto::{
 };
 use super::rules::{self, amount_label, rate_label};
 use super::state::ApplicationAction;
-use super::views::{bank_name_of, bank_view, bank_view_named, terms_of};
+use super::views::{ListRow, bank_item, bank_view, terms_of};
 use crate::app_state::AppState;
 use crate::auth::BankOfficer;
 use crate::choices::Labelled;
@@ -31,7 +30,7 @@ use crate::consents::{self, Subject as ConsentOf};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope, FieldError};
 use crate::input::Json;
 use crate::notifications::{deliver, notify};
-use crate::pagination::{Page, PageQuery, page_rows_also_apart};
+use crate::pagination::{Page, PageQuery, page_partial_apart};
 use crate::time::{to_china, today_in_china};
 use crate::workflow::{Actor, Applied, Transition};
 
@@ -82,18 +81,21 @@ pub async fn list_bank_loan_applications(
     if let Some(s) = filter.status {
         q = q.filter(A::Status.eq(s));
     }
-    let (rows, total) = page_rows_also_apart::<_, banks::Entity>(
+    let (rows, total) = page_partial_apart::<_, ListRow>(
         q,
-        |q| q.order_by_asc(A::BankDueAt).order_by_asc(A::Id),
+        |q| {
+            ListRow::joined(q)
+                .order_by_asc(A::BankDueAt)
+                .order_by_asc(A::Id)
+        },
         &state.db,
         parts,
     )
     .await?;
-    let mut items = Vec::with_capacity(rows.len());
-    for (app, bank) in rows {
-        let bank = bank_name_of(&bank);
-        items.push(bank_view_named(&state, app, false, bank).await?);
-    }
+    let items = rows
+        .iter()
+        .map(|row| bank_item(&state, row, None))
+        .collect();
     Ok(web::Json(Page::new(items, total, parts)))
 }
 
@@ -115,7 +117,7 @@ pub async fn get_bank_loan_application(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<BankLoanApplicationView>> {
     let app = bank_application(&state.db, &officer, *id).await?;
-    Ok(web::Json(bank_view(&state, app, true).await?))
+    Ok(web::Json(bank_view(&state, app).await?))
 }
 
 async fn tell_youth(
@@ -145,9 +147,7 @@ pub async fn finish(
     } else {
         txn.rollback().await?;
     }
-    Ok(web::Json(
-        bank_view(state, applied.into_record(), true).await?,
-    ))
+    Ok(web::Json(bank_view(state, applied.into_record()).await?))
 }
 
 /// Accept the referral (受理): the application is in the bank's review.

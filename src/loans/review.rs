@@ -3,7 +3,6 @@
 //! (≤ the amount applied for, on the product's step) or declines to recommend.
 use actix_web::{get, post, web};
 use chrono::{Duration, Utc};
-use entity::banks;
 use entity::loan_applications::{self, Column as A, LoanStatus};
 use entity::notifications::NotificationKind;
 use entity::sharing_consents::ConsentSubject;
@@ -21,7 +20,7 @@ use super::dto::{
 };
 use super::rules;
 use super::state::ApplicationAction;
-use super::views::{admin_view, admin_view_named, bank_name_of, terms_of};
+use super::views::{ListRow, admin_item, admin_view, terms_of};
 use crate::app_state::AppState;
 use crate::auth::{Cadre, CadreScope};
 use crate::choices::Labelled;
@@ -29,7 +28,7 @@ use crate::consents::{self, Subject as ConsentOf};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::input::Json;
 use crate::notifications::{deliver, notify};
-use crate::pagination::{Page, PageQuery, page_rows_also_apart};
+use crate::pagination::{Page, PageQuery, page_partial_apart};
 use crate::time::to_china;
 use crate::workflow::{Actor, Transition};
 
@@ -86,18 +85,21 @@ pub async fn list_admin_loan_applications(
             .filter(A::Status.eq(LoanStatus::Submitted))
             .filter(A::ReviewDueAt.lte(Utc::now()));
     }
-    let (rows, total) = page_rows_also_apart::<_, banks::Entity>(
+    let (rows, total) = page_partial_apart::<_, ListRow>(
         q,
-        |q| q.order_by_asc(A::ReviewDueAt).order_by_asc(A::Id),
+        |q| {
+            ListRow::joined(q)
+                .order_by_asc(A::ReviewDueAt)
+                .order_by_asc(A::Id)
+        },
         &state.db,
         parts,
     )
     .await?;
-    let mut items = Vec::with_capacity(rows.len());
-    for (app, bank) in rows {
-        let bank = bank_name_of(&bank);
-        items.push(admin_view_named(&state, &cadre, app, false, bank).await?);
-    }
+    let items = rows
+        .iter()
+        .map(|row| admin_item(&state, &cadre, row, None))
+        .collect();
     Ok(web::Json(Page::new(items, total, parts)))
 }
 
@@ -119,7 +121,7 @@ pub async fn get_admin_loan_application(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<AdminLoanApplicationView>> {
     let app = visible_application(&state.db, &cadre, *id).await?;
-    Ok(web::Json(admin_view(&state, &cadre, app, true).await?))
+    Ok(web::Json(admin_view(&state, &cadre, app).await?))
 }
 
 /// The application for a local-unit action: 404 outside the caller's unit, 403
@@ -227,7 +229,7 @@ pub async fn recommend_loan_application(
     txn.commit().await?;
     deliver(&state, sent);
     Ok(web::Json(
-        admin_view(&state, &cadre, applied.into_record(), true).await?,
+        admin_view(&state, &cadre, applied.into_record()).await?,
     ))
 }
 
@@ -305,7 +307,7 @@ pub async fn return_loan_application(
     txn.commit().await?;
     deliver(&state, sent);
     Ok(web::Json(
-        admin_view(&state, &cadre, applied.into_record(), true).await?,
+        admin_view(&state, &cadre, applied.into_record()).await?,
     ))
 }
 
@@ -384,6 +386,6 @@ pub async fn decline_loan_recommendation(
     txn.commit().await?;
     deliver(&state, sent);
     Ok(web::Json(
-        admin_view(&state, &cadre, applied.into_record(), true).await?,
+        admin_view(&state, &cadre, applied.into_record()).await?,
     ))
 }
