@@ -15,7 +15,7 @@
 //! | 9 the 4th 优秀 of 10 | `certificates::check_9_the_fourth_excellent_of_ten_placements_is_refused_and_a_regrade_frees_a_place` |
 //! | 10 40 hours of practice leave volunteer hours alone | `certificates::check_10_a_certified_placement_with_40_hours_leaves_volunteer_hours_and_boards_unchanged` |
 //! | 11 `LOCAL_UNIT_ONLY`, `AGE_NOT_ELIGIBLE`, `HOST_SUSPENDED` | `applications::selection_is_refused_to_the_wrong_actor_host_or_state`, `applications::applying_is_refused_with_its_code_for_every_rule` |
-//! | 12 retention | `supervision::retention_clears_exactly_the_personal_fields_of_finished_practice` (the certificate check after retention is not tested yet) |
+//! | 12 retention | `supervision::retention_clears_exactly_the_personal_fields_of_finished_practice`, `certificates::check_12_a_certificate_stays_checkable_with_the_masked_name_after_retention` |
 pub mod applications;
 pub mod certificates;
 pub mod checkins;

@@ -800,3 +800,60 @@ async fn placements_taken_up_this_year_feed_the_practice_trend_line_of_the_kpi_r
     assert_eq!(crate::kpi::child(&all, "220100")["numerator"], 2);
     assert_eq!(crate::kpi::child(&all, "220200")["numerator"], 0);
 }
+
+/// Acceptance check 12, its last clause: with `JIQING_RETENTION_YEARS=0` one retention run
+/// clears the certified placement's motivation and report body, yet the public check answers as
+/// before (the name masked, nothing else lost) and the stats do not move.
+#[tokio::test]
+async fn check_12_a_certificate_stays_checkable_with_the_masked_name_after_retention() {
+    let app = spawn_app_with(|s| s.retention_years = 0).await;
+    let w = world_with(app, campaign_body()).await;
+    let app = &w.app;
+    let (_student, id) = ready(&w, "kept_certificate").await;
+    let issued = json_of(issue(app, &w.cadre, &id).await, StatusCode::CREATED).await;
+    let number = issued["number"].as_str().unwrap().to_owned();
+    let check = || async {
+        json_of(
+            app.get(&format!("/api/v1/practice-certificates/{number}"), None)
+                .await,
+            StatusCode::OK,
+        )
+        .await
+    };
+    let before = check().await;
+    assert_eq!(before["holderName"], "张*", "张三, masked");
+    let row = |id: &str| {
+        let id = Uuid::parse_str(id).unwrap();
+        async move {
+            practice_applications::Entity::find_by_id(id)
+                .one(app.db())
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    assert!(row(&id).await.motivation.is_some());
+    let before_stats = crate::practice::supervision::stats(app, &w.cadre, "").await;
+    jiqing::retention::run(app.state.clone(), jiqing::time::today_in_china(Utc::now()))
+        .await
+        .unwrap();
+    let after = row(&id).await;
+    assert!(
+        after.anonymised_at.is_some(),
+        "a certified placement is finished"
+    );
+    assert_eq!(after.motivation, None);
+    let report = entity::practice_reports::Entity::find()
+        .filter(entity::practice_reports::Column::ApplicationId.eq(after.id))
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(report.body, None);
+    assert_eq!(check().await, before, "the certificate answers as before");
+    assert!(!check().await.to_string().contains("张三"));
+    assert_eq!(
+        crate::practice::supervision::stats(app, &w.cadre, "").await,
+        before_stats
+    );
+}

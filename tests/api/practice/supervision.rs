@@ -22,7 +22,7 @@ use crate::practice::{KUANCHENG, NANGUAN, NANGUAN_VILLAGE, create_host, id_numbe
 
 const CHANGCHUN: &str = "220100";
 
-async fn stats(app: &TestApp, who: &Login, query: &str) -> Value {
+pub async fn stats(app: &TestApp, who: &Login, query: &str) -> Value {
     json_of(
         app.get(
             &format!("/api/v1/admin/practice/stats{query}"),
