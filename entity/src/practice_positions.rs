@@ -43,7 +43,21 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// The host unit (views read its name in the same statement as the positions).
+    #[sea_orm(
+        belongs_to = "super::host_units::Entity",
+        from = "Column::HostUnitId",
+        to = "super::host_units::Column::Id"
+    )]
+    Host,
+}
+
+impl Related<super::host_units::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Host.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}
 

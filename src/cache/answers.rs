@@ -17,7 +17,12 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use actix_web::HttpResponse;
+use actix_web::http::header::ContentType;
 use bytes::Bytes;
+use serde::Serialize;
+
+use crate::error::{ApiError, ApiResult};
 
 /// Keys kept at most; reaching the bound first drops expired answers, then all of them.
 const MAX_KEPT: usize = 10_000;
@@ -60,6 +65,30 @@ impl SharedAnswers {
             }
         }
         kept.insert(key, (body, Instant::now()));
+    }
+}
+
+impl SharedAnswers {
+    /// The JSON answer kept under `key` if it is younger than the bound; else `build`'s,
+    /// serialised once and kept. The key must carry everything the answer depends on.
+    pub async fn json<T: Serialize>(
+        &self,
+        key: String,
+        build: impl Future<Output = ApiResult<T>>,
+    ) -> ApiResult<HttpResponse> {
+        let body = match self.get(&key) {
+            Some(body) => body,
+            None => {
+                let body = Bytes::from(serde_json::to_vec(&build.await?).map_err(|e| {
+                    ApiError::Unexpected(anyhow::Error::new(e).context("shared answer"))
+                })?);
+                self.keep(key, body.clone());
+                body
+            }
+        };
+        Ok(HttpResponse::Ok()
+            .content_type(ContentType::json())
+            .body(body))
     }
 }
 

@@ -1,7 +1,5 @@
 //! Youth find mentors: the certified mentors serving their home region.
-use actix_web::http::header::ContentType;
 use actix_web::{HttpResponse, get, web};
-use bytes::Bytes;
 use entity::mentor_profiles::{self as profiles, Column as P, MentorStatus};
 use entity::mentorship_requests::RequestKind;
 use sea_orm::sea_query::{Expr, ExprTrait, Order};
@@ -65,9 +63,19 @@ pub async fn list_mentors(
         "mentors|{units:?}|{:?}|{:?}|{:?}|{:?}|{parts:?}",
         filter.expertise, filter.industry, filter.mode, filter.kind
     );
-    if let Some(body) = state.shared_answers.get(&key) {
-        return Ok(json_body(body));
-    }
+    state
+        .shared_answers
+        .json(key, directory_page(&state, units, &filter, parts))
+        .await
+}
+
+/// A page of the directory, built afresh (see [`list_mentors`]).
+async fn directory_page(
+    state: &AppState,
+    units: Vec<String>,
+    filter: &MentorFilter,
+    parts: (u64, u64),
+) -> ApiResult<Page<MentorView>> {
     let mut q = profiles::Entity::find()
         .filter(P::Status.eq(MentorStatus::Certified))
         .filter(P::ServiceUnitCode.is_in(units));
@@ -102,18 +110,7 @@ pub async fn list_mentors(
         .iter()
         .map(|m| MentorView::new(m, unit_name(&state.league, &m.service_unit_code)))
         .collect::<ApiResult<Vec<_>>>()?;
-    let body = Bytes::from(
-        serde_json::to_vec(&Page::new(items, total, parts))
-            .map_err(|e| ApiError::Unexpected(anyhow::Error::new(e).context("mentor page")))?,
-    );
-    state.shared_answers.keep(key, body.clone());
-    Ok(json_body(body))
-}
-
-fn json_body(body: Bytes) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(ContentType::json())
-        .body(body)
+    Ok(Page::new(items, total, parts))
 }
 
 /// A certified mentor serving the caller's home region (404 otherwise).

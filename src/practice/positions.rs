@@ -694,14 +694,40 @@ pub async fn list_practice_positions(
     user: CurrentUser,
     page: crate::input::Query<PageQuery>,
     filter: crate::input::Query<StudentPositionFilter>,
-) -> ApiResult<web::Json<Page<PositionView>>> {
+) -> ApiResult<HttpResponse> {
     let parts = page.parts()?;
     let profile = super::students::profile_of(&state.db, user.id())
         .await?
         .ok_or_else(student_profile_required)?;
     let Some(area) = StudentArea::of(&state.league, &profile.home_region_code) else {
-        return Ok(web::Json(Page::new(Vec::new(), 0, parts)));
+        return Ok(HttpResponse::Ok().json(Page::<PositionView>::new(Vec::new(), 0, parts)));
     };
+    // The same page for every student of this local unit (see `SharedAnswers`): `slotsLeft`
+    // may be up to the bound behind; applying and offering read the seats in their own
+    // transaction.
+    let key = format!(
+        "practice-positions|{}|{}|{:?}|{:?}|{:?}|{:?}|{parts:?}",
+        area.local.code,
+        area.top.code,
+        filter.campaign_id,
+        filter.category,
+        filter.mode,
+        filter.region
+    );
+    state
+        .shared_answers
+        .json(key, student_page(&state, &area, &filter, parts))
+        .await
+}
+
+/// A page of the positions open to students of `area`, built afresh (see
+/// [`list_practice_positions`]).
+async fn student_page(
+    state: &AppState,
+    area: &StudentArea,
+    filter: &StudentPositionFilter,
+    parts: (u64, u64),
+) -> ApiResult<Page<PositionView>> {
     let open_campaigns = Query::select()
         .column(practice_campaigns::Column::Id)
         .from(practice_campaigns::Entity)
@@ -734,11 +760,7 @@ pub async fn list_practice_positions(
         .order_by_asc(P::StartsOn)
         .order_by_asc(P::Id);
     let (rows, total) = crate::pagination::page_rows(q, &state.db, parts).await?;
-    Ok(web::Json(Page::new(
-        views(&state.db, rows).await?,
-        total,
-        parts,
-    )))
+    Ok(Page::new(views(&state.db, rows).await?, total, parts))
 }
 
 /// One published (or closed or cancelled) position, for anyone logged in; drafts are 404.

@@ -7,7 +7,7 @@ use entity::practice_applications::{self, ApplicationStatus, Column as A};
 use entity::practice_attendance;
 use entity::practice_campaigns;
 use entity::practice_positions;
-use entity::{student_profiles, users};
+use entity::{host_units, student_profiles, users};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
@@ -53,19 +53,22 @@ impl Context {
         apps: &[practice_applications::Model],
     ) -> ApiResult<Self> {
         let ids: Vec<Uuid> = apps.iter().map(|a| a.position_id).collect();
-        let positions: HashMap<Uuid, practice_positions::Model> = if ids.is_empty() {
-            HashMap::new()
-        } else {
-            practice_positions::Entity::find()
+        let mut positions = HashMap::new();
+        let mut hosts = HashMap::new();
+        if !ids.is_empty() {
+            // One statement for the positions and their hosts' names.
+            for (p, host) in practice_positions::Entity::find()
                 .filter(practice_positions::Column::Id.is_in(ids))
+                .find_also_related(host_units::Entity)
                 .all(db)
                 .await?
-                .into_iter()
-                .map(|p| (p.id, p))
-                .collect()
-        };
-        let hosts =
-            super::positions::host_names(db, positions.values().map(|p| p.host_unit_id)).await?;
+            {
+                if let Some(h) = host {
+                    hosts.insert(h.id, h.name);
+                }
+                positions.insert(p.id, p);
+            }
+        }
         Ok(Self { positions, hosts })
     }
 
@@ -236,23 +239,18 @@ pub async fn staff_views(
     let (profiles, people) = if students.is_empty() {
         (HashMap::new(), HashMap::new())
     } else {
-        let profiles: HashMap<Uuid, student_profiles::Model> = student_profiles::Entity::find()
-            .filter(student_profiles::Column::UserId.is_in(students.clone()))
+        // One statement for the profiles and the accounts' phones.
+        let mut profiles: HashMap<Uuid, student_profiles::Model> = HashMap::new();
+        let mut people: HashMap<Uuid, Option<String>> = HashMap::new();
+        for (p, user) in student_profiles::Entity::find()
+            .filter(student_profiles::Column::UserId.is_in(students))
+            .find_also_related(users::Entity)
             .all(db)
             .await?
-            .into_iter()
-            .map(|p| (p.user_id, p))
-            .collect();
-        let people: HashMap<Uuid, Option<String>> = users::Entity::find()
-            .select_only()
-            .column(users::Column::Id)
-            .column(users::Column::PhoneEnc)
-            .filter(users::Column::Id.is_in(students))
-            .into_tuple::<(Uuid, Option<String>)>()
-            .all(db)
-            .await?
-            .into_iter()
-            .collect();
+        {
+            people.insert(p.user_id, user.and_then(|u| u.phone_enc));
+            profiles.insert(p.user_id, p);
+        }
         (profiles, people)
     };
     let now = Utc::now();

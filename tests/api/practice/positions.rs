@@ -626,3 +626,78 @@ async fn students_see_positions_of_their_home_county_and_city_wide_ones_of_their
     .await;
     assert_eq!(ids(&own), vec![draft]);
 }
+
+/// The students' list is the same page for every student of a local unit, so an instance keeps
+/// it for at most `JIQING_LIST_MAX_STALE_MS`: within the bound it may serve the page it built,
+/// while the position by id, another filter and another instance read the database; a student of
+/// another county never gets this county's page; after the bound the change shows.
+#[tokio::test]
+async fn the_student_list_is_kept_at_most_the_bound_and_only_for_its_own_unit() {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let bound = std::time::Duration::from_secs(2);
+    let app = spawn_app_with(|s| s.list_max_stale = bound).await;
+    let province = app.admin_of("220000").await;
+    let nanguan = app.admin_of(NANGUAN).await;
+    let campaign = open_campaign(&app, &province, &campaign_body()).await;
+    let host = create_host(&app, &nanguan, "220102001").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let id = published(
+        &app,
+        &nanguan,
+        &position_body(&campaign, &host, NANGUAN_VILLAGE),
+    )
+    .await;
+    let student = student_in(&app, "kept_nanguan", NANGUAN_VILLAGE).await;
+    let before = std::time::Instant::now();
+    let page = student_list(&app, &student, "").await;
+    assert_eq!(page["items"][0]["slotsLeft"], 2);
+
+    // Another instance fills the seats.
+    entity::practice_positions::Entity::update_many()
+        .col_expr(entity::practice_positions::Column::Taken, Expr::value(2))
+        .filter(entity::practice_positions::Column::Id.eq(uuid::Uuid::parse_str(&id).unwrap()))
+        .exec(app.db())
+        .await
+        .unwrap();
+    if before.elapsed() < bound {
+        assert_eq!(
+            student_list(&app, &student, "").await,
+            page,
+            "the kept page, unchanged"
+        );
+    }
+    let one = json_of(
+        app.get(
+            &format!("/api/v1/practice/positions/{id}"),
+            Some(&student.token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(one["slotsLeft"], 0, "by id: exact at once");
+    let filtered = student_list(&app, &student, "?pageSize=5").await;
+    assert_eq!(filtered["items"][0]["slotsLeft"], 0);
+    let other = app.spawn_another_instance().await;
+    assert_eq!(
+        student_list(&other, &student, "").await["items"][0]["slotsLeft"],
+        0
+    );
+
+    // A student of another county never gets this county's page.
+    let elsewhere = student_in(&app, "kept_kuancheng", KUANCHENG_VILLAGE).await;
+    assert_eq!(student_list(&app, &elsewhere, "").await["total"], 0);
+
+    // After the bound, this instance answers from the database again.
+    tokio::time::sleep(
+        bound.saturating_sub(before.elapsed()) + std::time::Duration::from_millis(50),
+    )
+    .await;
+    assert_eq!(
+        student_list(&app, &student, "").await["items"][0]["slotsLeft"],
+        0
+    );
+}
