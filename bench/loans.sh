@@ -38,8 +38,10 @@ BIN="$REL/jiqing"
 BASE="http://127.0.0.1:${PORT}"
 
 command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y wrk >/dev/null; }
-echo "== release build"
-cargo build --release --quiet --bin jiqing --bin jiqing-bench-seed
+if [ -z "${NO_BUILD:-}" ]; then
+  echo "== release build"
+  cargo build --release --quiet --bin jiqing --bin jiqing-bench-seed
+fi
 
 if ! psql "$PG_ADMIN" -tAc "SELECT 1 FROM pg_database WHERE datname='${BENCH_DB}'" | grep -q 1; then
   psql "$PG_ADMIN" -qc "CREATE DATABASE ${BENCH_DB}"

@@ -24,8 +24,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== release build"
-cargo build --release --quiet --bin jiqing --example trainings_signup_bench
+if [ -z "${NO_BUILD:-}" ]; then
+  echo "== release build"
+  cargo build --release --quiet --bin jiqing --example trainings_signup_bench
+fi
 
 case "$DB_KIND" in
   sqlite) export DATABASE_URL="sqlite://$WORK/bench.db?mode=rwc" ;;

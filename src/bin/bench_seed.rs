@@ -1,7 +1,8 @@
 //! `jiqing-bench-seed`: fills a (separate!) database with a realistic province for the
 //! benchmarks (`bench/leaderboards.sh`, `bench/soak.sh`) — youths with talent profiles spread over the real villages, and
 //! verified volunteer-hour entries over the last two years — using multi-row INSERTs; optionally
-//! loan applications (`bench/loans.sh`) and mentors with requests (`bench/mentors.sh`).
+//! loan applications (`bench/loans.sh`), mentors with requests (`bench/mentors.sh`) and 返家乡
+//! positions with applications (`bench/practice.sh`).
 use chrono::{Duration, Utc};
 use entity::{
     regions, talent_profiles, users, volunteer_hour_entries as entries,
@@ -24,6 +25,8 @@ use jiqing::crypto::DataCipher;
 mod loans;
 #[path = "bench_seed/mentors.rs"]
 mod mentors;
+#[path = "bench_seed/practice.rs"]
+mod practice;
 #[path = "bench_seed/rng.rs"]
 mod rng;
 
@@ -268,6 +271,13 @@ struct Cli {
     /// mentors.
     #[arg(long, default_value_t = 0)]
     mentor_requests: u64,
+    /// 返家乡 positions of one open province-wide summer campaign (five per host unit) for
+    /// `bench/practice.sh`; 0 for none. Skipped when the table already holds as many.
+    #[arg(long, default_value_t = 0)]
+    practice_positions: u64,
+    /// Applications to them (students applying to up to 3 positions of their own local unit).
+    #[arg(long, default_value_t = 0)]
+    practice_applications: u64,
 }
 
 #[tokio::main]
@@ -325,6 +335,28 @@ async fn main() -> anyhow::Result<()> {
             seeded.requests,
             seeded.mentorships,
             seeded.records,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let started = std::time::Instant::now();
+    let seeded = practice::seed(
+        &state.db,
+        &state.cipher,
+        &state.league,
+        cli.practice_positions,
+        cli.practice_applications,
+    )
+    .await?;
+    if seeded.positions > 0 {
+        if state.db.get_database_backend() == sea_orm::DbBackend::Postgres {
+            use sea_orm::ConnectionTrait;
+            state.db.execute_unprepared("ANALYZE").await?;
+        }
+        println!(
+            "seeded {} practice positions, {} applications of {} students in {:.1} s",
+            seeded.positions,
+            seeded.applications,
+            seeded.students,
             started.elapsed().as_secs_f64()
         );
     }
