@@ -3,8 +3,8 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    auth, consents, health, kpi, leaderboards, league, loans, media, mentoring, notifications,
-    practice, regions, staff, talents, todos, trainings, volunteer,
+    auth, consents, health, hope_rooms, kpi, leaderboards, league, loans, media, mentoring,
+    notifications, practice, regions, staff, talents, todos, trainings, volunteer, youth_homes,
 };
 
 /// Every API route. Handlers are registered with `.service(..)` only, so each one is in the
@@ -27,7 +27,9 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
             .configure(mentoring::routes)
             .configure(loans::routes)
             .configure(todos::routes)
-            .configure(kpi::routes),
+            .configure(kpi::routes)
+            .configure(youth_homes::routes)
+            .configure(hope_rooms::routes),
     )
     .service(health::get_health)
     .service(health::get_readiness);

@@ -5,6 +5,7 @@
 //! value that is not one of them fails the read (a 500 with the cause logged), never a default.
 pub mod auth_sessions;
 pub mod banks;
+pub mod hope_rooms;
 pub mod host_supervisors;
 pub mod host_units;
 pub mod id_number_conflict_days;
@@ -44,6 +45,7 @@ pub mod refresh_tokens;
 pub mod region_flags;
 pub mod regions;
 pub mod sharing_consents;
+pub mod signature_projects;
 pub mod student_profiles;
 pub mod talent_consents;
 pub mod talent_profiles;
@@ -59,6 +61,8 @@ pub mod volunteer_ledger_state;
 pub mod volunteer_reports;
 pub mod volunteer_signups;
 pub mod workflow_events;
+pub mod youth_home_checks;
+pub mod youth_homes;
 pub mod youth_organisations;
 
 #[cfg(test)]

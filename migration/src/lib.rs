@@ -33,6 +33,8 @@ mod m20261201_000640_create_practice_reports;
 mod m20261201_000650_create_practice_closing;
 mod m20261201_000670_create_practice_supervision;
 mod m20261201_000700_create_kpi;
+mod m20261201_000710_create_youth_homes;
+mod m20261201_000720_create_hope_rooms;
 
 pub struct Migrator;
 
@@ -69,6 +71,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000650_create_practice_closing::Migration),
             Box::new(m20261201_000670_create_practice_supervision::Migration),
             Box::new(m20261201_000700_create_kpi::Migration),
+            Box::new(m20261201_000710_create_youth_homes::Migration),
+            Box::new(m20261201_000720_create_hope_rooms::Migration),
         ]
     }
 }

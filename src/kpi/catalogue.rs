@@ -74,6 +74,12 @@ pub enum Source {
     /// Local units (county scope) with an active verified county-level 农村致富带头人组织 (梅河口
     /// and 长白山: city-level) ÷ local units.
     LeaderOrgCounty,
+    /// Townships with ≥1 `operating`, verified Youth Home (`youth_homes`).
+    YouthHomes,
+    /// Townships with ≥1 `active`, verified signature project (`signature_projects`).
+    SignatureProjects,
+    /// 希望小屋 `completed` or `in_service` with `completed_on` in [baseline, due], by place.
+    HopeRooms,
     /// Display only: the lines named in `components`.
     Pattern,
 }
@@ -209,7 +215,7 @@ pub static CATALOGUE: &[Indicator] = &[
         Q_YOUTH_HOME,
         PlaceKind::Township,
         &[(2023, 12, 31, 800), (2025, 12, 31, 1000)],
-        Source::NotBuilt("youth_homes"),
+        Source::YouthHomes,
     ),
     coverage(
         "signature_project_share",
@@ -217,7 +223,7 @@ pub static CATALOGUE: &[Indicator] = &[
         Q_SIGNATURE,
         PlaceKind::Township,
         &[(2023, 12, 31, 600), (2025, 12, 31, 800)],
-        Source::NotBuilt("signature_projects"),
+        Source::SignatureProjects,
     ),
     Indicator {
         code: "ecommerce_training_person_times",
@@ -265,7 +271,7 @@ pub static CATALOGUE: &[Indicator] = &[
         progress: Progress::Cumulative,
         places: None,
         defaults: &[(2025, 12, 31, 100)],
-        source: Source::NotBuilt("hope_rooms"),
+        source: Source::HopeRooms,
         components: &[],
         trend: false,
     },

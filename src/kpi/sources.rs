@@ -6,8 +6,9 @@ use chrono::{Datelike, Duration, NaiveDate};
 use entity::talent_profiles::TalentStatus;
 use entity::trainings::{TrainingCategory, TrainingStatus};
 use entity::{
-    kpi_manual_reports, loan_applications, practice_applications, practice_positions, regions,
-    talent_profiles, training_enrollments, trainings, volunteer_hour_entries,
+    hope_rooms, kpi_manual_reports, loan_applications, practice_applications, practice_positions,
+    regions, signature_projects, talent_profiles, training_enrollments, trainings,
+    volunteer_hour_entries, youth_homes,
 };
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
@@ -482,6 +483,77 @@ async fn manual_rows(
         .collect())
 }
 
+/// Townships inside `scope` with ≥1 operating verified Youth Home (`YouthHomes`) or ≥1 active
+/// verified signature project (`SignatureProjects`).
+async fn registry_townships(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    source: Source,
+) -> ApiResult<HashSet<String>> {
+    let codes: Vec<String> = if source == Source::YouthHomes {
+        use youth_homes::{Column as H, YouthHomeStatus};
+        youth_homes::Entity::find()
+            .select_only()
+            .column(H::TownshipCode)
+            .distinct()
+            .filter(H::Status.eq(YouthHomeStatus::Operating))
+            .filter(H::VerifiedAt.is_not_null())
+            .filter(scope.condition(H::TownshipCode))
+            .into_tuple()
+            .all(db)
+            .await?
+    } else {
+        use signature_projects::{Column as P, ProjectStatus};
+        signature_projects::Entity::find()
+            .select_only()
+            .column(P::TownshipCode)
+            .distinct()
+            .filter(P::Status.eq(ProjectStatus::Active))
+            .filter(P::VerifiedAt.is_not_null())
+            .filter(scope.condition(P::TownshipCode))
+            .into_tuple()
+            .all(db)
+            .await?
+    };
+    Ok(codes.into_iter().collect())
+}
+
+/// 希望小屋 accepted (`completed`, then `in_service`) with `completed_on` in the window, per
+/// place (village or township) and host kind.
+async fn hope_room_rows(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    window: Window,
+) -> ApiResult<Vec<Row>> {
+    use hope_rooms::{Column as R, HopeRoomStatus};
+    let mut select = Query::select();
+    select
+        .column(R::RegionCode)
+        .column(R::HostKind)
+        .expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), Alias::new("n"))
+        .from(hope_rooms::Entity)
+        .cond_where(scope.condition(R::RegionCode))
+        .and_where(Expr::col(R::Status).is_in([
+            crate::choices::code(HopeRoomStatus::Completed),
+            crate::choices::code(HopeRoomStatus::InService),
+        ]))
+        .and_where(Expr::col(R::CompletedOn).gte(window.from))
+        .and_where(Expr::col(R::CompletedOn).lte(window.to))
+        .group_by_col(R::RegionCode)
+        .group_by_col(R::HostKind);
+    let stmt = db.get_database_backend().build(&select);
+    let mut out = Vec::new();
+    for row in db.query_all_raw(stmt).await? {
+        out.push(Row {
+            code: row.try_get("", "region_code")?,
+            key: row.try_get("", "host_kind")?,
+            n: num(&row, "n")?,
+            d: 0,
+        });
+    }
+    Ok(out)
+}
+
 /// The raw facts of `indicator` inside `scope`.
 pub async fn raw(
     db: &impl ConnectionTrait,
@@ -501,6 +573,15 @@ pub async fn raw(
             _ => Raw::Nothing,
         },
         Source::Pattern => Raw::Nothing,
+        // Coverage is a state: counted as it stands whatever the window.
+        Source::YouthHomes | Source::SignatureProjects => Raw::Places {
+            places: places_of(PlaceKind::Township).await?,
+            covered: registry_townships(db, scope, indicator.source).await?,
+        },
+        Source::HopeRooms => Raw::Rows {
+            rows: hope_room_rows(db, scope, window).await?,
+            rate: false,
+        },
         Source::VillageTalent | Source::VillageEcommerceTalent => {
             let category =
                 (indicator.source == Source::VillageEcommerceTalent).then_some("e_commerce_talent");

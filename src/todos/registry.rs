@@ -24,4 +24,7 @@ pub const QUEUES: &[&TodoQueue] = &[
     &crate::kpi::manual::todos::REPORTS_TO_SUBMIT,
     &crate::kpi::manual::todos::REPORTS_TO_APPROVE,
     &crate::kpi::manual::todos::REPORTS_TO_ACCEPT,
+    &crate::youth_homes::todos::HOMES_TO_VERIFY,
+    &crate::youth_homes::todos::PROJECTS_TO_VERIFY,
+    &crate::hope_rooms::todos::ROOMS_TO_ACCEPT,
 ];

@@ -162,7 +162,9 @@ async fn the_catalogue_lists_every_dated_target_with_its_quote_and_what_is_not_b
             .contains("5000人次")
     );
     assert_eq!(item("village_talent_coverage")["available"], true);
-    assert_eq!(item("youth_home_township_coverage")["available"], false);
+    assert_eq!(item("youth_home_township_coverage")["available"], true);
+    assert_eq!(item("hope_rooms_built")["available"], true);
+    assert_eq!(item("township_typical_coverage")["available"], false);
     assert_eq!(item("startup_leader_mentor_coverage")["available"], true);
     assert_eq!(item("qingma_completions")["trend"], true);
     assert_eq!(list["scopes"]["village"], "village_committees");
@@ -312,7 +314,7 @@ async fn the_gaps_list_the_village_committees_without_a_verified_talent() {
     .await;
     assert_error(
         app.get(
-            "/api/v1/admin/kpi/gaps?indicator=youth_home_township_coverage",
+            "/api/v1/admin/kpi/gaps?indicator=township_typical_coverage",
             Some(&county.token),
         )
         .await,
@@ -447,7 +449,7 @@ async fn lines_of_domains_not_built_report_no_data_never_a_number() {
     let app = spawn_app().await;
     let province = app.admin_of("220000").await;
     let r = report(&app, &province, "").await;
-    for code in ["youth_home_township_coverage", "township_typical_coverage"] {
+    for code in ["township_typical_coverage", "village_typical_coverage"] {
         let l = line(&r, code);
         assert_eq!(l["status"], "no_data", "{code}");
         assert!(l["value"].is_null() && l["numerator"].is_null(), "{code}");

@@ -38,6 +38,9 @@ enum Record {
     Pairing,
     Organisation,
     ManualReport,
+    YouthHome,
+    SignatureProject,
+    HopeRoom,
 }
 
 /// How an admin operation keeps a cadre inside their league unit.
@@ -566,6 +569,75 @@ const OPERATIONS: &[(&str, &str, &[Guard])] = &[
         "/api/v1/admin/youth-organisations/{id}/verifications",
         &[ById(Organisation)],
     ),
+    ("GET", "/api/v1/admin/youth-homes", &[List, RegionQuery]),
+    ("POST", "/api/v1/admin/youth-homes", &[RegionBody]),
+    (
+        "GET",
+        "/api/v1/admin/youth-homes/stats",
+        &[List, RegionQuery],
+    ),
+    ("GET", "/api/v1/admin/youth-homes/{id}", &[ById(YouthHome)]),
+    ("PUT", "/api/v1/admin/youth-homes/{id}", &[ById(YouthHome)]),
+    (
+        "POST",
+        "/api/v1/admin/youth-homes/{id}/status-changes",
+        &[ById(YouthHome)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/youth-homes/{id}/verifications",
+        &[ById(YouthHome)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/youth-homes/{id}/checks",
+        &[ById(YouthHome)],
+    ),
+    (
+        "GET",
+        "/api/v1/admin/signature-projects",
+        &[List, RegionQuery],
+    ),
+    ("POST", "/api/v1/admin/signature-projects", &[RegionBody]),
+    (
+        "GET",
+        "/api/v1/admin/signature-projects/{id}",
+        &[ById(SignatureProject)],
+    ),
+    (
+        "PUT",
+        "/api/v1/admin/signature-projects/{id}",
+        &[ById(SignatureProject)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/signature-projects/{id}/status-changes",
+        &[ById(SignatureProject)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/signature-projects/{id}/verifications",
+        &[ById(SignatureProject)],
+    ),
+    ("GET", "/api/v1/admin/hope-rooms", &[List, RegionQuery]),
+    ("POST", "/api/v1/admin/hope-rooms", &[RegionBody]),
+    (
+        "GET",
+        "/api/v1/admin/hope-rooms/stats",
+        &[List, RegionQuery],
+    ),
+    ("GET", "/api/v1/admin/hope-rooms/{id}", &[ById(HopeRoom)]),
+    ("PUT", "/api/v1/admin/hope-rooms/{id}", &[ById(HopeRoom)]),
+    (
+        "POST",
+        "/api/v1/admin/hope-rooms/{id}/status-changes",
+        &[ById(HopeRoom)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/hope-rooms/{id}/acceptances",
+        &[ById(HopeRoom)],
+    ),
     ("GET", "/api/v1/admin/talent-reveals", &[NotRegional]),
     ("GET", "/api/v1/admin/talents", &[List, RegionQuery]),
     ("GET", "/api/v1/admin/talents/export", &[List, RegionQuery]),
@@ -748,6 +820,9 @@ struct Seeded {
     subsidy_claim: String,
     /// A 12355 manual report of the area's local unit.
     manual_report: String,
+    youth_home: String,
+    signature_project: String,
+    hope_room: String,
     /// The outsider's unit lies below the area's: it reads the area's setups (campaigns).
     outsider_below: bool,
 }
@@ -775,6 +850,9 @@ impl Seeded {
             Pairing => &self.pairing,
             Organisation => &self.organisation,
             ManualReport => &self.manual_report,
+            YouthHome => &self.youth_home,
+            SignatureProject => &self.signature_project,
+            HopeRoom => &self.hope_room,
         }
     }
 
@@ -797,6 +875,9 @@ impl Seeded {
             &self.pairing,
             &self.organisation,
             &self.manual_report,
+            &self.youth_home,
+            &self.signature_project,
+            &self.hope_room,
         ];
         if !self.outsider_below {
             all.push(&self.campaign);
@@ -1013,7 +1094,28 @@ async fn seed(app: &TestApp, area: &Area) -> Seeded {
         .as_str()
         .unwrap()
         .to_owned();
+    let township = &area.village[..9];
+    let registry = |path: &'static str, body: Value| {
+        let cadre = local_cadre.clone();
+        async move {
+            json_of(
+                app.post(path, Some(&cadre.token), &body).await,
+                StatusCode::CREATED,
+            )
+            .await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let youth_home = registry("/api/v1/admin/youth-homes", home_body(township)).await;
+    let signature_project =
+        registry("/api/v1/admin/signature-projects", project_body(township)).await;
+    let hope_room = registry("/api/v1/admin/hope-rooms", room_body(area.village)).await;
     Seeded {
+        youth_home,
+        signature_project,
+        hope_room,
         manual_report,
         organisation,
         org_body,
@@ -1055,6 +1157,20 @@ fn manual_report_body(unit: &str) -> Value {
                       "crisisCases": 0, "brandActivities": 1, "participants": 30}})
 }
 
+fn home_body(township: &str) -> Value {
+    json!({"name": "矩阵青年之家", "townshipCode": township, "hostKind": "standalone"})
+}
+
+fn project_body(township: &str) -> Value {
+    json!({"townshipCode": township, "name": "矩阵服务项目", "category": "volunteer",
+           "frequency": "monthly", "startedOn": "2026-01-01"})
+}
+
+fn room_body(village: &str) -> Value {
+    json!({"name": "矩阵希望小屋", "hostKind": "school", "schoolName": "矩阵村小",
+           "regionCode": village, "features": ["arts"], "beneficiariesCount": 10})
+}
+
 /// A valid body for the operation, so only the guard can refuse it.
 fn body_for(
     method: &str,
@@ -1068,6 +1184,33 @@ fn body_for(
         ("DELETE", _) if path.contains("/mentor-assignments/") => reason,
         ("GET" | "DELETE", _) => return None,
         ("POST", "youth-organisations") => seeded.org_body.clone(),
+        ("POST", "youth-homes") => home_body(&area.village[..9]),
+        ("POST", "signature-projects") => project_body(&area.village[..9]),
+        ("POST", "hope-rooms") => room_body(area.village),
+        ("PUT", _) if path.contains("/youth-homes/") => {
+            let mut b = home_body(&area.village[..9]);
+            b["version"] = json!(1);
+            b
+        }
+        ("PUT", _) if path.contains("/signature-projects/") => {
+            let mut b = project_body(&area.village[..9]);
+            b["version"] = json!(1);
+            b
+        }
+        ("PUT", _) if path.contains("/hope-rooms/") => {
+            let mut b = room_body(area.village);
+            b["version"] = json!(1);
+            b
+        }
+        ("POST", "status-changes") if path.contains("/youth-homes/") => {
+            json!({"action": "open", "on": "2026-11-01"})
+        }
+        ("POST", "status-changes") if path.contains("/signature-projects/") => {
+            json!({"action": "start", "on": "2026-11-01"})
+        }
+        ("POST", "status-changes") => json!({"action": "start_construction"}),
+        ("POST", "checks") => json!({"checkedOn": "2026-11-01", "result": "fail"}),
+        ("POST", "acceptances") if path.contains("/hope-rooms/") => json!({"version": 1}),
         ("PUT", _) if path.contains("/youth-organisations/") => {
             let mut b = seeded.org_body.clone();
             b["version"] = json!(1);

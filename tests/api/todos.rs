@@ -60,6 +60,9 @@ fn expect(
         ("mentorship_requests_to_assign".into(), 0, 0),
         ("mentoring_records_disputed".into(), 0, 0),
         ("youth_organisations_to_verify".into(), 0, 0),
+        ("youth_homes_to_verify".into(), 0, 0),
+        ("signature_projects_to_verify".into(), 0, 0),
+        ("hope_rooms_to_accept".into(), 0, 0),
     ]
 }
 
