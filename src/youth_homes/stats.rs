@@ -126,7 +126,7 @@ pub async fn list_youth_homes(
     filter: crate::input::Query<PublicHomeFilter>,
 ) -> ApiResult<web::Json<Vec<PublicYouthHomeView>>> {
     let township = filter.township.trim();
-    if !RegionCode::parse(township).is_some_and(|c| c.level() == RegionLevel::Township) {
+    if RegionCode::parse(township).is_none_or(|c| c.level() != RegionLevel::Township) {
         return Err(ApiError::field(
             "township",
             "LEVEL",

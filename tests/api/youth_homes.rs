@@ -787,11 +787,11 @@ async fn two_city_cadres_verifying_one_home_at_once_make_one_verification() {
     let county = app.admin_of("220281").await;
     let a = app.admin_of("220200").await;
     let b = app.admin_of("220200").await;
-    for round in 0..4 {
+    for (round, township) in townships.iter().take(4).enumerate() {
         let home = created_home(
             &app,
             &county,
-            &open_home_body(&format!("并发青年之家{round}"), &townships[round]),
+            &open_home_body(&format!("并发青年之家{round}"), township),
         )
         .await;
         let url = format!("{HOMES}/{}/verifications", home["id"].as_str().unwrap());
