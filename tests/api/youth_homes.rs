@@ -217,6 +217,24 @@ async fn verifying_a_home_raises_township_coverage_by_one_township_at_once_and_a
     verified_home(&app, &city, &home).await;
     assert_eq!(numerator(&app, &county, COVERAGE).await, 1);
     assert_eq!(numerator(&app, &city, COVERAGE).await, 1);
+    // The gaps list the other townships: the county's work list.
+    let gaps = json_of(
+        app.get(
+            &format!("/api/v1/admin/kpi/gaps?indicator={COVERAGE}&region=220281&pageSize=100"),
+            Some(&county.token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(gaps["total"].as_u64().unwrap() as usize, townships.len() - 1);
+    assert!(
+        gaps["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g["code"] != json!(townships[0]))
+    );
     // Check 4: a second operating, verified home in the same township.
     let second = created_home(
         &app,
