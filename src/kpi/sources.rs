@@ -153,6 +153,25 @@ fn num(row: &sea_orm::QueryResult, col: &str) -> ApiResult<i64> {
     Ok(v.unwrap_or(0))
 }
 
+/// The rows of a `SELECT region_code, <key>, n … GROUP BY` (plain counts).
+async fn counts_by_place(
+    db: &impl ConnectionTrait,
+    select: &sea_orm::sea_query::SelectStatement,
+    key: &str,
+) -> ApiResult<Vec<Row>> {
+    let stmt = db.get_database_backend().build(select);
+    let mut out = Vec::new();
+    for row in db.query_all_raw(stmt).await? {
+        out.push(Row {
+            code: row.try_get("", "region_code")?,
+            key: row.try_get("", key)?,
+            n: num(&row, "n")?,
+            d: 0,
+        });
+    }
+    Ok(out)
+}
+
 /// Training completions (and enrolments) by home region and category inside `scope`.
 async fn training_rows(
     db: &impl ConnectionTrait,
@@ -265,17 +284,7 @@ async fn volunteer_rows(
         .and_where(Expr::col(V::ServedAt).lt(window.end()))
         .group_by_col(V::RegionCode)
         .group_by_col(V::Category);
-    let stmt = db.get_database_backend().build(&select);
-    let mut out = Vec::new();
-    for row in db.query_all_raw(stmt).await? {
-        out.push(Row {
-            code: row.try_get("", "region_code")?,
-            key: row.try_get("", "category")?,
-            n: num(&row, "n")?,
-            d: 0,
-        });
-    }
-    Ok(out)
+    counts_by_place(db, &select, "category").await
 }
 
 /// Loans paid out in the window (the bank's disbursement date, China) per region code (the
@@ -298,17 +307,7 @@ async fn loan_rows(
         .and_where(Expr::col(L::DisbursedOn).lte(window.to))
         .group_by_col(L::RegionCode)
         .group_by_col(L::Purpose);
-    let stmt = db.get_database_backend().build(&select);
-    let mut out = Vec::new();
-    for row in db.query_all_raw(stmt).await? {
-        out.push(Row {
-            code: row.try_get("", "region_code")?,
-            key: row.try_get("", "purpose")?,
-            n: num(&row, "n")?,
-            d: 0,
-        });
-    }
-    Ok(out)
+    counts_by_place(db, &select, "purpose").await
 }
 
 /// 返家乡 placements confirmed in the window (China days), per the position's place and
@@ -342,17 +341,7 @@ async fn practice_rows(
         .and_where(Expr::col((a.clone(), A::ConfirmedAt)).lt(window.end()))
         .group_by_col((a.clone(), A::RegionCode))
         .group_by_col((p.clone(), P::Category));
-    let stmt = db.get_database_backend().build(&select);
-    let mut out = Vec::new();
-    for row in db.query_all_raw(stmt).await? {
-        out.push(Row {
-            code: row.try_get("", "region_code")?,
-            key: row.try_get("", "category")?,
-            n: num(&row, "n")?,
-            d: 0,
-        });
-    }
-    Ok(out)
+    counts_by_place(db, &select, "category").await
 }
 
 /// `(code, with)` facts summed per code into rate rows: `n` those with, `d` all.
@@ -541,17 +530,7 @@ async fn hope_room_rows(
         .and_where(Expr::col(R::CompletedOn).lte(window.to))
         .group_by_col(R::RegionCode)
         .group_by_col(R::HostKind);
-    let stmt = db.get_database_backend().build(&select);
-    let mut out = Vec::new();
-    for row in db.query_all_raw(stmt).await? {
-        out.push(Row {
-            code: row.try_get("", "region_code")?,
-            key: row.try_get("", "host_kind")?,
-            n: num(&row, "n")?,
-            d: 0,
-        });
-    }
-    Ok(out)
+    counts_by_place(db, &select, "host_kind").await
 }
 
 /// The raw facts of `indicator` inside `scope`.

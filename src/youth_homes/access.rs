@@ -5,9 +5,14 @@
 //! the caller's unit is 404.
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, Utc};
-use sea_orm::ConnectionTrait;
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use uuid::Uuid;
+
+use super::dto::VerifyRequest;
+use crate::auth::Cadre;
+use crate::workflow::{Actor, Subject, Transition};
 
 use crate::app_state::AppState;
 use crate::auth::CadreScope;
@@ -132,4 +137,71 @@ pub async fn place_names(
 /// for the place and every area above it, so the cadre sees it at once.
 pub async fn counts_changed(state: &AppState, indicator: &str, place: &str) {
     crate::kpi::compute::invalidate(state, &[indicator], place).await;
+}
+
+/// Clear a record's verification in a transition (homes and projects share the columns
+/// `verified_by`, `verified_at`): a failed check, a move to another township.
+pub fn unverified<M: Subject>(t: Transition<'_, M>) -> Transition<'_, M> {
+    t.set(Alias::new("verified_by"), Expr::value(Option::<Uuid>::None))
+        .set(
+            Alias::new("verified_at"),
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+}
+
+/// Mark a record verified by the cadre in a transition.
+pub fn verified_by<M: Subject>(
+    t: Transition<'_, M>,
+    cadre: Uuid,
+    now: DateTime<Utc>,
+) -> Transition<'_, M> {
+    t.set(Alias::new("verified_by"), Expr::value(cadre))
+        .set(Alias::new("verified_at"), Expr::value(now))
+}
+
+/// What a verification is of: the record's place, maker and verifier, the KPI line it feeds.
+pub struct Verification<'a> {
+    pub place: &'a str,
+    pub maker: Uuid,
+    pub verified_by: Option<Uuid>,
+    pub indicator: &'static str,
+    /// 「青年之家核验」
+    pub what: &'static str,
+}
+
+/// The verification step of homes and projects: four-eyes against the maker (also in the
+/// conditional update), a cadre of the parent unit or above, one conditional update on a record
+/// not yet verified (another verifier first → 409 `INVALID_STATE`; the same verifier again →
+/// the same answer), and the KPI line's cached counts dropped.
+pub async fn verify<M: Subject>(
+    state: &AppState,
+    cadre: &Cadre,
+    current: &M,
+    action: M::Action,
+    v: Verification<'_>,
+    body: &VerifyRequest,
+    verified_now: fn(&M) -> bool,
+) -> ApiResult<M> {
+    if v.verified_by != Some(cadre.user_id) {
+        ensure_checker(cadre, v.place, v.maker, v.what)?;
+    }
+    let now = Utc::now();
+    let actor = Actor::cadre(cadre);
+    let txn = state.db.begin().await?;
+    let t = Transition::new(current, action, &actor)
+        .seen(Some(body.version))
+        .only_if(Expr::col(Alias::new("verified_at")).is_null())
+        .only_if(Expr::col(Alias::new("created_by")).ne(cadre.user_id))
+        .or_else(move |cur| {
+            verified_now(cur)
+                .then(|| ApiError::Conflict("INVALID_STATE", format!("该{}已通过核验", M::NAME)))
+        })
+        .set(Alias::new("updated_at"), Expr::value(now))
+        .payload(body);
+    let applied = verified_by(t, cadre.user_id, now).run(&txn).await?;
+    txn.commit().await?;
+    if applied.is_done() {
+        counts_changed(state, v.indicator, v.place).await;
+    }
+    Ok(applied.into_record())
 }

@@ -16,8 +16,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::access::{
-    checked_township, checked_village, counts_changed, ensure_checker, is_checker, local_unit_name,
-    not_future, place_names, trimmed,
+    Verification, checked_township, checked_village, counts_changed, is_checker, local_unit_name,
+    not_future, place_names, trimmed, unverified, verified_by, verify,
 };
 use super::dto::{
     HomeStatusAction, HomeStatusChangeRequest, VerifyRequest, YouthHomeCheckRequest,
@@ -338,13 +338,7 @@ pub async fn update_youth_home(
         .set(H::UpdatedAt, Expr::value(now))
         .payload(&*body);
     if moved {
-        t = t
-            .set(H::VerifiedBy, Expr::value(Option::<Uuid>::None))
-            .set(
-                H::VerifiedAt,
-                Expr::value(Option::<chrono::DateTime<Utc>>::None),
-            )
-            .reason(Some("所在乡镇变更，需重新核验"));
+        t = unverified(t).reason(Some("所在乡镇变更，需重新核验"));
     }
     let applied = t.run(&txn).await.map_err(|e| match e {
         // The platform id is the table's only unique key.
@@ -438,31 +432,18 @@ pub async fn verify_youth_home(
     body: Json<VerifyRequest>,
 ) -> ApiResult<web::Json<YouthHomeDetailView>> {
     let h = visible_home(&state, &cadre, *id).await?;
-    if h.verified_by != Some(cadre.user_id) {
-        ensure_checker(&cadre, &h.township_code, h.created_by, "青年之家核验")?;
-    }
-    let now = Utc::now();
-    let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
-    let applied = Transition::new(&h, A::Verify, &actor)
-        .seen(Some(body.version))
-        .only_if(H::VerifiedAt.is_null())
-        .only_if(H::CreatedBy.ne(cadre.user_id))
-        .or_else(|cur| {
-            (cur.status != YouthHomeStatus::Closed && cur.verified_at.is_some())
-                .then(|| ApiError::Conflict("INVALID_STATE", "该青年之家已通过核验".into()))
-        })
-        .set(H::VerifiedBy, Expr::value(cadre.user_id))
-        .set(H::VerifiedAt, Expr::value(now))
-        .set(H::UpdatedAt, Expr::value(now))
-        .payload(&*body)
-        .run(&txn)
-        .await?;
-    txn.commit().await?;
-    if applied.is_done() {
-        counts_changed(&state, INDICATOR, &h.township_code).await;
-    }
-    Ok(web::Json(detail(&state, applied.into_record()).await?))
+    let v = Verification {
+        place: &h.township_code,
+        maker: h.created_by,
+        verified_by: h.verified_by,
+        indicator: INDICATOR,
+        what: "青年之家核验",
+    };
+    let home = verify(&state, &cadre, &h, A::Verify, v, &body, |cur| {
+        cur.status != YouthHomeStatus::Closed && cur.verified_at.is_some()
+    })
+    .await?;
+    Ok(web::Json(detail(&state, home).await?))
 }
 
 /// Record a check of an operating or suspended home, as any cadre covering it: `fail` clears its
@@ -515,17 +496,8 @@ pub async fn create_youth_home_check(
         .reason(trimmed(body.note.as_deref()))
         .payload(&*body);
     match body.result {
-        CheckResult::Fail => {
-            t = t.set(H::VerifiedBy, Expr::value(Option::<Uuid>::None)).set(
-                H::VerifiedAt,
-                Expr::value(Option::<chrono::DateTime<Utc>>::None),
-            );
-        }
-        CheckResult::Pass if restores => {
-            t = t
-                .set(H::VerifiedBy, Expr::value(cadre.user_id))
-                .set(H::VerifiedAt, Expr::value(now));
-        }
+        CheckResult::Fail => t = unverified(t),
+        CheckResult::Pass if restores => t = verified_by(t, cadre.user_id, now),
         CheckResult::Pass => {}
     }
     let applied = t.run(&txn).await?;

@@ -12,8 +12,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::access::{
-    checked_township, counts_changed, ensure_checker, local_unit_name, not_future, place_names,
-    trimmed,
+    Verification, checked_township, counts_changed, local_unit_name, not_future, place_names,
+    trimmed, unverified, verify,
 };
 use super::dto::{
     ProjectFilter, ProjectStatusAction, ProjectStatusChangeRequest, SignatureProjectDetailView,
@@ -272,13 +272,7 @@ pub async fn update_signature_project(
         .set(P::UpdatedAt, Expr::value(now))
         .payload(&*body);
     if moved {
-        t = t
-            .set(P::VerifiedBy, Expr::value(Option::<Uuid>::None))
-            .set(
-                P::VerifiedAt,
-                Expr::value(Option::<chrono::DateTime<Utc>>::None),
-            )
-            .reason(Some("所在乡镇变更，需重新核验"));
+        t = unverified(t).reason(Some("所在乡镇变更，需重新核验"));
     }
     let applied = t.run(&txn).await?;
     txn.commit().await?;
@@ -365,29 +359,16 @@ pub async fn verify_signature_project(
     body: Json<VerifyRequest>,
 ) -> ApiResult<web::Json<SignatureProjectDetailView>> {
     let p = visible_project(&state, &cadre, *id).await?;
-    if p.verified_by != Some(cadre.user_id) {
-        ensure_checker(&cadre, &p.township_code, p.created_by, "标志性服务项目核验")?;
-    }
-    let now = Utc::now();
-    let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
-    let applied = Transition::new(&p, A::Verify, &actor)
-        .seen(Some(body.version))
-        .only_if(P::VerifiedAt.is_null())
-        .only_if(P::CreatedBy.ne(cadre.user_id))
-        .or_else(|cur| {
-            (cur.status != ProjectStatus::Ended && cur.verified_at.is_some())
-                .then(|| ApiError::Conflict("INVALID_STATE", "该项目已通过核验".into()))
-        })
-        .set(P::VerifiedBy, Expr::value(cadre.user_id))
-        .set(P::VerifiedAt, Expr::value(now))
-        .set(P::UpdatedAt, Expr::value(now))
-        .payload(&*body)
-        .run(&txn)
-        .await?;
-    txn.commit().await?;
-    if applied.is_done() {
-        counts_changed(&state, INDICATOR, &p.township_code).await;
-    }
-    Ok(web::Json(detail(&state, applied.into_record()).await?))
+    let v = Verification {
+        place: &p.township_code,
+        maker: p.created_by,
+        verified_by: p.verified_by,
+        indicator: INDICATOR,
+        what: "标志性服务项目核验",
+    };
+    let project = verify(&state, &cadre, &p, A::Verify, v, &body, |cur| {
+        cur.status != ProjectStatus::Ended && cur.verified_at.is_some()
+    })
+    .await?;
+    Ok(web::Json(detail(&state, project).await?))
 }

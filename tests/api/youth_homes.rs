@@ -227,7 +227,10 @@ async fn verifying_a_home_raises_township_coverage_by_one_township_at_once_and_a
         StatusCode::OK,
     )
     .await;
-    assert_eq!(gaps["total"].as_u64().unwrap() as usize, townships.len() - 1);
+    assert_eq!(
+        gaps["total"].as_u64().unwrap() as usize,
+        townships.len() - 1
+    );
     assert!(
         gaps["items"]
             .as_array()
