@@ -1,10 +1,15 @@
 //! What a host supervisor reads: their host's positions with the applications counted per
 //! status, a position's applicants, one application with its history. Anything of another host
 //! is 404. A suspended host's supervisors still read.
-use actix_web::{get, web};
+use actix_web::{HttpResponse, get, web};
+use chrono::Utc;
 use entity::practice_applications::{self, Column as A};
 use entity::practice_positions::{self, Column as P, PositionStatus};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use uuid::Uuid;
 
 use super::dto::{
@@ -16,6 +21,7 @@ use crate::app_state::AppState;
 use crate::auth::HostSupervisor;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::pagination::{Page, PageQuery, page_rows};
+use crate::time::today_in_china;
 use crate::workflow::Subject;
 use crate::workflow::transition::reload;
 
@@ -84,24 +90,88 @@ pub async fn list_host_applications(
     id: web::Path<Uuid>,
     page: crate::input::Query<PageQuery>,
     filter: crate::input::Query<ApplicationStatusFilter>,
-) -> ApiResult<web::Json<Page<StaffApplicationView>>> {
+) -> ApiResult<HttpResponse> {
     let parts = page.parts()?;
-    let position = reload::<practice_positions::Model>(&state.db, *id)
-        .await
-        .ok()
-        .filter(|p| host.supervises(p.host_unit_id) && p.status != PositionStatus::Draft)
+    let stamp = ApplicantsStamp::of(&state.db, *id)
+        .await?
+        .filter(|s| host.supervises(s.host_unit_id) && s.status != PositionStatus::Draft)
         .ok_or_else(|| ApiError::not_found(practice_positions::Model::NAME))?;
-    let mut q = practice_applications::Entity::find().filter(A::PositionId.eq(position.id));
-    if let Some(s) = filter.status {
+    // Every supervisor of the host reads the same page; it is kept under the stamp (see
+    // `ApplicantsStamp`) and never longer than `JIQING_LIST_MAX_STALE_MS`.
+    let key = format!(
+        "host-applicants|{id}|{}|{}|{}|{:?}|{parts:?}|{}",
+        stamp.position_version,
+        stamp.applications,
+        stamp.versions,
+        filter.status,
+        today_in_china(Utc::now())
+    );
+    state
+        .shared_answers
+        .json(key, applicants_page(&state, *id, filter.status, parts))
+        .await
+}
+
+/// What a position's applicant page is built from, in one statement: the position's host,
+/// status and version, and its applications' number and the sum of their versions. Every change
+/// of an application passes a conditional transition that adds one to its version, and an
+/// application is never deleted, so the sum moves with each change: a page kept under the same
+/// stamp is the page the database would give now, except for what the stamp does not see (a
+/// student's profile, the host's name), which the time bound of the kept answers covers.
+#[derive(Debug, FromQueryResult)]
+struct ApplicantsStamp {
+    host_unit_id: Uuid,
+    status: PositionStatus,
+    position_version: i32,
+    applications: i64,
+    versions: i64,
+}
+
+impl ApplicantsStamp {
+    async fn of(db: &impl ConnectionTrait, position: Uuid) -> ApiResult<Option<Self>> {
+        Ok(practice_positions::Entity::find_by_id(position)
+            .select_only()
+            .column(P::HostUnitId)
+            .column(P::Status)
+            .column_as(P::Version, "position_version")
+            .column_as(
+                Expr::cust(
+                    "(SELECT count(*) FROM practice_applications a \
+                     WHERE a.position_id = practice_positions.id)",
+                ),
+                "applications",
+            )
+            .column_as(
+                Expr::cust(
+                    "(SELECT coalesce(sum(a.version), 0) FROM practice_applications a \
+                     WHERE a.position_id = practice_positions.id)",
+                ),
+                "versions",
+            )
+            .into_model::<Self>()
+            .one(db)
+            .await?)
+    }
+}
+
+/// A page of a position's applicants, built afresh (see [`list_host_applications`]).
+async fn applicants_page(
+    state: &AppState,
+    position: Uuid,
+    status: Option<entity::practice_applications::ApplicationStatus>,
+    parts: (u64, u64),
+) -> ApiResult<Page<StaffApplicationView>> {
+    let mut q = practice_applications::Entity::find().filter(A::PositionId.eq(position));
+    if let Some(s) = status {
         q = q.filter(A::Status.eq(s));
     }
     let q = q.order_by_asc(A::CreatedAt).order_by_asc(A::Id);
     let (rows, total) = page_rows(q, &state.db, parts).await?;
-    Ok(web::Json(Page::new(
-        staff_views(&state, rows, Reader::Host).await?,
+    Ok(Page::new(
+        staff_views(state, rows, Reader::Host).await?,
         total,
         parts,
-    )))
+    ))
 }
 
 /// One application of the caller's host, with its history.

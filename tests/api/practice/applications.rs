@@ -1400,3 +1400,76 @@ async fn cadres_read_the_applications_of_their_unit_only() {
     .await;
     assert!(above["applicant"]["emergencyContactName"].is_null());
 }
+
+/// Every supervisor of a host reads the same applicant page, so it is kept, but under a stamp
+/// of the position's applications (their number and the sum of their versions): whatever moves
+/// an application through the API shows at once, on this instance and another, even with the
+/// kept answers' bound at a minute; what the stamp does not see (a row changed behind the
+/// service's back) is served as kept until the bound.
+#[tokio::test]
+async fn the_host_applicant_list_is_exact_after_every_change_while_it_is_kept() {
+    let app = spawn_app_with(|s| s.list_max_stale = std::time::Duration::from_secs(60)).await;
+    let w = world_with(app, crate::practice::campaign_body()).await;
+    let app = &w.app;
+    let position = w.position(2).await;
+    async fn host_list(on: &TestApp, position: &str, who: &Login) -> Value {
+        json_of(
+            on.get(
+                &format!("/api/v1/me/host/positions/{position}/applications"),
+                Some(&who.token),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await
+    }
+    let list = |on| host_list(on, &position, &w.supervisor);
+    let statuses = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["status"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(list(app).await["total"], 0);
+    let first = applicant(app, "kept_a", NANGUAN_VILLAGE).await;
+    let a = applied(app, &first, &position).await;
+    assert_eq!(
+        statuses(&list(app).await),
+        ["submitted"],
+        "a new application"
+    );
+    json_of(w.host_act(&a, "offers", &json!({})).await, StatusCode::OK).await;
+    assert_eq!(
+        statuses(&list(app).await),
+        ["offered"],
+        "the offer, at once"
+    );
+    let other = app.spawn_another_instance().await;
+    assert_eq!(statuses(&list(&other).await), ["offered"]);
+    let second = applicant(app, "kept_b", NANGUAN_VILLAGE).await;
+    let b = applied(&other, &second, &position).await;
+    json_of(
+        w.host_act(&b, "rejections", &json!({"reason": "专业与岗位要求不符"}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(statuses(&list(app).await), ["offered", "rejected"]);
+    assert_eq!(statuses(&list(&other).await), ["offered", "rejected"]);
+
+    // A row changed behind the service's back (no transition): the kept page stays until the
+    // bound.
+    let kept = list(app).await;
+    practice_applications::Entity::update_many()
+        .col_expr(
+            practice_applications::Column::Motivation,
+            Expr::value("改过的动机说明，不经服务"),
+        )
+        .filter(practice_applications::Column::Id.eq(Uuid::parse_str(&a).unwrap()))
+        .exec(app.db())
+        .await
+        .unwrap();
+    assert_eq!(list(app).await, kept, "served as kept");
+}
