@@ -84,6 +84,19 @@ pub enum Source {
     Pattern,
 }
 
+/// How a ratio's line is formed above the local units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RollUp {
+    /// The places pooled: the sum of the numerators ÷ the sum of the denominators, at every
+    /// level.
+    Pooled,
+    /// Per local unit over its places, judged against the local unit's own target; a unit above
+    /// the local units counts its local units meeting their target ÷ its local units, against
+    /// the fixed `target` (‰; targets are set for local units only), the pooled ratio beside it
+    /// (`signature_project_share`: 「县域内60%以上乡镇团委……」 is a goal per county).
+    LocalUnitsMeetingTarget { target: i64 },
+}
+
 /// One indicator of the catalogue.
 #[derive(Debug, Clone, Copy)]
 pub struct Indicator {
@@ -102,6 +115,8 @@ pub struct Indicator {
     pub components: &'static [&'static str],
     /// A trend line: never a target.
     pub trend: bool,
+    /// How the line is formed above the local units.
+    pub roll_up: RollUp,
 }
 
 impl Indicator {
@@ -122,6 +137,15 @@ impl Indicator {
     /// Whether a cadre may set targets for it.
     pub fn takes_targets(&self) -> bool {
         !self.trend && self.unit != IndicatorUnit::None
+    }
+
+    /// The fixed target (‰) of the units above the local units, for a line counted as local
+    /// units meeting their target; `None` for pooled lines.
+    pub fn above_local_target(&self) -> Option<i64> {
+        match self.roll_up {
+            RollUp::Pooled => None,
+            RollUp::LocalUnitsMeetingTarget { target } => Some(target),
+        }
     }
 }
 
@@ -145,6 +169,7 @@ const fn coverage(
         source,
         components: &[],
         trend: false,
+        roll_up: RollUp::Pooled,
     }
 }
 
@@ -167,6 +192,7 @@ const fn trend(
         source,
         components: &[],
         trend: true,
+        roll_up: RollUp::Pooled,
     }
 }
 
@@ -217,14 +243,18 @@ pub static CATALOGUE: &[Indicator] = &[
         &[(2023, 12, 31, 800), (2025, 12, 31, 1000)],
         Source::YouthHomes,
     ),
-    coverage(
-        "signature_project_share",
-        "有标志性服务项目的乡镇占比",
-        Q_SIGNATURE,
-        PlaceKind::Township,
-        &[(2023, 12, 31, 600), (2025, 12, 31, 800)],
-        Source::SignatureProjects,
-    ),
+    // Per local unit; above them, the local units meeting their target (target 1000 ‰).
+    Indicator {
+        roll_up: RollUp::LocalUnitsMeetingTarget { target: 1000 },
+        ..coverage(
+            "signature_project_share",
+            "有标志性服务项目的乡镇占比",
+            Q_SIGNATURE,
+            PlaceKind::Township,
+            &[(2023, 12, 31, 600), (2025, 12, 31, 800)],
+            Source::SignatureProjects,
+        )
+    },
     Indicator {
         code: "ecommerce_training_person_times",
         name: "乡村电商领域青年培训人次",
@@ -237,6 +267,7 @@ pub static CATALOGUE: &[Indicator] = &[
         source: Source::EcommerceTrainings,
         components: &[],
         trend: false,
+        roll_up: RollUp::Pooled,
     },
     coverage(
         "village_ecommerce_talent_coverage",
@@ -274,6 +305,7 @@ pub static CATALOGUE: &[Indicator] = &[
         source: Source::HopeRooms,
         components: &[],
         trend: false,
+        roll_up: RollUp::Pooled,
     },
     // People, not places: no place list (`/gaps`) for it.
     Indicator {
@@ -288,6 +320,7 @@ pub static CATALOGUE: &[Indicator] = &[
         source: Source::StartupLeaderMentors,
         components: &[],
         trend: false,
+        roll_up: RollUp::Pooled,
     },
     coverage(
         "county_org_mentor_coverage",
@@ -313,6 +346,7 @@ pub static CATALOGUE: &[Indicator] = &[
             "village_talent_coverage",
         ],
         trend: false,
+        roll_up: RollUp::Pooled,
     },
     Indicator {
         code: "youth_case_followup",
@@ -329,6 +363,7 @@ pub static CATALOGUE: &[Indicator] = &[
         },
         components: &[],
         trend: true,
+        roll_up: RollUp::Pooled,
     },
     trend(
         "qingma_completions",

@@ -8,12 +8,14 @@ use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 
 use super::catalogue::Indicator;
+use super::goals::is_above_local;
 use super::sources::{Raw, Window, raw};
 use super::status::{Measure, permille};
 use crate::app_state::AppState;
 use crate::error::ApiResult;
 use crate::league::LeagueTree;
 use crate::league::rollup::Rollup;
+use crate::mentoring::coverage::is_local_unit;
 
 /// Numerator and denominator of one area (`None`: nothing to count).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +49,10 @@ pub struct Counts {
     pub breakdown: BTreeMap<String, Pair>,
     pub computed_at: DateTime<Utc>,
     pub window: (chrono::NaiveDate, chrono::NaiveDate),
+    /// For a line counted as local units meeting their target, of a unit above the local units:
+    /// the pair of every local unit inside it, by code (empty otherwise).
+    #[serde(default)]
+    pub units: BTreeMap<String, Pair>,
 }
 
 /// Whether the rows carry a total per code (key "") beside the breakdown (talents: one person
@@ -190,6 +196,7 @@ pub async fn live_counts(
     window: Window,
 ) -> ApiResult<Counts> {
     let k = key(indicator.code, &rollup.area.code);
+    let wants_units = per_local_unit(state, indicator, rollup);
     let ttl = state.settings.kpi_cache_ttl;
     if !ttl.is_zero() {
         match state.cache.get(&k).await {
@@ -197,6 +204,7 @@ pub async fn live_counts(
                 if let Ok(c) = serde_json::from_str::<Counts>(&s)
                     && c.window == (window.from, window.to)
                     && c.children.len() == rollup.children.len()
+                    && c.units.is_empty() != wants_units
                 {
                     return Ok(c);
                 }
@@ -223,7 +231,30 @@ async fn compute(
     window: Window,
 ) -> ApiResult<Counts> {
     let raw = raw(db, state, indicator, &rollup.area.scope, window).await?;
-    Ok(count_rollup(&raw, rollup, window))
+    let mut counts = count_rollup(&raw, rollup, window);
+    if per_local_unit(state, indicator, rollup) {
+        let tree = &state.league;
+        if let Some(area) = tree.unit(&rollup.area.code) {
+            counts.units = count_units(&raw, tree)
+                .into_iter()
+                .filter(|(code, _)| {
+                    tree.unit(code)
+                        .is_some_and(|u| is_local_unit(tree, u) && tree.is_within(u, area))
+                })
+                .collect();
+        }
+    }
+    Ok(counts)
+}
+
+/// Whether the counts of a roll-up carry the pairs of its local units: a line counted as local
+/// units meeting their target, for a unit above the local units.
+fn per_local_unit(state: &AppState, indicator: &Indicator, rollup: &Rollup) -> bool {
+    indicator.above_local_target().is_some()
+        && state
+            .league
+            .unit(&rollup.area.code)
+            .is_some_and(|u| is_above_local(&state.league, u))
 }
 
 /// Drop the cached counts of `indicators` for every area containing `place` (its township and

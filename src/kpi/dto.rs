@@ -35,6 +35,10 @@ pub struct IndicatorView {
     pub default_targets: Vec<DefaultTargetView>,
     /// Display-only lines: the lines shown side by side.
     pub components: Vec<&'static str>,
+    /// `signature_project_share`: the default targets are per local unit; a unit above the local
+    /// units counts its local units meeting their target ÷ its local units, against this fixed
+    /// target (‰; targets are set for local units only). Null for every other line.
+    pub above_local_units_target: Option<i64>,
     /// Indicators fed by manual reports: the fields a report fills in (integers ≥ 0) and how
     /// often (`quarterly` / `yearly`); empty otherwise.
     pub manual_fields: Vec<ManualFieldView>,
@@ -57,7 +61,7 @@ pub struct ManualFieldView {
                "unit": "permille", "programmeQuote": "到2025年，实现“村村都有好青年”目标",
                "places": "village", "takesTargets": true, "trend": false, "available": true,
                "defaultTargets": [{"dueOn": "2025-12-31", "value": 1000}], "components": [],
-               "manualFields": []}]
+               "aboveLocalUnitsTarget": null, "manualFields": []}]
 }))]
 #[serde(rename_all = "camelCase")]
 pub struct IndicatorList {
@@ -128,6 +132,18 @@ pub struct TrendPoint {
     pub status: KpiStatus,
 }
 
+/// The pooled ratio beside a line counted as local units meeting their target: the places of
+/// the area pooled (`signature_project_share`: its townships with an active verified project ÷
+/// its townships).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PooledView {
+    pub numerator: Option<i64>,
+    pub denominator: Option<i64>,
+    /// Per mille, rounded down.
+    pub value: Option<i64>,
+}
+
 /// The numbers of one area for one indicator.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -143,6 +159,11 @@ pub struct LineNumbers {
     pub status: KpiStatus,
     /// Places (or units, person-times) still needed to reach the target.
     pub gap: Option<i64>,
+    /// Only on `signature_project_share` lines of a unit above the local units (a city unit, the
+    /// province) and of the province's children: those lines count the local units meeting their
+    /// own target ÷ the local units (target 1000 ‰), and this is the pooled township ratio beside
+    /// them. Null on every other line.
+    pub pooled: Option<PooledView>,
 }
 
 /// One indicator of a report: the area's line and the same line for each child.
@@ -187,14 +208,28 @@ pub enum KpiServedFrom {
         "region": {"code": "220000", "name": "团省委", "level": "province"},
         "numerator": 4660, "denominator": 9321, "value": 499,
         "target": {"dueOn": "2025-12-31", "value": 1000, "setByUnit": null, "inherited": true},
-        "expected": 1000, "status": "missed", "gap": 4661,
+        "expected": 1000, "status": "missed", "gap": 4661, "pooled": null,
         "countedFrom": null, "countedTo": null,
         "trend": [{"asOf": "2026-09-30", "value": 480, "status": "missed"}],
         "breakdown": [], "components": [],
         "children": [{"region": {"code": "220100", "name": "长春市团委", "level": "city"},
                       "numerator": 700, "denominator": 1400, "value": 500,
                       "target": {"dueOn": "2025-12-31", "value": 1000, "setByUnit": null, "inherited": true},
-                      "expected": 1000, "status": "missed", "gap": 700}]
+                      "expected": 1000, "status": "missed", "gap": 700, "pooled": null}]
+    }, {
+        "code": "signature_project_share", "name": "有标志性服务项目的乡镇占比",
+        "unit": "permille", "programmeQuote": "县域内60%以上乡镇团委至少有1个标志性服务项目；到2025年……县域内80%以上乡镇团委至少有1个标志性服务项目",
+        "region": {"code": "220000", "name": "团省委", "level": "province"},
+        "numerator": 40, "denominator": 61, "value": 655,
+        "target": {"dueOn": "2025-12-31", "value": 1000, "setByUnit": null, "inherited": true},
+        "expected": 1000, "status": "missed", "gap": 21,
+        "pooled": {"numerator": 420, "denominator": 613, "value": 685},
+        "countedFrom": null, "countedTo": null, "trend": [], "breakdown": [], "components": [],
+        "children": [{"region": {"code": "220200", "name": "吉林市团委", "level": "city"},
+                      "numerator": 6, "denominator": 9, "value": 666,
+                      "target": {"dueOn": "2025-12-31", "value": 1000, "setByUnit": null, "inherited": true},
+                      "expected": 1000, "status": "missed", "gap": 3,
+                      "pooled": {"numerator": 70, "denominator": 98, "value": 714}}]
     }]
 }))]
 #[serde(rename_all = "camelCase")]

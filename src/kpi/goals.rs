@@ -1,7 +1,9 @@
 //! Which targets an area has (`supervision.md` §3): a unit's own rows; without one, a ratio
 //! inherits the nearest ancestor's target for that due date, ending at the catalogue default
 //! (`inherited: true`); a count has a target only where one was set (allocated), except the
-//! province, which has the catalogue default.
+//! province, which has the catalogue default. A line counted as local units meeting their
+//! target (`RollUp::LocalUnitsMeetingTarget`) has, above the local units, only the fixed target
+//! of the catalogue, due on each date a local unit below is judged on.
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -56,6 +58,12 @@ pub fn resolve(
         AreaRef::Unit(u) => (u, true),
         AreaRef::Place(u) => (u, false),
     };
+    if let Some(target) = indicator.above_local_target()
+        && is_unit
+        && is_above_local(tree, unit)
+    {
+        return roll_up_goals(indicator, rows, tree, unit, target);
+    }
     // The chain from the area's unit up to the province.
     let mut chain: Vec<&LeagueUnit> = Vec::new();
     let mut cur = Some(unit);
@@ -108,6 +116,48 @@ pub fn resolve(
         }
     }
     by_due.into_values().collect()
+}
+
+/// Whether a unit has units below it (a city unit, the province): not a local unit.
+pub fn is_above_local(tree: &LeagueTree, unit: &LeagueUnit) -> bool {
+    !tree.children(&unit.code).is_empty()
+}
+
+/// The targets of a unit above the local units for a line counted as local units meeting their
+/// target (or of a local unit shown that way, as a child of the province): the fixed `target`,
+/// due on every catalogue date and every date a target of a local unit inside it falls due, so
+/// that the due date shown is never later than the one a local unit inside is judged on (each is
+/// judged on its own line, against the target applying to it).
+pub fn roll_up_goals(
+    indicator: &Indicator,
+    rows: &[kpi_targets::Model],
+    tree: &LeagueTree,
+    unit: &LeagueUnit,
+    target: i64,
+) -> Vec<Resolved> {
+    let mut dates: Vec<NaiveDate> = indicator.default_goals().iter().map(|g| g.due_on).collect();
+    dates.extend(
+        rows.iter()
+            .filter(|r| r.indicator_code == indicator.code)
+            .filter(|r| {
+                tree.unit(&r.area_unit_code)
+                    .is_some_and(|u| !is_above_local(tree, u) && tree.is_within(u, unit))
+            })
+            .map(|r| r.due_on),
+    );
+    dates.sort();
+    dates.dedup();
+    dates
+        .into_iter()
+        .map(|due_on| Resolved {
+            goal: Goal {
+                due_on,
+                value: target,
+            },
+            set_by_unit: None,
+            inherited: true,
+        })
+        .collect()
 }
 
 /// The target applying at `as_of` among the resolved ones (the earliest due on or after it,

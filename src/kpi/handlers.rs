@@ -67,6 +67,7 @@ pub async fn list_kpi_indicators(
                     })
                     .collect(),
                 components: i.components.to_vec(),
+                above_local_units_target: i.above_local_target(),
                 manual_fields: super::manual::kinds::find(i.code)
                     .map(|k| {
                         k.fields
@@ -117,7 +118,7 @@ pub async fn get_kpi_report(
     ))
 }
 
-const HEADER: [&str; 13] = [
+const HEADER: [&str; 16] = [
     "指标代码",
     "指标",
     "地区代码",
@@ -131,6 +132,10 @@ const HEADER: [&str; 13] = [
     "状态",
     "缺口",
     "数据来源",
+    // The pooled ratio beside a `signature_project_share` line above the local units.
+    "合并口径分子",
+    "合并口径分母",
+    "合并口径数值",
 ];
 
 fn opt(v: Option<i64>) -> String {
@@ -161,6 +166,9 @@ fn csv_row(
         n.status.label().to_owned(),
         opt(n.gap),
         served.to_owned(),
+        opt(n.pooled.as_ref().and_then(|p| p.numerator)),
+        opt(n.pooled.as_ref().and_then(|p| p.denominator)),
+        opt(n.pooled.as_ref().and_then(|p| p.value)),
     ])
 }
 
@@ -174,7 +182,7 @@ fn csv_row(
     responses(
         (status = 200, content_type = "text/csv", body = String,
          description = "CSV, UTF-8 with BOM, CRLF line ends",
-         example = "\u{feff}指标代码,指标,地区代码,地区,分子,分母,数值,目标值,目标期限,预期进度,状态,缺口,数据来源\r\nvillage_talent_coverage,村村都有好青年（有认定人才的村占比）,220000,团省委,4660,9321,499,1000,2025-12-31,1000,到期未达标,4661,实时\r\n"),
+         example = "\u{feff}指标代码,指标,地区代码,地区,分子,分母,数值,目标值,目标期限,预期进度,状态,缺口,数据来源,合并口径分子,合并口径分母,合并口径数值\r\nvillage_talent_coverage,村村都有好青年（有认定人才的村占比）,220000,团省委,4660,9321,499,1000,2025-12-31,1000,到期未达标,4661,实时,,,\r\nsignature_project_share,有标志性服务项目的乡镇占比,220000,团省委,40,61,655,1000,2025-12-31,1000,到期未达标,21,实时,420,613,685\r\n"),
         (status = 403, body = ErrorEnvelope, description = "OUTSIDE_REGION"),
         (status = 422, body = ErrorEnvelope)
     )

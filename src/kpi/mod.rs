@@ -9,6 +9,7 @@ mod flags;
 pub mod goals;
 mod handlers;
 pub mod manual;
+mod meeting;
 pub mod report;
 pub mod snapshot;
 pub mod sources;

@@ -14,14 +14,15 @@ use super::dto::{
     AreaView, BreakdownView, KpiReport, KpiServedFrom, LineNumbers, ReportLine, ReportQuery,
     TargetView, TrendPoint,
 };
-use super::goals::{self, AreaRef, Resolved};
+use super::goals::{self, AreaRef, Resolved, is_above_local};
+use super::meeting;
 use super::sources::Window;
 use super::status::{self, Facts, Measure};
 use crate::app_state::AppState;
 use crate::auth::CadreScope;
 use crate::error::{ApiError, ApiResult};
-use crate::league::LeagueTree;
 use crate::league::rollup::{Area, Rollup, rollup};
+use crate::league::{LeagueTree, LeagueUnit};
 use crate::regions::RegionCode;
 use crate::time::{to_china, today_in_china};
 
@@ -162,10 +163,11 @@ async fn snapshot_rows(
     Ok(out)
 }
 
-/// The latest snapshot on or before `as_of` of each `(indicator, area)`.
+/// The latest snapshot on or before `as_of` of each `(code, area)` (indicator codes, and the
+/// codes of the pooled ratios beside them: `meeting::pooled_code`).
 pub async fn latest_snapshots(
     db: &impl ConnectionTrait,
-    indicators: &[&Indicator],
+    codes: &[String],
     areas: &[String],
     as_of: NaiveDate,
 ) -> ApiResult<HashMap<(String, String), kpi_snapshots::Model>> {
@@ -175,7 +177,7 @@ pub async fn latest_snapshots(
         .column(S::IndicatorCode)
         .column(S::AreaCode)
         .column_as(Expr::cust("MAX(as_of)"), "latest")
-        .filter(S::IndicatorCode.is_in(indicators.iter().map(|i| i.code)))
+        .filter(S::IndicatorCode.is_in(codes.iter().cloned()))
         .filter(S::AreaCode.is_in(areas.iter().cloned()))
         .filter(S::AsOf.lte(as_of))
         .group_by(S::IndicatorCode)
@@ -287,6 +289,7 @@ fn live_numbers(
         expected: j.expected,
         status: j.status,
         gap: j.gap,
+        pooled: None,
     }
 }
 
@@ -307,6 +310,7 @@ fn snapshot_numbers(
             expected: None,
             status: KpiStatus::NoData,
             gap: None,
+            pooled: None,
         };
     };
     let target = match (s.target_due_on, s.target_value) {
@@ -340,6 +344,7 @@ fn snapshot_numbers(
         expected: None,
         status: s.status,
         gap,
+        pooled: None,
     }
 }
 
@@ -371,17 +376,45 @@ pub async fn build(
     let snaps = if live {
         HashMap::new()
     } else {
-        latest_snapshots(db, &indicators, &codes, as_of).await?
+        let mut snapshot_codes: Vec<String> =
+            indicators.iter().map(|i| i.code.to_owned()).collect();
+        snapshot_codes.extend(
+            indicators
+                .iter()
+                .filter(|i| i.above_local_target().is_some())
+                .map(|i| meeting::pooled_code(i)),
+        );
+        latest_snapshots(db, &snapshot_codes, &codes, as_of).await?
     };
+    let counties = state.settings.kpi_scopes.county;
+    let area_unit = tree.unit(&rollup.area.code);
+    let area_is_root = area_unit.is_some_and(|u| u.parent_code.is_none());
     let resolve = |ind: &Indicator, area: &Area| -> Vec<Resolved> {
         area_ref(tree, area)
             .map(|a| goals::resolve(ind, &targets, tree, a))
             .unwrap_or_default()
     };
+    // A line counted as local units meeting their target, for a unit above the local units and
+    // for each child of the province (梅河口 and 长白山 as one local unit of one): the unit and
+    // its fixed targets.
+    let rolled = |ind: &Indicator, area: &Area| -> Option<(&LeagueUnit, Vec<Resolved>)> {
+        let target = ind.above_local_target()?;
+        let top = area_unit.filter(|u| meeting::rolls_up(ind, tree, u))?;
+        let unit = tree.unit(&area.code)?;
+        (unit.code == top.code || is_above_local(tree, unit) || area_is_root).then(|| {
+            (
+                &**unit,
+                goals::roll_up_goals(ind, &targets, tree, unit, target),
+            )
+        })
+    };
     let mut computed_at: Option<DateTime<Utc>> = None;
     let mut lines = Vec::with_capacity(indicators.len());
     for ind in &indicators {
-        let resolved = resolve(ind, &rollup.area);
+        let resolved = match rolled(ind, &rollup.area) {
+            Some((_, goals)) => goals,
+            None => resolve(ind, &rollup.area),
+        };
         let (numbers, children, window, breakdown) = if live {
             let due = goals::applying(&resolved, as_of).map(|r| r.goal.due_on);
             let window = Window::of(ind, baseline, as_of, due);
@@ -389,30 +422,40 @@ pub async fn build(
             computed_at =
                 Some(computed_at.map_or(counts.computed_at, |c| c.min(counts.computed_at)));
             let first = |code: &str| firsts.get(&(ind.code.to_owned(), code.to_owned())).copied();
-            let numbers = live_numbers(
-                ind,
-                &rollup.area,
-                counts.area,
-                &resolved,
-                as_of,
-                baseline,
-                first(&rollup.area.code),
-            );
+            let line = |area: &Area, pair: Pair| match rolled(ind, area) {
+                // Its local units meeting their target, the pooled ratio beside.
+                Some((unit, goals)) => {
+                    let met = meeting::meeting(
+                        ind,
+                        tree,
+                        unit,
+                        |code| counts.units.get(code).copied().unwrap_or_default(),
+                        &targets,
+                        as_of,
+                        counties,
+                    );
+                    // A local unit shown as one of one: its own first snapshot is its townships'.
+                    let first = first(&area.code).filter(|_| is_above_local(tree, unit));
+                    let mut numbers = live_numbers(ind, area, met, &goals, as_of, baseline, first);
+                    numbers.pooled = Some(meeting::pooled_view(pair));
+                    numbers
+                }
+                None => live_numbers(
+                    ind,
+                    area,
+                    pair,
+                    &resolve(ind, area),
+                    as_of,
+                    baseline,
+                    first(&area.code),
+                ),
+            };
+            let numbers = line(&rollup.area, counts.area);
             let children = rollup
                 .children
                 .iter()
                 .zip(&counts.children)
-                .map(|(c, pair)| {
-                    live_numbers(
-                        ind,
-                        c,
-                        *pair,
-                        &resolve(ind, c),
-                        as_of,
-                        baseline,
-                        first(&c.code),
-                    )
-                })
+                .map(|(c, pair)| line(c, *pair))
                 .collect();
             let breakdown = counts
                 .breakdown
@@ -427,15 +470,59 @@ pub async fn build(
             (numbers, children, Some(window), breakdown)
         } else {
             let snap = |code: &str| snaps.get(&(ind.code.to_owned(), code.to_owned()));
-            let numbers = snapshot_numbers(ind, &rollup.area, snap(&rollup.area.code), &resolved);
+            let pooled_code = meeting::pooled_code(ind);
+            let line = |area: &Area| {
+                let own = snap(&area.code);
+                match rolled(ind, area) {
+                    Some((unit, goals)) if is_above_local(tree, unit) => {
+                        let mut numbers = snapshot_numbers(ind, area, own, &goals);
+                        numbers.pooled =
+                            snaps
+                                .get(&(pooled_code.clone(), area.code.clone()))
+                                .map(|p| {
+                                    meeting::pooled_view(Pair {
+                                        n: p.numerator,
+                                        d: p.denominator,
+                                    })
+                                });
+                        numbers
+                    }
+                    // A local unit shown as one of one (a child of the province): whether its
+                    // own frozen line met the target it was judged on then.
+                    Some((_, goals)) => match own {
+                        Some(s) => {
+                            let met = match (s.value, s.target_value) {
+                                (Some(v), Some(t)) => Pair {
+                                    n: Some(i64::from(v >= t)),
+                                    d: Some(1),
+                                },
+                                (Some(_), None) => Pair {
+                                    n: Some(0),
+                                    d: Some(1),
+                                },
+                                _ => Pair {
+                                    n: Some(0),
+                                    d: Some(0),
+                                },
+                            };
+                            let mut numbers =
+                                live_numbers(ind, area, met, &goals, as_of, baseline, None);
+                            numbers.pooled = Some(meeting::pooled_view(Pair {
+                                n: s.numerator,
+                                d: s.denominator,
+                            }));
+                            numbers
+                        }
+                        None => snapshot_numbers(ind, area, None, &goals),
+                    },
+                    None => snapshot_numbers(ind, area, own, &resolve(ind, area)),
+                }
+            };
+            let numbers = line(&rollup.area);
             if let Some(s) = snap(&rollup.area.code) {
                 computed_at = Some(computed_at.map_or(s.computed_at, |c| c.min(s.computed_at)));
             }
-            let children = rollup
-                .children
-                .iter()
-                .map(|c| snapshot_numbers(ind, c, snap(&c.code), &resolve(ind, c)))
-                .collect();
+            let children = rollup.children.iter().map(line).collect();
             (numbers, children, None, Vec::new())
         };
         let counted = window.filter(|_| {

@@ -16,8 +16,10 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use super::catalogue::{CATALOGUE, Indicator, Source};
 use super::compute::{Pair, count_units};
 use super::goals::{self, AreaRef, Resolved};
+use super::meeting;
 use super::report::{first_snapshots, judged};
 use super::sources::{Window, raw};
+use super::status::Judgement;
 use crate::app_state::AppState;
 use crate::jobs::{China, DailyJob};
 use crate::time::today_in_china;
@@ -60,7 +62,8 @@ fn is_quarter_end(d: NaiveDate) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Taken {
     pub as_of: NaiveDate,
-    /// Lines computed (indicators × units).
+    /// Lines computed (indicators × units; the pooled ratios frozen beside the lines of units
+    /// above the local units are not counted).
     pub lines: usize,
     /// Whether they were kept for good (a quarter end or a due date).
     pub kept: bool,
@@ -93,7 +96,26 @@ pub async fn take(state: &AppState, as_of: NaiveDate) -> anyhow::Result<Taken> {
     }
     let kept = is_quarter_end(as_of) || due_dates.contains(&as_of);
     let computed_at = Utc::now();
+    let counties = state.settings.kpi_scopes.county;
+    let row = |code: &str,
+               area: &str,
+               pair: Pair,
+               value: Option<i64>,
+               applying: Option<&Resolved>,
+               j: Judgement| kpi_snapshots::ActiveModel {
+        indicator_code: Set(code.to_owned()),
+        area_code: Set(area.to_owned()),
+        as_of: Set(as_of),
+        numerator: Set(pair.n),
+        denominator: Set(pair.d),
+        value: Set(value),
+        target_value: Set(applying.map(|r| r.goal.value)),
+        target_due_on: Set(applying.map(|r| r.goal.due_on)),
+        status: Set(j.status),
+        computed_at: Set(computed_at),
+    };
     let mut rows: Vec<kpi_snapshots::ActiveModel> = Vec::new();
+    let mut lines = 0;
     for ind in indicators {
         // Units whose targets fall due on different dates count cumulative lines over
         // different windows: one count of the whole tree per window.
@@ -111,29 +133,32 @@ pub async fn take(state: &AppState, as_of: NaiveDate) -> anyhow::Result<Taken> {
             let window = Window { from, to };
             let facts = raw(db, state, ind, &root.scope, window).await?;
             let counts = count_units(&facts, tree);
+            let pair_of = |code: &str| counts.get(code).copied().unwrap_or_default();
             for (i, resolved) in units {
                 let unit = &tree.units()[i];
-                let pair: Pair = counts.get(&unit.code).copied().unwrap_or_default();
+                let mut pair: Pair = pair_of(&unit.code);
+                if meeting::rolls_up(ind, tree, unit) {
+                    // Its local units meeting their target; the pooled ratio in a row beside.
+                    let (value, _, j) = judged(ind, pair, &[], as_of, baseline, None);
+                    rows.push(row(
+                        &meeting::pooled_code(ind),
+                        &unit.code,
+                        pair,
+                        value,
+                        None,
+                        j,
+                    ));
+                    pair = meeting::meeting(ind, tree, unit, pair_of, &targets, as_of, counties);
+                }
                 let first = firsts
                     .get(&(ind.code.to_owned(), unit.code.clone()))
                     .copied();
                 let (value, applying, j) = judged(ind, pair, &resolved, as_of, baseline, first);
-                rows.push(kpi_snapshots::ActiveModel {
-                    indicator_code: Set(ind.code.to_owned()),
-                    area_code: Set(unit.code.clone()),
-                    as_of: Set(as_of),
-                    numerator: Set(pair.n),
-                    denominator: Set(pair.d),
-                    value: Set(value),
-                    target_value: Set(applying.map(|r| r.goal.value)),
-                    target_due_on: Set(applying.map(|r| r.goal.due_on)),
-                    status: Set(j.status),
-                    computed_at: Set(computed_at),
-                });
+                rows.push(row(ind.code, &unit.code, pair, value, applying, j));
+                lines += 1;
             }
         }
     }
-    let lines = rows.len();
     use kpi_snapshots::Column as S;
     let key = [S::IndicatorCode, S::AreaCode, S::AsOf];
     let on_conflict = if kept {

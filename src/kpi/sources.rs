@@ -17,7 +17,7 @@ use super::catalogue::{Indicator, PlaceKind, Source};
 use super::manual::kinds::counted_at;
 use crate::app_state::AppState;
 use crate::error::ApiResult;
-use crate::kpi_scope::KpiScopes;
+use crate::kpi_scope::{CountyScope, KpiScopes};
 use crate::league::LeagueTree;
 use crate::league::{LeagueUnit, UnitScope};
 use crate::mentoring::coverage::{
@@ -395,6 +395,17 @@ async fn county_org_rows(
     })))
 }
 
+/// Whether a unit is one of the local units a line counts (`supervision.md` §2): a county unit
+/// in the county scope, or 梅河口 and 长白山 (local units at city level).
+pub fn counted_local_unit(tree: &LeagueTree, unit: &LeagueUnit, counties: CountyScope) -> bool {
+    use entity::users::CadreLevel;
+    is_local_unit(tree, unit)
+        && match unit.level {
+            CadreLevel::County => counties.counts(&unit.code),
+            _ => true,
+        }
+}
+
 /// Units inside `scope` holding (n) a 农村致富带头人组织, out of (d) the top-level units
 /// (`local: false`) or the local units in the county scope (`local: true`; 梅河口 and 长白山
 /// count their city-level one).
@@ -416,12 +427,11 @@ async fn leader_org_rows(
     let facts = units_inside(state, scope).into_iter().filter_map(|u| {
         let top_level = u.parent_code.as_deref() == tree.root().map(|r| r.code.as_str());
         let with = if local {
-            if !is_local_unit(tree, u) {
+            if !counted_local_unit(tree, u, counties) {
                 return None;
             }
             match u.level {
-                CadreLevel::County if counties.counts(&u.code) => county.contains(&u.code),
-                CadreLevel::County => return None,
+                CadreLevel::County => county.contains(&u.code),
                 _ => city.contains(&u.code),
             }
         } else {

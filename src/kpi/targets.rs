@@ -159,7 +159,9 @@ pub async fn list_kpi_targets(
 }
 
 /// Set (create or change) a unit's target for an indicator and due date. Only a cadre of a unit
-/// above it sets one (own unit → 403 `TARGET_OWN_REGION`; the province sets its own); a change
+/// above it sets one (own unit → 403 `TARGET_OWN_REGION`; the province sets its own);
+/// `signature_project_share` takes targets for local units only (a city unit or the province →
+/// 422 `TARGET_LOCAL_UNITS_ONLY`: above them the target is fixed at 1000 ‰); a change
 /// names the version it saw (stale or missing → 409 `TARGET_CHANGED`). The unit's cadres are
 /// told. Reports apply the new target at once.
 #[utoipa::path(
@@ -171,7 +173,7 @@ pub async fn list_kpi_targets(
         (status = 200, body = TargetRow),
         (status = 403, body = ErrorEnvelope, description = "OUTSIDE_REGION; TARGET_OWN_REGION"),
         (status = 409, body = ErrorEnvelope, description = "TARGET_CHANGED"),
-        (status = 422, body = ErrorEnvelope, description = "UNKNOWN_INDICATOR; NO_TARGETS; UNKNOWN_REGION; RANGE; LENGTH")
+        (status = 422, body = ErrorEnvelope, description = "UNKNOWN_INDICATOR; NO_TARGETS; UNKNOWN_REGION; TARGET_LOCAL_UNITS_ONLY (signature_project_share for a city unit or the province); RANGE; LENGTH")
     )
 )]
 #[put("/admin/kpi/targets")]
@@ -184,6 +186,15 @@ pub async fn set_kpi_target(
     let body = body.0;
     let ind = targetable(&body.indicator_code, "indicatorCode")?;
     let unit = covered_unit(&cadre, &body.area_unit_code, "areaUnitCode")?;
+    // Counted above the local units as local units meeting their target: the units above have
+    // the catalogue's fixed target only.
+    if ind.above_local_target().is_some() && goals::is_above_local(cadre.tree(), unit) {
+        return Err(ApiError::field(
+            "areaUnitCode",
+            "TARGET_LOCAL_UNITS_ONLY",
+            "该指标只为县级团组织（含梅河口、长白山）设定目标，市级及以上按达标县级团组织占比考核，目标固定为全部达标",
+        ));
+    }
     if unit.id == cadre.unit.id && unit.parent_code.is_some() {
         return Err(ApiError::Forbidden(
             "TARGET_OWN_REGION",

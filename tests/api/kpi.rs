@@ -167,6 +167,16 @@ async fn the_catalogue_lists_every_dated_target_with_its_quote_and_what_is_not_b
     assert_eq!(item("township_typical_coverage")["available"], false);
     assert_eq!(item("startup_leader_mentor_coverage")["available"], true);
     assert_eq!(item("qingma_completions")["trend"], true);
+    // 标志性服务项目: 600 / 800 ‰ per local unit; above them all local units meeting theirs.
+    assert_eq!(
+        item("signature_project_share")["defaultTargets"],
+        serde_json::json!([{"dueOn": "2023-12-31", "value": 600}, {"dueOn": "2025-12-31", "value": 800}])
+    );
+    assert_eq!(
+        item("signature_project_share")["aboveLocalUnitsTarget"],
+        1000
+    );
+    assert!(item("youth_home_township_coverage")["aboveLocalUnitsTarget"].is_null());
     assert_eq!(list["scopes"]["village"], "village_committees");
     assert_eq!(list["baselineOn"], "2022-08-20");
     let youth = app.login_as_youth("kpi_catalogue_youth").await;

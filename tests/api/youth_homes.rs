@@ -3,16 +3,18 @@
 //! The spec's checks: 1 `a_home_created_and_verified_by_the_same_cadre_is_refused_…`;
 //! 2 and 4 `verifying_a_home_raises_township_coverage_by_one_township_at_once_…`;
 //! 3 `a_failed_check_removes_the_home_from_the_live_value_at_once_…`.
+use chrono::NaiveDate;
 use entity::regions;
 use entity::youth_homes;
+use jiqing::kpi::snapshot::take;
 use jiqing::kpi_scope::TownshipScope;
 use jiqing::workflow::{Subject, events};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::{Value, json};
 
-use crate::helpers::{Login, TestApp, assert_error, json_of, spawn_app, tiny_jpeg};
-use crate::kpi::{line, report};
+use crate::helpers::{Login, TestApp, assert_error, json_of, spawn_app, spawn_app_with, tiny_jpeg};
+use crate::kpi::{child, line, report};
 
 const HOMES: &str = "/api/v1/admin/youth-homes";
 const PROJECTS: &str = "/api/v1/admin/signature-projects";
@@ -757,39 +759,276 @@ async fn projects_in_six_of_ten_townships_achieve_a_600_target() {
     .await;
     let want = (townships.len() * 6).div_ceil(10);
     for t in townships.iter().take(want) {
-        let p = json_of(
-            app.post(PROJECTS, Some(&county.token), &project_body("乡镇项目", t))
-                .await,
-            StatusCode::CREATED,
-        )
-        .await;
-        let url = |step: &str| format!("{PROJECTS}/{}/{step}", p["id"].as_str().unwrap());
-        json_of(
-            app.post(
-                &url("status-changes"),
-                Some(&county.token),
-                &json!({"action": "start", "on": "2026-04-01"}),
-            )
-            .await,
-            StatusCode::OK,
-        )
-        .await;
-        json_of(
-            app.post(
-                &url("verifications"),
-                Some(&city.token),
-                &json!({"version": 2}),
-            )
-            .await,
-            StatusCode::OK,
-        )
-        .await;
+        active_verified_project(&app, &county, &city, t).await;
     }
     let r = report(&app, &county, &format!("indicators={SHARE}")).await;
     let l = line(&r, SHARE);
     assert_eq!(l["numerator"].as_u64().unwrap() as usize, want);
     assert!(l["value"].as_i64().unwrap() >= 600, "{l}");
     assert_eq!(l["status"], "achieved", "{l}");
+    // A local unit's own line has no pooled ratio beside it.
+    assert!(l["pooled"].is_null(), "{l}");
+}
+
+/// A signature project in `township`, registered by its county's cadre, started and verified
+/// by a cadre of the city: it counts.
+async fn active_verified_project(app: &TestApp, county: &Login, city: &Login, township: &str) {
+    let p = json_of(
+        app.post(
+            PROJECTS,
+            Some(&county.token),
+            &project_body("乡镇项目", township),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let url = |step: &str| format!("{PROJECTS}/{}/{step}", p["id"].as_str().unwrap());
+    json_of(
+        app.post(
+            &url("status-changes"),
+            Some(&county.token),
+            &json!({"action": "start", "on": "2026-04-01"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    json_of(
+        app.post(
+            &url("verifications"),
+            Some(&city.token),
+            &json!({"version": 2}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+}
+
+/// `signature_project_share` for `unit` with a future due date, set by `by`: 200.
+async fn share_target(app: &TestApp, by: &Login, unit: &str, value: i64) {
+    json_of(
+        app.put(
+            "/api/v1/admin/kpi/targets",
+            Some(&by.token),
+            &json!({"indicatorCode": SHARE, "areaUnitCode": unit, "dueOn": "2030-12-31", "value": value}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+}
+
+/// 蛟河市 (220281) with projects in 6 of its 10 rural townships meets a 600 target; 桦甸市
+/// (220282) with 5 of 9 does not. The counted local units of 吉林市 are its 9 county units of the
+/// county scope (its 3 development zones are not), and its townships all together are the pooled
+/// ratio beside the line.
+async fn jiaohe_meets_and_huadian_misses(app: &TestApp) -> (Login, Login) {
+    let city = app.admin_of("220200").await;
+    let jiaohe = app.admin_of("220281").await;
+    let huadian = app.admin_of("220282").await;
+    share_target(app, &city, "220281", 600).await;
+    share_target(app, &city, "220282", 600).await;
+    for t in townships_of(app, "220281").await.iter().take(6) {
+        active_verified_project(app, &jiaohe, &city, t).await;
+    }
+    for t in townships_of(app, "220282").await.iter().take(5) {
+        active_verified_project(app, &huadian, &city, t).await;
+    }
+    (city, jiaohe)
+}
+
+/// supervision.md §3, `signature_project_share` above the local units: a city's line counts
+/// exactly its local units whose own line meets their own target (1 of 9), against 1000 ‰,
+/// with the pooled township ratio beside it; its children are the local units' own lines.
+#[tokio::test]
+async fn a_city_counts_exactly_its_local_units_meeting_their_target_with_the_pooled_ratio_beside() {
+    let app = spawn_app().await;
+    let (city, jiaohe) = jiaohe_meets_and_huadian_misses(&app).await;
+    let r = report(&app, &city, &format!("indicators={SHARE}")).await;
+    let l = line(&r, SHARE);
+    assert_eq!(l["region"]["code"], "220200");
+    assert_eq!(l["numerator"], 1, "{l}");
+    assert_eq!(l["denominator"], 9, "{l}");
+    assert_eq!(l["value"], 111);
+    assert_eq!(l["target"]["value"], 1000);
+    assert_eq!(l["target"]["dueOn"], "2030-12-31", "{l}");
+    assert_eq!(l["gap"], 8);
+    assert_eq!(l["status"], "in_progress");
+    // The children: each local unit's own township line against its own target.
+    let j = child(l, "220281");
+    assert_eq!(
+        (j["numerator"].as_i64(), j["denominator"].as_i64()),
+        (Some(6), Some(10))
+    );
+    assert_eq!(j["target"]["value"], 600);
+    assert_eq!(j["status"], "achieved", "{j}");
+    assert!(j["pooled"].is_null());
+    let h = child(l, "220282");
+    assert_eq!(
+        (h["numerator"].as_i64(), h["value"].as_i64()),
+        (Some(5), Some(555))
+    );
+    assert_ne!(h["status"], "achieved", "{h}");
+    let achieved = l["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "achieved")
+        .count();
+    assert_eq!(achieved, 1);
+    // The pooled ratio: every township of the city, the sum of the children's own lines.
+    let townships: i64 = l["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["denominator"].as_i64().unwrap())
+        .sum();
+    assert_eq!(l["pooled"]["numerator"], 11, "{l}");
+    assert_eq!(l["pooled"]["denominator"].as_i64(), Some(townships));
+    assert_eq!(l["pooled"]["value"].as_i64(), Some(11 * 1000 / townships));
+    // The CSV carries the pooled ratio in its last three columns, on the city's row only.
+    let csv = app
+        .get(
+            &format!("/api/v1/admin/kpi/report/export?indicators={SHARE}"),
+            Some(&city.token),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(
+        rows[0].ends_with(",合并口径分子,合并口径分母,合并口径数值"),
+        "{csv}"
+    );
+    assert!(
+        rows[1].contains(",220200,吉林市团委,1,9,111,1000,2030-12-31,"),
+        "{csv}"
+    );
+    assert!(
+        rows[1].ends_with(&format!(",11,{townships},{}", 11 * 1000 / townships)),
+        "{csv}"
+    );
+    assert!(rows[2..].iter().all(|r| r.ends_with(",,,")), "{csv}");
+    // The county's own report is its township line.
+    let own = report(&app, &jiaohe, &format!("indicators={SHARE}")).await;
+    assert_eq!(line(&own, SHARE)["numerator"], 6);
+    assert!(line(&own, SHARE)["pooled"].is_null());
+}
+
+/// Targets of `signature_project_share` are set for local units only: a city unit or the
+/// province → 422 `TARGET_LOCAL_UNITS_ONLY`; 梅河口 (a local unit at city level) → 200.
+#[tokio::test]
+async fn a_project_share_target_for_a_city_unit_or_the_province_is_refused() {
+    let app = spawn_app().await;
+    let province = app.admin_of("220000").await;
+    for unit in ["220200", "220000"] {
+        let err = assert_error(
+            app.put(
+                "/api/v1/admin/kpi/targets",
+                Some(&province.token),
+                &json!({"indicatorCode": SHARE, "areaUnitCode": unit, "dueOn": "2030-12-31", "value": 900}),
+            )
+            .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "VALIDATION_FAILED",
+        )
+        .await;
+        assert_eq!(err["error"]["fields"][0]["field"], "areaUnitCode", "{unit}");
+        assert_eq!(
+            err["error"]["fields"][0]["code"], "TARGET_LOCAL_UNITS_ONLY",
+            "{unit}"
+        );
+    }
+    share_target(&app, &province, "220581", 700).await;
+    // Other ratios still take a city's target.
+    json_of(
+        app.put(
+            "/api/v1/admin/kpi/targets",
+            Some(&province.token),
+            &json!({"indicatorCode": COVERAGE, "areaUnitCode": "220200", "dueOn": "2030-12-31", "value": 900}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+}
+
+/// The province's `signature_project_share` line counts its 61 local units meeting their target,
+/// and equals the sum of its 11 children (梅河口 and 长白山 each one local unit of one), the
+/// pooled ratios summing to the 613 townships; a snapshot freezes the same numbers and a past
+/// `asOf` answers them.
+#[tokio::test]
+async fn the_province_counts_the_local_units_meeting_their_target_as_the_sum_of_its_children() {
+    let app = spawn_app_with(|s| s.kpi_cache_ttl = std::time::Duration::ZERO).await;
+    let (city, jiaohe) = jiaohe_meets_and_huadian_misses(&app).await;
+    let province = app.admin_of("220000").await;
+    // 梅河口 meets a target of 0 with no project at all.
+    share_target(&app, &province, "220581", 0).await;
+    let check = |r: &Value, pooled: i64| {
+        let l = line(r, SHARE);
+        let children = l["children"].as_array().unwrap();
+        assert_eq!(children.len(), 11);
+        let sum = |key: &str| -> i64 { children.iter().map(|c| c[key].as_i64().unwrap()).sum() };
+        let pooled_sum = |key: &str| -> i64 {
+            children
+                .iter()
+                .map(|c| c["pooled"][key].as_i64().unwrap())
+                .sum()
+        };
+        assert_eq!(l["numerator"], 2, "{l}");
+        assert_eq!(sum("numerator"), 2);
+        assert_eq!(l["denominator"], 61);
+        assert_eq!(sum("denominator"), 61);
+        assert_eq!(l["target"]["value"], 1000);
+        assert_eq!(l["pooled"]["numerator"].as_i64(), Some(pooled));
+        assert_eq!(pooled_sum("numerator"), pooled);
+        assert_eq!(l["pooled"]["denominator"], 613);
+        assert_eq!(pooled_sum("denominator"), 613);
+        let jilin = child(l, "220200");
+        assert_eq!(
+            (jilin["numerator"].as_i64(), jilin["denominator"].as_i64()),
+            (Some(1), Some(9))
+        );
+        let meihekou = child(l, "220581");
+        assert_eq!(meihekou["numerator"], 1, "{meihekou}");
+        assert_eq!(meihekou["denominator"], 1);
+        assert_eq!(meihekou["status"], "achieved");
+        assert_eq!(meihekou["pooled"]["numerator"], 0);
+        assert_eq!(meihekou["pooled"]["denominator"], 19);
+        let cbs = child(l, "CBS");
+        assert_eq!(
+            (cbs["numerator"].as_i64(), cbs["denominator"].as_i64()),
+            (Some(0), Some(1))
+        );
+    };
+    let live = report(&app, &province, &format!("indicators={SHARE}")).await;
+    check(&live, 11);
+
+    let frozen_on = "2026-11-03";
+    take(&app.state, NaiveDate::from_ymd_opt(2026, 11, 3).unwrap())
+        .await
+        .unwrap();
+    // A 7th township of 蛟河市 after the snapshot: today's pooled ratio moves, that date's not.
+    let seventh = townships_of(&app, "220281").await[6].clone();
+    active_verified_project(&app, &jiaohe, &city, &seventh).await;
+    let past = report(
+        &app,
+        &province,
+        &format!("indicators={SHARE}&asOf={frozen_on}"),
+    )
+    .await;
+    assert_eq!(past["servedFrom"], "snapshot", "{past}");
+    check(&past, 11);
+    check(
+        &report(&app, &province, &format!("indicators={SHARE}")).await,
+        12,
+    );
+    let city_past = report(&app, &city, &format!("indicators={SHARE}&asOf={frozen_on}")).await;
+    assert_eq!(line(&city_past, SHARE)["numerator"], 1);
+    assert_eq!(line(&city_past, SHARE)["pooled"]["numerator"], 11);
 }
 
 /// Two cadres of the parent unit verifying the same home at once, on two instances on
