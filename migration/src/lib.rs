@@ -25,6 +25,7 @@ mod m20261201_000400_create_mentoring;
 mod m20261201_000500_create_loans;
 mod m20261201_000510_add_loan_list_index;
 mod m20261201_000520_add_staff_index;
+mod m20261201_000530_add_loan_list_stamp;
 mod m20261201_000600_create_practice;
 mod m20261201_000610_create_practice_positions;
 mod m20261201_000620_create_practice_applications;
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000500_create_loans::Migration),
             Box::new(m20261201_000510_add_loan_list_index::Migration),
             Box::new(m20261201_000520_add_staff_index::Migration),
+            Box::new(m20261201_000530_add_loan_list_stamp::Migration),
             Box::new(m20261201_000600_create_practice::Migration),
             Box::new(m20261201_000610_create_practice_positions::Migration),
             Box::new(m20261201_000620_create_practice_applications::Migration),

@@ -1,7 +1,7 @@
 //! The bank step: an officer sees only the applications recommended to their own bank
 //! (anything else is 404, in lists too), accepts the referral (受理), approves (quota reserved in
 //! the same transaction) or rejects, and disburses.
-use actix_web::{get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use chrono::{Duration, Utc};
 use entity::loan_applications::{self, Column as A, LoanStatus};
 use entity::loan_borrowers::{self, Column as B};
@@ -20,6 +20,7 @@ use super::dto::{
     ApplicationVersionRequest, BankApplicationFilter, BankLoanApplicationView, DecisionRequest,
     DisbursementRequest, LoanDecision,
 };
+use super::kept_lists;
 use super::rules::{self, amount_label, rate_label};
 use super::state::ApplicationAction;
 use super::views::{ListRow, bank_item, bank_view, terms_of};
@@ -75,28 +76,38 @@ pub async fn list_bank_loan_applications(
     officer: BankOfficer,
     filter: crate::input::Query<BankApplicationFilter>,
     page: crate::input::Query<PageQuery>,
-) -> ApiResult<web::Json<Page<BankLoanApplicationView>>> {
+) -> ApiResult<HttpResponse> {
     let parts = page.parts()?;
-    let mut q = of_bank(officer.bank_id);
-    if let Some(s) = filter.status {
-        q = q.filter(A::Status.eq(s));
-    }
-    let (rows, total) = page_partial_apart::<_, ListRow>(
-        q,
-        |q| {
-            ListRow::joined(q)
-                .order_by_asc(A::BankDueAt)
-                .order_by_asc(A::Id)
-        },
-        &state.db,
-        parts,
-    )
-    .await?;
-    let items = rows
-        .iter()
-        .map(|row| bank_item(&state, row, None))
-        .collect();
-    Ok(web::Json(Page::new(items, total, parts)))
+    let status = filter.status;
+    // Every officer of the bank reads the same page: kept per loan list stamp (`kept_lists`).
+    let key = format!(
+        "bank-loans|{}|{}|{status:?}|{parts:?}",
+        kept_lists::stamp(&state.db).await?,
+        officer.bank_id
+    );
+    let build = async {
+        let mut q = of_bank(officer.bank_id);
+        if let Some(s) = status {
+            q = q.filter(A::Status.eq(s));
+        }
+        let (rows, total) = page_partial_apart::<_, ListRow>(
+            q,
+            |q| {
+                ListRow::joined(q)
+                    .order_by_asc(A::BankDueAt)
+                    .order_by_asc(A::Id)
+            },
+            &state.db,
+            parts,
+        )
+        .await?;
+        let items: Vec<BankLoanApplicationView> = rows
+            .iter()
+            .map(|row| bank_item(&state, row, None))
+            .collect();
+        Ok(Page::new(items, total, parts))
+    };
+    state.shared_answers.json(key, build).await
 }
 
 /// One application of the bank with its history.

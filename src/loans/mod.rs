@@ -10,6 +10,7 @@ pub mod digest;
 pub mod dto;
 pub mod eligibility;
 mod export;
+mod kept_lists;
 pub mod lapse;
 mod options;
 pub mod products;

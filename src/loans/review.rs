@@ -1,7 +1,7 @@
 //! The league step: cadres covering the applicant read and supervise; only the applicant's
 //! local unit (its county unit, or 梅河口 / 长白山) returns (≤3 times, with a reason), recommends
 //! (≤ the amount applied for, on the product's step) or declines to recommend.
-use actix_web::{get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use chrono::{Duration, Utc};
 use entity::loan_applications::{self, Column as A, LoanStatus};
 use entity::notifications::NotificationKind;
@@ -18,6 +18,7 @@ use super::dto::{
     AdminApplicationFilter, AdminLoanApplicationView, NonRecommendationRequest, RecommendRequest,
     ReturnRequest,
 };
+use super::kept_lists;
 use super::rules;
 use super::state::ApplicationAction;
 use super::views::{ListRow, admin_item, admin_view, terms_of};
@@ -65,42 +66,57 @@ pub async fn list_admin_loan_applications(
     cadre: Cadre,
     filter: crate::input::Query<AdminApplicationFilter>,
     page: crate::input::Query<PageQuery>,
-) -> ApiResult<web::Json<Page<AdminLoanApplicationView>>> {
+) -> ApiResult<HttpResponse> {
     let parts = page.parts()?;
     let scope = cadre
         .filter_scope(&state.db, filter.region.as_deref(), "region")
         .await?;
-    let mut q = loan_applications::Entity::find().filter(scope.condition(A::RegionCode));
-    if let Some(s) = filter.status {
-        q = q.filter(A::Status.eq(s));
-    }
-    if let Some(p) = filter.product_id {
-        q = q.filter(A::ProductId.eq(p));
-    }
-    if let Some(b) = filter.bank_id {
-        q = q.filter(A::BankId.eq(b));
-    }
-    if filter.overdue_review == Some(true) {
-        q = q
-            .filter(A::Status.eq(LoanStatus::Submitted))
-            .filter(A::ReviewDueAt.lte(Utc::now()));
-    }
-    let (rows, total) = page_partial_apart::<_, ListRow>(
-        q,
-        |q| {
-            ListRow::joined(q)
-                .order_by_asc(A::ReviewDueAt)
-                .order_by_asc(A::Id)
-        },
-        &state.db,
-        parts,
-    )
-    .await?;
-    let items = rows
-        .iter()
-        .map(|row| admin_item(&state, &cadre, row, None))
-        .collect();
-    Ok(web::Json(Page::new(items, total, parts)))
+    // Every cadre of the unit reads the same page (an item says whether *their* unit acts on
+    // it, nothing about who asked): kept per loan list stamp (`kept_lists`).
+    let key = format!(
+        "admin-loans|{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{parts:?}",
+        kept_lists::stamp(&state.db).await?,
+        cadre.unit.id,
+        filter.region,
+        filter.status,
+        filter.product_id,
+        filter.bank_id,
+        filter.overdue_review
+    );
+    let build = async {
+        let mut q = loan_applications::Entity::find().filter(scope.condition(A::RegionCode));
+        if let Some(s) = filter.status {
+            q = q.filter(A::Status.eq(s));
+        }
+        if let Some(p) = filter.product_id {
+            q = q.filter(A::ProductId.eq(p));
+        }
+        if let Some(b) = filter.bank_id {
+            q = q.filter(A::BankId.eq(b));
+        }
+        if filter.overdue_review == Some(true) {
+            q = q
+                .filter(A::Status.eq(LoanStatus::Submitted))
+                .filter(A::ReviewDueAt.lte(Utc::now()));
+        }
+        let (rows, total) = page_partial_apart::<_, ListRow>(
+            q,
+            |q| {
+                ListRow::joined(q)
+                    .order_by_asc(A::ReviewDueAt)
+                    .order_by_asc(A::Id)
+            },
+            &state.db,
+            parts,
+        )
+        .await?;
+        let items: Vec<AdminLoanApplicationView> = rows
+            .iter()
+            .map(|row| admin_item(&state, &cadre, row, None))
+            .collect();
+        Ok(Page::new(items, total, parts))
+    };
+    state.shared_answers.json(key, build).await
 }
 
 /// One application with its history (404 outside the caller's unit).

@@ -4104,3 +4104,105 @@ async fn list_items_are_summaries_and_only_the_detail_carries_the_terms_and_docu
         assert!(one["attachments"].is_array(), "{detail}: {one}");
     }
 }
+
+/// Performance (issue 11): the bank's queue and the unit's list are kept per loan list stamp,
+/// which the database moves with every change of an application. With the time bound at 60 s,
+/// every change (through either instance, and one made behind the service) shows at the next
+/// read, on both instances.
+#[tokio::test]
+async fn the_bank_queue_and_the_unit_list_are_exact_after_every_change_while_they_are_kept() {
+    let app = spawn_app_with(|s| s.list_max_stale = std::time::Duration::from_secs(60)).await;
+    let other = app.spawn_another_instance().await;
+    let (officer, product) = provincial_offer(&app).await;
+    let local = app.admin_of(NANGUAN).await;
+    async fn page(on: &TestApp, who: &Login, url: &str) -> Value {
+        json_of(on.get(url, Some(&who.token)).await, StatusCode::OK).await
+    }
+    let queue = "/api/v1/admin/bank/loan-applications?status=recommended";
+    let unit = "/api/v1/admin/loan-applications";
+    let ids = |page: &Value| -> Vec<(String, String)> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["applicantName"].as_str().unwrap_or_default().to_owned(),
+                    i["status"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(page(&app, &officer, queue).await["total"], 0);
+    assert_eq!(page(&app, &local, unit).await["total"], 0);
+
+    let body = application_body(product["id"].as_str().unwrap());
+    let a = recommended(&app, "kept-a", &body, 10_000_000).await;
+    let a_id = a["id"].as_str().unwrap();
+    for on in [&app, &other] {
+        assert_eq!(page(on, &officer, queue).await["total"], 1, "recommended");
+        assert_eq!(
+            page(on, &local, unit).await["items"][0]["status"],
+            "recommended"
+        );
+    }
+    json_of(
+        other
+            .post(
+                &bank_app_path(a_id, "acceptances"),
+                Some(&officer.token),
+                &json!({}),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    for on in [&app, &other] {
+        assert_eq!(
+            page(on, &officer, queue).await["total"],
+            0,
+            "accepted elsewhere"
+        );
+        assert_eq!(
+            page(on, &local, unit).await["items"][0]["status"],
+            "bank_reviewing"
+        );
+    }
+
+    let youth = applicant(&app, "kept-b", NANGUAN_VILLAGE).await;
+    json_of(
+        submit(&other, &youth, &body, None).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let listed = page(&app, &local, unit).await;
+    assert_eq!(listed["total"], 2, "submitted through the other instance");
+    assert_eq!(
+        ids(&listed)
+            .iter()
+            .filter(|(_, s)| s == "submitted")
+            .count(),
+        1
+    );
+
+    // A change behind the service's back moves the stamp too: the database keeps it.
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    entity::loan_applications::Entity::update_many()
+        .col_expr(
+            entity::loan_applications::Column::RecommendationNote,
+            sea_orm::sea_query::Expr::value("改过的推荐意见，不经服务"),
+        )
+        .filter(entity::loan_applications::Column::Id.eq(Uuid::parse_str(a_id).unwrap()))
+        .exec(app.db())
+        .await
+        .unwrap();
+    let listed = page(&other, &local, unit).await;
+    assert!(
+        listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["recommendationNote"] == "改过的推荐意见，不经服务"),
+        "{listed}"
+    );
+}
