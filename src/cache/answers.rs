@@ -22,6 +22,7 @@ use actix_web::http::header::ContentType;
 use bytes::Bytes;
 use serde::Serialize;
 
+use super::Flights;
 use crate::error::{ApiError, ApiResult};
 
 /// Keys kept at most; reaching the bound first drops expired answers, then all of them.
@@ -30,6 +31,8 @@ const MAX_KEPT: usize = 10_000;
 pub struct SharedAnswers {
     max_age: Duration,
     kept: Mutex<HashMap<String, (Bytes, Instant)>>,
+    /// One build per key at a time: the callers missing together wait for the first one's.
+    flights: Flights,
 }
 
 impl SharedAnswers {
@@ -37,6 +40,7 @@ impl SharedAnswers {
         Self {
             max_age,
             kept: Mutex::default(),
+            flights: Flights::new(MAX_KEPT),
         }
     }
 
@@ -79,11 +83,21 @@ impl SharedAnswers {
         let body = match self.get(&key) {
             Some(body) => body,
             None => {
-                let body = Bytes::from(serde_json::to_vec(&build.await?).map_err(|e| {
-                    ApiError::Unexpected(anyhow::Error::new(e).context("shared answer"))
-                })?);
-                self.keep(key, body.clone());
-                body
+                let _building = if self.max_age.is_zero() {
+                    None
+                } else {
+                    Some(self.flights.hold(&key).await)
+                };
+                match self.get(&key) {
+                    Some(body) => body,
+                    None => {
+                        let body = Bytes::from(serde_json::to_vec(&build.await?).map_err(|e| {
+                            ApiError::Unexpected(anyhow::Error::new(e).context("shared answer"))
+                        })?);
+                        self.keep(key, body.clone());
+                        body
+                    }
+                }
             }
         };
         Ok(HttpResponse::Ok()
@@ -108,6 +122,23 @@ mod tests {
         assert_eq!(on.get("other"), None);
         std::thread::sleep(Duration::from_millis(60));
         assert_eq!(on.get("k"), None, "older than the bound");
+    }
+
+    #[tokio::test]
+    async fn callers_missing_together_wait_for_one_build() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let answers = SharedAnswers::new(Duration::from_secs(60));
+        let builds = AtomicUsize::new(0);
+        let ask = || {
+            answers.json("page".to_owned(), async {
+                builds.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(30)).await;
+                Ok(vec![1, 2, 3])
+            })
+        };
+        let all = futures_util::future::join_all((0..16).map(|_| ask())).await;
+        assert!(all.iter().all(|r| r.as_ref().is_ok_and(|r| r.status() == 200)));
+        assert_eq!(builds.load(Ordering::SeqCst), 1);
     }
 
     #[test]

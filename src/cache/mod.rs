@@ -6,6 +6,7 @@
 mod answers;
 mod board_types;
 mod boards;
+mod flights;
 mod memory;
 
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 pub use answers::SharedAnswers;
 pub use board_types::{BUILDING, BoardIncrement, BoardRead, BoardStamp, LIVE, TopRead};
+pub use flights::Flights;
 pub use memory::MemoryStore;
 
 #[derive(Clone)]

@@ -24,8 +24,8 @@ use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use super::dto::BoardEntry;
-use crate::cache::Cache;
 use crate::cache::{BoardStamp, CacheError, CacheResult, TopRead};
+use crate::cache::{Cache, Flights};
 use crate::error::ApiError;
 
 /// Why a cached answer was not given: the cache failed (answer from the ledger instead), or
@@ -120,10 +120,8 @@ pub struct Snapshots {
     tops: Mutex<HashMap<(String, usize), Arc<Top>>>,
     places: Mutex<HashMap<(String, String), (BoardStamp, Place)>>,
     regions: Mutex<HashMap<String, Arc<RegionAnswer>>>,
-    /// One build at a time per answer (single flight): when a copy goes out of date under load,
-    /// the first request rebuilds it and the others wait for that copy instead of all querying
-    /// the database and the cache at once.
-    flights: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// One build at a time per answer (single flight).
+    flights: Flights,
 }
 
 fn locked<T, R>(m: &Mutex<T>, f: impl FnOnce(&mut T) -> R) -> R {
@@ -146,20 +144,13 @@ impl Snapshots {
             tops: Mutex::default(),
             places: Mutex::default(),
             regions: Mutex::default(),
-            flights: Mutex::default(),
+            flights: Flights::new(MAX_REGIONS + MAX_TOPS),
         }
     }
 
     /// Hold this while building the answer `key`; check for a fresh copy again once it is held.
     pub async fn flight(&self, key: &str) -> tokio::sync::OwnedMutexGuard<()> {
-        let gate = locked(&self.flights, |f| {
-            if f.len() >= MAX_REGIONS + MAX_TOPS && !f.contains_key(key) {
-                // Dropping gates nobody holds is harmless; held ones live on in their guards.
-                f.retain(|_, g| Arc::strong_count(g) > 1);
-            }
-            f.entry(key.to_owned()).or_default().clone()
-        });
-        gate.lock_owned().await
+        self.flights.hold(key).await
     }
 
     /// This instance changed the boards: the next read asks the cache for the version.
