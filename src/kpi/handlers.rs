@@ -12,6 +12,7 @@ use super::dto::{
     ManualFieldView, ReportQuery,
 };
 use super::sources::{self, Raw, Window};
+use super::{goals, meeting};
 use crate::app_state::AppState;
 use crate::auth::Cadre;
 use crate::choices::Labelled;
@@ -276,7 +277,33 @@ pub async fn list_kpi_gaps(
     let Raw::Places { places, covered } = raw else {
         return Ok(web::Json(Page::new(Vec::new(), 0, parts)));
     };
-    let missing: Vec<&String> = places.iter().filter(|p| !covered.contains(*p)).collect();
+    // A line counted as local units meeting their target, above the local units: only the
+    // townships of counted local units still short of their own target move it.
+    let tree = &state.league;
+    let short = match tree.unit(&rollup.area.code) {
+        Some(unit) if meeting::rolls_up(ind, tree, unit) => {
+            let targets = goals::load(db, &[ind]).await?;
+            Some(meeting::local_units_short(
+                ind,
+                tree,
+                &places,
+                &covered,
+                &targets,
+                today,
+                state.settings.kpi_scopes.county,
+            ))
+        }
+        _ => None,
+    };
+    let missing: Vec<&String> = places
+        .iter()
+        .filter(|p| !covered.contains(*p))
+        .filter(|p| {
+            short
+                .as_ref()
+                .is_none_or(|short| tree.owner(p).is_some_and(|u| short.contains(&u.code)))
+        })
+        .collect();
     let total = missing.len() as u64;
     let (page, size) = parts;
     let chosen: Vec<String> = missing

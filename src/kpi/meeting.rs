@@ -8,6 +8,8 @@
 //! The local units counted are those of the county scope (梅河口 and 长白山 always) with at least
 //! one township in the township scope (a unit without one has nothing to measure). Each is judged
 //! on its own line as it stands at the date: value ≥ the target applying to it then.
+use std::collections::{HashMap, HashSet};
+
 use chrono::NaiveDate;
 use entity::kpi_targets;
 
@@ -71,6 +73,45 @@ pub fn meeting(
         n: Some(n),
         d: Some(d),
     }
+}
+
+/// The local units (by code) among the owners of `places` that the line above the local units
+/// still needs: counted ones (the county scope) whose own line is short of their own target at
+/// `as_of`. The townships of the others do not move that line, so the work list (`/kpi/gaps`)
+/// leaves them out.
+pub fn local_units_short(
+    ind: &Indicator,
+    tree: &LeagueTree,
+    places: &[String],
+    covered: &HashSet<String>,
+    targets: &[kpi_targets::Model],
+    as_of: NaiveDate,
+    counties: CountyScope,
+) -> HashSet<String> {
+    let mut pairs: HashMap<&str, (i64, i64)> = HashMap::new();
+    for place in places {
+        if let Some(local) = tree.owner(place) {
+            let (n, d) = pairs.entry(local.code.as_str()).or_default();
+            *d += 1;
+            *n += i64::from(covered.contains(place));
+        }
+    }
+    pairs
+        .into_iter()
+        .filter(|(code, (n, d))| {
+            tree.unit(code)
+                .filter(|local| counted_local_unit(tree, local, counties))
+                .is_some_and(|local| {
+                    let resolved = goals::resolve(ind, targets, tree, AreaRef::Unit(local));
+                    let pair = Pair {
+                        n: Some(*n),
+                        d: Some(*d),
+                    };
+                    meets(pair, &resolved, as_of) == Some(false)
+                })
+        })
+        .map(|(code, _)| code.to_owned())
+        .collect()
 }
 
 /// The pooled ratio beside a line.

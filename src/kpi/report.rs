@@ -408,17 +408,30 @@ pub async fn build(
             )
         })
     };
-    let mut computed_at: Option<DateTime<Utc>> = None;
-    let mut lines = Vec::with_capacity(indicators.len());
-    for ind in &indicators {
-        let resolved = match rolled(ind, &rollup.area) {
-            Some((_, goals)) => goals,
-            None => resolve(ind, &rollup.area),
-        };
-        let (numbers, children, window, breakdown) = if live {
+    // The live lines are counted side by side: each is its own statement, and a cold report
+    // would otherwise wait for the sum of them (the volunteer ledger's alone is half of it).
+    let counted: Vec<Option<(Window, Counts)>> = if live {
+        let rollup = &rollup;
+        futures_util::future::try_join_all(indicators.iter().map(|ind| {
+            let resolved = match rolled(ind, &rollup.area) {
+                Some((_, goals)) => goals,
+                None => resolve(ind, &rollup.area),
+            };
             let due = goals::applying(&resolved, as_of).map(|r| r.goal.due_on);
             let window = Window::of(ind, baseline, as_of, due);
-            let counts: Counts = live_counts(state, ind, &rollup, window).await?;
+            async move {
+                let counts = live_counts(state, ind, rollup, window).await?;
+                Ok::<_, ApiError>(Some((window, counts)))
+            }
+        }))
+        .await?
+    } else {
+        indicators.iter().map(|_| None).collect()
+    };
+    let mut computed_at: Option<DateTime<Utc>> = None;
+    let mut lines = Vec::with_capacity(indicators.len());
+    for (ind, counted) in indicators.iter().zip(counted) {
+        let (numbers, children, window, breakdown) = if let Some((window, counts)) = counted {
             computed_at =
                 Some(computed_at.map_or(counts.computed_at, |c| c.min(counts.computed_at)));
             let first = |code: &str| firsts.get(&(ind.code.to_owned(), code.to_owned())).copied();

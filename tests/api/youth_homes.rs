@@ -918,6 +918,46 @@ async fn a_city_counts_exactly_its_local_units_meeting_their_target_with_the_poo
     assert!(line(&own, SHARE)["pooled"].is_null());
 }
 
+/// The gaps of `signature_project_share` above the local units are the townships the city's
+/// line still needs: those of its counted local units short of their own target (桦甸市's 4),
+/// never those of 蛟河市, which meets its target; the county's own list is all its townships
+/// without a project.
+#[tokio::test]
+async fn a_citys_project_gaps_are_the_townships_of_its_local_units_short_of_their_target() {
+    let app = spawn_app().await;
+    let (city, jiaohe) = jiaohe_meets_and_huadian_misses(&app).await;
+    async fn gaps(app: &TestApp, who: &Login) -> Vec<String> {
+        let mut codes = Vec::new();
+        for page in 1.. {
+            let got = json_of(
+                app.get(
+                    &format!("/api/v1/admin/kpi/gaps?indicator={SHARE}&page={page}&pageSize=100"),
+                    Some(&who.token),
+                )
+                .await,
+                StatusCode::OK,
+            )
+            .await;
+            let items = got["items"].as_array().unwrap();
+            codes.extend(items.iter().map(|i| i["code"].as_str().unwrap().to_owned()));
+            if items.len() < 100 {
+                assert_eq!(got["total"].as_u64(), Some(codes.len() as u64));
+                break;
+            }
+        }
+        codes
+    }
+    let above = gaps(&app, &city).await;
+    assert!(!above.iter().any(|c| c.starts_with("220281")), "{above:?}");
+    let huadian: Vec<&String> = above.iter().filter(|c| c.starts_with("220282")).collect();
+    assert_eq!(huadian.len(), 4, "{above:?}");
+    // Only townships of counted local units (the county scope: not the development zones).
+    let counties: std::collections::BTreeSet<&str> = above.iter().map(|c| &c[..6]).collect();
+    assert!(counties.len() <= 8, "{counties:?}");
+    // The county's own work list: all its townships without a project (its line is its own).
+    assert_eq!(gaps(&app, &jiaohe).await.len(), 4);
+}
+
 /// Targets of `signature_project_share` are set for local units only: a city unit or the
 /// province → 422 `TARGET_LOCAL_UNITS_ONLY`; 梅河口 (a local unit at city level) → 200.
 #[tokio::test]
