@@ -137,7 +137,10 @@ mod tests {
             })
         };
         let all = futures_util::future::join_all((0..16).map(|_| ask())).await;
-        assert!(all.iter().all(|r| r.as_ref().is_ok_and(|r| r.status() == 200)));
+        assert!(
+            all.iter()
+                .all(|r| r.as_ref().is_ok_and(|r| r.status() == 200))
+        );
         assert_eq!(builds.load(Ordering::SeqCst), 1);
     }
 
