@@ -41,7 +41,12 @@ pub struct AppState {
 impl AppState {
     /// Connect to the database (migrating it unless told not to) and to the cache.
     pub async fn connect(settings: Settings) -> anyhow::Result<Self> {
-        let mut db = db::connect_with(&settings.database_url, settings.db_pool_size).await?;
+        let mut db = db::connect_with(
+            &settings.database_url,
+            settings.db_pool_size,
+            settings.db_work_mem.as_deref(),
+        )
+        .await?;
         crate::test_hooks::count_statements(&mut db);
         if settings.migrate_on_start {
             db::migrate(&db).await?;

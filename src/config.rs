@@ -107,6 +107,9 @@ pub struct Settings {
     /// PostgreSQL connections per instance at most (`JIQING_DB_POOL_SIZE`, default 32; SQLite
     /// always uses one).
     pub db_pool_size: u32,
+    /// `work_mem` of each PostgreSQL connection (`JIQING_DB_WORK_MEM`, default `32MB`, a number
+    /// with `kB`, `MB` or `GB`; `server`: the server's own setting).
+    pub db_work_mem: Option<String>,
     /// Multiplexed Redis connections per instance (`JIQING_REDIS_CONNECTIONS`, default 1).
     pub redis_connections: usize,
     /// HTTP worker threads (`JIQING_WORKERS`; default: one per physical core).
@@ -264,6 +267,26 @@ fn parse_u32(
             .trim()
             .parse()
             .map_err(|_| ConfigError::Invalid(format!("{name} must be a whole number, got {v:?}"))),
+    }
+}
+
+/// `JIQING_DB_WORK_MEM`: a PostgreSQL memory size such as `32MB`; `server` for the server's own.
+fn parse_work_mem(var: &impl Fn(&str) -> Option<String>) -> Result<Option<String>, ConfigError> {
+    let Some(v) = var("JIQING_DB_WORK_MEM") else {
+        return Ok(Some(crate::db::DEFAULT_WORK_MEM.to_owned()));
+    };
+    let v = v.trim();
+    if v == "server" {
+        return Ok(None);
+    }
+    let digits = v.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = &v[digits.len()..];
+    if digits.parse::<u32>().is_ok_and(|n| n > 0) && matches!(unit, "kB" | "MB" | "GB") {
+        Ok(Some(v.to_owned()))
+    } else {
+        Err(ConfigError::Invalid(format!(
+            "JIQING_DB_WORK_MEM must be a size such as 32MB (kB, MB or GB) or server, got {v:?}"
+        )))
     }
 }
 
@@ -485,6 +508,7 @@ impl Settings {
             ),
             db_pool_size: parse_u32(&var, "JIQING_DB_POOL_SIZE", crate::db::DEFAULT_POOL_SIZE)?
                 .clamp(1, 1_000),
+            db_work_mem: parse_work_mem(&var)?,
             redis_connections: parse_u32(&var, "JIQING_REDIS_CONNECTIONS", 1)?.clamp(1, 64)
                 as usize,
             workers: match parse_u32(&var, "JIQING_WORKERS", 0)? {
@@ -667,6 +691,21 @@ mod tests {
             template_variable("volunteer.correction_approved"),
             "WECHAT_TEMPLATE_VOLUNTEER_CORRECTION_APPROVED"
         );
+    }
+
+    #[test]
+    fn the_work_mem_of_database_sessions_is_a_size_or_empty_for_the_servers_own() {
+        let work_mem = |v: &str| production(&[("JIQING_DB_WORK_MEM", v)]).map(|s| s.db_work_mem);
+        assert_eq!(
+            production(&[]).unwrap().db_work_mem.as_deref(),
+            Some("32MB")
+        );
+        assert_eq!(work_mem("64MB").unwrap().as_deref(), Some("64MB"));
+        assert_eq!(work_mem(" 512kB ").unwrap().as_deref(), Some("512kB"));
+        assert_eq!(work_mem("server").unwrap(), None);
+        for bad in ["32", "MB", "0MB", "32mb", "32MB; DROP", "-1MB", "1.5GB"] {
+            assert!(work_mem(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -11,12 +11,20 @@ pub fn is_sqlite(url: &str) -> bool {
 /// Connections a PostgreSQL pool opens at most unless told otherwise (`JIQING_DB_POOL_SIZE`).
 pub const DEFAULT_POOL_SIZE: u32 = 32;
 
+/// `work_mem` each PostgreSQL connection asks for unless told otherwise (`JIQING_DB_WORK_MEM`).
+pub const DEFAULT_WORK_MEM: &str = "32MB";
+
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
-    connect_with(url, DEFAULT_POOL_SIZE).await
+    connect_with(url, DEFAULT_POOL_SIZE, Some(DEFAULT_WORK_MEM)).await
 }
 
-/// [`connect`] with a PostgreSQL pool of at most `pool_size` connections (SQLite keeps its one).
-pub async fn connect_with(url: &str, pool_size: u32) -> anyhow::Result<DatabaseConnection> {
+/// [`connect`] with a PostgreSQL pool of at most `pool_size` connections (SQLite keeps its one)
+/// whose sessions use `work_mem` (`None`: the server's own setting).
+pub async fn connect_with(
+    url: &str,
+    pool_size: u32,
+    work_mem: Option<&str>,
+) -> anyhow::Result<DatabaseConnection> {
     let mut opt = ConnectOptions::new(url.to_owned());
     opt.sqlx_logging(false)
         .connect_timeout(Duration::from_secs(5))
@@ -37,6 +45,12 @@ pub async fn connect_with(url: &str, pool_size: u32) -> anyhow::Result<DatabaseC
             });
     } else {
         opt.max_connections(pool_size.max(1)).min_connections(1);
+        // The KPI report sums the volunteer ledger by village and category (80,000 groups at
+        // 1,000,000 records): at PostgreSQL's default 4 MB the aggregate spills to disk, and that
+        // one line was half of a cold province report (bench/kpi.sh, BENCHMARKS.md).
+        if let Some(work_mem) = work_mem.map(str::to_owned) {
+            opt.map_sqlx_postgres_opts(move |o| o.options([("work_mem", work_mem.clone())]));
+        }
     }
     Ok(Database::connect(opt).await?)
 }

@@ -186,3 +186,31 @@ async fn every_list_runs_as_many_statements_for_a_hundred_rows_as_for_one() {
         "lists whose statements grow with their rows: {differ:?}"
     );
 }
+
+/// Database sessions ask PostgreSQL for `JIQING_DB_WORK_MEM` (default 32 MB, so that the KPI
+/// report's aggregate over the volunteer ledger stays in memory); SQLite has no such setting.
+#[tokio::test]
+async fn postgres_sessions_use_the_configured_work_mem() {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+    let app = spawn_app().await;
+    if app.db().get_database_backend() != DatabaseBackend::Postgres {
+        return;
+    }
+    let show = |app: &TestApp| {
+        let db = app.db().clone();
+        async move {
+            db.query_one_raw(Statement::from_string(
+                DatabaseBackend::Postgres,
+                "SELECT current_setting('work_mem') AS v",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<String>("", "v")
+            .unwrap()
+        }
+    };
+    assert_eq!(show(&app).await, "32MB");
+    let other = spawn_app_with(|s| s.db_work_mem = Some("8MB".into())).await;
+    assert_eq!(show(&other).await, "8MB");
+}
