@@ -5,8 +5,11 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::kpi_snapshots::{self, KpiStatus};
 use entity::region_flags;
-use sea_orm::sea_query::{Condition, Expr};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Alias, Condition, Expr, JoinType, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, Iterable, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 
 use super::catalogue::{CATALOGUE, Indicator, IndicatorUnit, Source};
 use super::compute::{Counts, Pair, live_counts};
@@ -119,20 +122,8 @@ pub(super) async fn first_snapshots(
     indicators: &[&Indicator],
     areas: &[String],
 ) -> ApiResult<HashMap<(String, String), (NaiveDate, i64)>> {
-    use kpi_snapshots::Column as S;
-    let firsts: Vec<(String, String, NaiveDate)> = kpi_snapshots::Entity::find()
-        .select_only()
-        .column(S::IndicatorCode)
-        .column(S::AreaCode)
-        .column_as(Expr::cust("MIN(as_of)"), "first")
-        .filter(S::IndicatorCode.is_in(indicators.iter().map(|i| i.code)))
-        .filter(S::AreaCode.is_in(areas.iter().cloned()))
-        .group_by(S::IndicatorCode)
-        .group_by(S::AreaCode)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let rows = snapshot_rows(db, &firsts).await?;
+    let codes = indicators.iter().map(|i| i.code.to_owned());
+    let rows = picked_snapshots(db, "MIN", codes, areas, None).await?;
     Ok(rows
         .into_iter()
         .filter_map(|r| {
@@ -142,25 +133,54 @@ pub(super) async fn first_snapshots(
         .collect())
 }
 
-/// The snapshot rows with these keys.
-async fn snapshot_rows(
+/// The snapshot of each `(code, area)` taken on the date `pick` (`MIN` or `MAX`) chooses among
+/// its dates up to `upto`, in one statement: the rows joined to their grouped dates. (Asking for
+/// the chosen keys as a list of `(code, area, date)` conditions cost PostgreSQL 13–16 ms of
+/// planning per 200 keys, most of a cached report.)
+async fn picked_snapshots(
     db: &impl ConnectionTrait,
-    keys: &[(String, String, NaiveDate)],
+    pick: &str,
+    codes: impl IntoIterator<Item = String>,
+    areas: &[String],
+    upto: Option<NaiveDate>,
 ) -> ApiResult<Vec<kpi_snapshots::Model>> {
-    use kpi_snapshots::Column as S;
-    let mut out = Vec::new();
-    for chunk in keys.chunks(200) {
-        let cond = chunk.iter().fold(Condition::any(), |c, (i, a, d)| {
-            c.add(
-                Condition::all()
-                    .add(S::IndicatorCode.eq(i.as_str()))
-                    .add(S::AreaCode.eq(a.as_str()))
-                    .add(S::AsOf.eq(*d)),
-            )
-        });
-        out.extend(kpi_snapshots::Entity::find().filter(cond).all(db).await?);
+    use kpi_snapshots::{Column as S, Entity as Snapshots};
+    use sea_orm::sea_query::ExprTrait;
+    let chosen = Alias::new("chosen");
+    let mut dates = Query::select();
+    dates
+        .column(S::IndicatorCode)
+        .column(S::AreaCode)
+        .expr_as(Expr::cust(format!("{pick}(as_of)")), Alias::new("on_date"))
+        .from(Snapshots)
+        .and_where(S::IndicatorCode.is_in(codes))
+        .and_where(S::AreaCode.is_in(areas.iter().cloned()))
+        .group_by_col(S::IndicatorCode)
+        .group_by_col(S::AreaCode);
+    if let Some(upto) = upto {
+        dates.and_where(S::AsOf.lte(upto));
     }
-    Ok(out)
+    let mut q = Query::select();
+    q.columns(S::iter().map(|c| (Snapshots, c)))
+        .from(Snapshots)
+        .join_subquery(
+            JoinType::InnerJoin,
+            dates,
+            chosen.clone(),
+            Condition::all()
+                .add(
+                    Expr::col((Snapshots, S::IndicatorCode))
+                        .equals((chosen.clone(), S::IndicatorCode)),
+                )
+                .add(Expr::col((Snapshots, S::AreaCode)).equals((chosen.clone(), S::AreaCode)))
+                .add(
+                    Expr::col((Snapshots, S::AsOf)).equals((chosen.clone(), Alias::new("on_date"))),
+                ),
+        );
+    let stmt = db.get_database_backend().build(&q);
+    Ok(kpi_snapshots::Model::find_by_statement(stmt)
+        .all(db)
+        .await?)
 }
 
 /// The latest snapshot on or before `as_of` of each `(code, area)` (indicator codes, and the
@@ -171,25 +191,13 @@ pub async fn latest_snapshots(
     areas: &[String],
     as_of: NaiveDate,
 ) -> ApiResult<HashMap<(String, String), kpi_snapshots::Model>> {
-    use kpi_snapshots::Column as S;
-    let latest: Vec<(String, String, NaiveDate)> = kpi_snapshots::Entity::find()
-        .select_only()
-        .column(S::IndicatorCode)
-        .column(S::AreaCode)
-        .column_as(Expr::cust("MAX(as_of)"), "latest")
-        .filter(S::IndicatorCode.is_in(codes.iter().cloned()))
-        .filter(S::AreaCode.is_in(areas.iter().cloned()))
-        .filter(S::AsOf.lte(as_of))
-        .group_by(S::IndicatorCode)
-        .group_by(S::AreaCode)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(snapshot_rows(db, &latest)
-        .await?
-        .into_iter()
-        .map(|r| ((r.indicator_code.clone(), r.area_code.clone()), r))
-        .collect())
+    Ok(
+        picked_snapshots(db, "MAX", codes.iter().cloned(), areas, Some(as_of))
+            .await?
+            .into_iter()
+            .map(|r| ((r.indicator_code.clone(), r.area_code.clone()), r))
+            .collect(),
+    )
 }
 
 /// The quarter ends from the baseline to `as_of`.
