@@ -512,7 +512,8 @@ async fn main() -> anyhow::Result<()> {
         .pool_idle_timeout(Duration::from_secs(4))
         .timeout(Duration::from_secs(30))
         .build()?;
-    let db = jiqing::db::connect_with(&settings.database_url, 4).await?;
+    let db = jiqing::db::connect_with(&settings.database_url, 4, settings.db_work_mem.as_deref())
+        .await?;
     let base = bases[0].clone();
 
     // Staff, youths of the county (seeded by jiqing-bench-seed), trainings and activities.
