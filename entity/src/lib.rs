@@ -41,6 +41,7 @@ pub mod practice_positions;
 pub mod practice_report_reminders;
 pub mod practice_reports;
 pub mod practice_student_campaigns;
+pub mod recognitions;
 pub mod refresh_tokens;
 pub mod region_flags;
 pub mod regions;

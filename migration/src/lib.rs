@@ -35,6 +35,7 @@ mod m20261201_000670_create_practice_supervision;
 mod m20261201_000700_create_kpi;
 mod m20261201_000710_create_youth_homes;
 mod m20261201_000720_create_hope_rooms;
+mod m20261201_000730_create_recognitions;
 
 pub struct Migrator;
 
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000700_create_kpi::Migration),
             Box::new(m20261201_000710_create_youth_homes::Migration),
             Box::new(m20261201_000720_create_hope_rooms::Migration),
+            Box::new(m20261201_000730_create_recognitions::Migration),
         ]
     }
 }

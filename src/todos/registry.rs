@@ -27,4 +27,5 @@ pub const QUEUES: &[&TodoQueue] = &[
     &crate::youth_homes::todos::HOMES_TO_VERIFY,
     &crate::youth_homes::todos::PROJECTS_TO_VERIFY,
     &crate::hope_rooms::todos::ROOMS_TO_ACCEPT,
+    &crate::pioneers::todos::RECOGNITIONS_TO_CONFIRM,
 ];

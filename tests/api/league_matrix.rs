@@ -41,6 +41,7 @@ enum Record {
     YouthHome,
     SignatureProject,
     HopeRoom,
+    Recognition,
 }
 
 /// How an admin operation keeps a cadre inside their league unit.
@@ -638,6 +639,24 @@ const OPERATIONS: &[(&str, &str, &[Guard])] = &[
         "/api/v1/admin/hope-rooms/{id}/acceptances",
         &[ById(HopeRoom)],
     ),
+    // Recognitions are guarded by the talent's home.
+    ("GET", "/api/v1/admin/recognitions", &[List, RegionQuery]),
+    ("POST", "/api/v1/admin/recognitions", &[RegionBody]),
+    (
+        "GET",
+        "/api/v1/admin/recognitions/{id}",
+        &[ById(Recognition)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/recognitions/{id}/confirmations",
+        &[ById(Recognition)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/recognitions/{id}/revocations",
+        &[ById(Recognition)],
+    ),
     ("GET", "/api/v1/admin/talent-reveals", &[NotRegional]),
     ("GET", "/api/v1/admin/talents", &[List, RegionQuery]),
     ("GET", "/api/v1/admin/talents/export", &[List, RegionQuery]),
@@ -823,6 +842,8 @@ struct Seeded {
     youth_home: String,
     signature_project: String,
     hope_room: String,
+    /// An outside honour of a verified talent of the area, recorded by the local unit.
+    recognition: String,
     /// The outsider's unit lies below the area's: it reads the area's setups (campaigns).
     outsider_below: bool,
 }
@@ -853,6 +874,7 @@ impl Seeded {
             YouthHome => &self.youth_home,
             SignatureProject => &self.signature_project,
             HopeRoom => &self.hope_room,
+            Recognition => &self.recognition,
         }
     }
 
@@ -878,6 +900,7 @@ impl Seeded {
             &self.youth_home,
             &self.signature_project,
             &self.hope_room,
+            &self.recognition,
         ];
         if !self.outsider_below {
             all.push(&self.campaign);
@@ -1112,7 +1135,19 @@ async fn seed(app: &TestApp, area: &Area) -> Seeded {
     let signature_project =
         registry("/api/v1/admin/signature-projects", project_body(township)).await;
     let hope_room = registry("/api/v1/admin/hope-rooms", room_body(area.village)).await;
+    let verified = talent_profiles::Entity::find()
+        .filter(talent_profiles::Column::UserId.eq(youth.user_id.parse::<uuid::Uuid>().unwrap()))
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut honour = recognition_body(&verified.id.to_string());
+    honour["evidence"] = json!([app
+        .upload_key(&local_cadre, "recognition", &tiny_jpeg())
+        .await]);
+    let recognition = registry("/api/v1/admin/recognitions", honour).await;
     Seeded {
+        recognition,
         youth_home,
         signature_project,
         hope_room,
@@ -1166,6 +1201,12 @@ fn project_body(township: &str) -> Value {
            "frequency": "monthly", "startedOn": "2026-01-01"})
 }
 
+/// An outside honour of `talent` (the evidence key is the caller's upload).
+fn recognition_body(talent: &str) -> Value {
+    json!({"talentProfileId": talent, "kind": "other_honour", "level": "county",
+           "title": "矩阵优秀青年", "awardedOn": "2026-05-04", "evidence": ["00000000000000000000000000000000"]})
+}
+
 fn room_body(village: &str) -> Value {
     json!({"name": "矩阵希望小屋", "hostKind": "school", "schoolName": "矩阵村小",
            "regionCode": village, "features": ["arts"], "beneficiariesCount": 10})
@@ -1187,6 +1228,8 @@ fn body_for(
         ("POST", "youth-homes") => home_body(&area.village[..9]),
         ("POST", "signature-projects") => project_body(&area.village[..9]),
         ("POST", "hope-rooms") => room_body(area.village),
+        ("POST", "recognitions") => recognition_body(&seeded.talent),
+        ("POST", "confirmations") => json!({"version": 1}),
         ("PUT", _) if path.contains("/youth-homes/") => {
             let mut b = home_body(&area.village[..9]);
             b["version"] = json!(1);
