@@ -463,3 +463,574 @@ async fn bad_recognitions_are_refused_with_field_codes() {
     .await;
     assert_eq!(fields(&err), [("reason".to_owned(), "LENGTH".to_owned())]);
 }
+
+// ---- Stage 2: rounds, nominations, objections ----------------------------------------------
+
+const ROUNDS: &str = "/api/v1/admin/pioneer-rounds";
+const NOMINATIONS: &str = "/api/v1/admin/pioneer-nominations";
+
+fn round_body(quota: i32) -> Value {
+    let now = chrono::Utc::now();
+    json!({"name": "蛟河市乡村振兴青年先锋", "categories": ["industry", "governance"],
+           "nominationsOpenAt": (now - chrono::Duration::hours(1)).to_rfc3339(),
+           "nominationsCloseAt": (now + chrono::Duration::days(7)).to_rfc3339(),
+           "quota": quota})
+}
+
+/// An open round of the county's league unit.
+async fn open_round(app: &TestApp, cadre: &Login, quota: i32) -> Value {
+    let r = json_of(
+        app.post(ROUNDS, Some(&cadre.token), &round_body(quota))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(r["status"], "draft");
+    json_of(
+        app.post(
+            &format!("{ROUNDS}/{}/openings", r["id"].as_str().unwrap()),
+            Some(&cadre.token),
+            &json!({"version": r["version"]}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await
+}
+
+fn nomination_body() -> Value {
+    json!({"category": "industry", "story": "返乡创办食用菌合作社，带动30户村民增收致富。",
+           "achievements": "合作社年销售额200万元", "yearsInField": 5})
+}
+
+async fn self_nominate(app: &TestApp, youth: &Login, round: &Value) -> reqwest::Response {
+    app.post(
+        &format!(
+            "/api/v1/pioneer-rounds/{}/nominations",
+            round["id"].as_str().unwrap()
+        ),
+        Some(&youth.token),
+        &nomination_body(),
+    )
+    .await
+}
+
+async fn step_n(
+    app: &TestApp,
+    who: &Login,
+    id: &str,
+    step: &str,
+    body: &Value,
+) -> reqwest::Response {
+    app.post(
+        &format!("{NOMINATIONS}/{id}/{step}"),
+        Some(&who.token),
+        body,
+    )
+    .await
+}
+
+async fn consent(app: &TestApp, youth: &Login, id: &str) {
+    json_of(
+        app.put(
+            &format!("/api/v1/me/pioneer-nominations/{id}/publicity-consent"),
+            Some(&youth.token),
+            &json!({"agreed": true, "consentVersion": "2026-12"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+}
+
+/// A youth of `village` nominated in `round`, qualified and shortlisted by the county (the round's
+/// unit and the nominee's local unit); with `consented`, also in publicity.
+async fn shortlisted(
+    app: &TestApp,
+    county: &Login,
+    round: &Value,
+    name: &str,
+    village: &str,
+    consented: bool,
+) -> (Login, String) {
+    let youth = app.youth_in(name, village, true).await;
+    let n = json_of(self_nominate(app, &youth, round).await, StatusCode::CREATED).await;
+    assert_eq!(n["status"], "nominated");
+    let id = n["id"].as_str().unwrap().to_owned();
+    json_of(
+        step_n(
+            app,
+            county,
+            &id,
+            "qualifications",
+            &json!({"decision": "qualified"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    json_of(
+        step_n(
+            app,
+            county,
+            &id,
+            "shortlistings",
+            &json!({"decision": "shortlisted"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    if consented {
+        consent(app, &youth, &id).await;
+        let p = json_of(
+            step_n(app, county, &id, "publicisations", &json!({})).await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(p["status"], "in_publicity");
+    }
+    (youth, id)
+}
+
+/// Publicity of a nomination ended a minute ago (as if `publicityDays` had passed).
+async fn end_publicity(app: &TestApp, id: &str) {
+    use entity::pioneer_nominations::{Column as N, Entity};
+    use sea_orm::sea_query::Expr;
+    Entity::update_many()
+        .col_expr(
+            N::PublicityEndsAt,
+            Expr::value(chrono::Utc::now() - chrono::Duration::minutes(1)),
+        )
+        .filter(N::Id.eq(id.parse::<uuid::Uuid>().unwrap()))
+        .exec(app.db())
+        .await
+        .unwrap();
+}
+
+async fn set_birth(app: &TestApp, youth: &Login, dob: chrono::NaiveDate) {
+    use sea_orm::sea_query::Expr;
+    talent_profiles::Entity::update_many()
+        .col_expr(talent_profiles::Column::DateOfBirth, Expr::value(dob))
+        .filter(talent_profiles::Column::UserId.eq(youth.user_id.parse::<uuid::Uuid>().unwrap()))
+        .exec(app.db())
+        .await
+        .unwrap();
+}
+
+async fn nomination(app: &TestApp, who: &Login, id: &str) -> Value {
+    json_of(
+        app.get(&format!("{NOMINATIONS}/{id}"), Some(&who.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn check_1_a_nominee_aged_41_on_the_close_date_or_17_on_the_day_is_refused() {
+    use chrono::{Datelike, NaiveDate};
+    let app = spawn_app().await;
+    let village = rural_villages(&app).await[4].clone();
+    let county = app.admin_of("220281").await;
+    let round = open_round(&app, &county, 5).await;
+    let close = jiqing::time::today_in_china(
+        chrono::DateTime::parse_from_rfc3339(round["nominationsCloseAt"].as_str().unwrap())
+            .unwrap()
+            .with_timezone(&chrono::Utc),
+    );
+    let years_before = |d: NaiveDate, y: i32| {
+        NaiveDate::from_ymd_opt(d.year() - y, d.month(), d.day().min(28)).unwrap()
+    };
+    let old = app.youth_in("年龄甲", &village, true).await;
+    // 41 on the close date (a 41st birthday on or before it).
+    set_birth(&app, &old, years_before(close, 41)).await;
+    assert_error(
+        self_nominate(&app, &old, &round).await,
+        StatusCode::FORBIDDEN,
+        "AGE_NOT_ELIGIBLE",
+    )
+    .await;
+    let today = jiqing::time::today_in_china(chrono::Utc::now());
+    let young = app.youth_in("年龄乙", &village, true).await;
+    set_birth(&app, &young, years_before(today, 17)).await;
+    assert_error(
+        self_nominate(&app, &young, &round).await,
+        StatusCode::FORBIDDEN,
+        "AGE_NOT_ELIGIBLE",
+    )
+    .await;
+    // 40 on the close date is eligible; a second nomination is a conflict.
+    let forty = app.youth_in("年龄丙", &village, true).await;
+    set_birth(
+        &app,
+        &forty,
+        years_before(close, 41) + chrono::Duration::days(1),
+    )
+    .await;
+    json_of(
+        self_nominate(&app, &forty, &round).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_error(
+        self_nominate(&app, &forty, &round).await,
+        StatusCode::CONFLICT,
+        "ALREADY_NOMINATED",
+    )
+    .await;
+    // Years in the field below the round's minimum: 422 RANGE.
+    let green = app.youth_in("年龄丁", &village, true).await;
+    let mut body = nomination_body();
+    body["yearsInField"] = json!(0);
+    let err = assert_error(
+        app.post(
+            &format!(
+                "/api/v1/pioneer-rounds/{}/nominations",
+                round["id"].as_str().unwrap()
+            ),
+            Some(&green.token),
+            &body,
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "VALIDATION_FAILED",
+    )
+    .await;
+    assert_eq!(err["error"]["fields"][0]["code"], "RANGE");
+}
+
+#[tokio::test]
+async fn checks_2_3_4_consent_publicity_and_objections_stand_before_naming() {
+    let app = spawn_app().await;
+    let village = rural_villages(&app).await[5].clone();
+    let county = app.admin_of("220281").await;
+    let round = open_round(&app, &county, 5).await;
+    let (youth, id) = shortlisted(&app, &county, &round, "公示甲", &village, false).await;
+    // Check 2: no consent, no publicity.
+    assert_error(
+        step_n(&app, &county, &id, "publicisations", &json!({})).await,
+        StatusCode::CONFLICT,
+        "NOMINEE_CONSENT_REQUIRED",
+    )
+    .await;
+    consent(&app, &youth, &id).await;
+    let p = json_of(
+        step_n(&app, &county, &id, "publicisations", &json!({})).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(p["status"], "in_publicity");
+    let page = json_of(
+        app.get(
+            &format!(
+                "/api/v1/pioneer-rounds/{}/publicity",
+                round["id"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(page["items"][0]["name"], "测试公示甲");
+    // Check 3: naming before publicity ends.
+    assert_error(
+        step_n(&app, &county, &id, "namings", &json!({})).await,
+        StatusCode::CONFLICT,
+        "PUBLICITY_NOT_ENDED",
+    )
+    .await;
+    // Check 4: an objection moves it to objection_review; naming is then OBJECTION_OPEN.
+    let objector = app.login_as_youth("异议人甲").await;
+    let url = format!("/api/v1/pioneer-nominations/{id}/objections");
+    let reason = json!({"reason": "该同志所述合作社实际由他人经营，事迹与事实不符"});
+    assert_error(
+        app.post(&url, Some(&objector.token), &reason).await,
+        StatusCode::CONFLICT,
+        "PHONE_REQUIRED",
+    )
+    .await;
+    crate::loans::bind_phone(&app, &objector).await;
+    let o = json_of(
+        app.post(&url, Some(&objector.token), &reason).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_error(
+        app.post(&url, Some(&objector.token), &reason).await,
+        StatusCode::CONFLICT,
+        "ALREADY_OBJECTED",
+    )
+    .await;
+    assert_eq!(
+        nomination(&app, &county, &id).await["status"],
+        "objection_review"
+    );
+    // The nominee never sees it.
+    let mine = json_of(
+        app.get("/api/v1/me/pioneer-nominations", Some(&youth.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(mine[0]["status"], "in_publicity");
+    end_publicity(&app, &id).await;
+    assert_error(
+        step_n(&app, &county, &id, "namings", &json!({})).await,
+        StatusCode::CONFLICT,
+        "OBJECTION_OPEN",
+    )
+    .await;
+    // Dismissed: back in publicity (its end unchanged), and it can be named.
+    let reviewed = json_of(
+        app.post(
+            &format!(
+                "/api/v1/admin/pioneer-objections/{}/reviews",
+                o["id"].as_str().unwrap()
+            ),
+            Some(&county.token),
+            &json!({"decision": "dismissed", "note": "经核实，事迹属实"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(reviewed["nomination"]["status"], "in_publicity");
+    let named = json_of(
+        step_n(&app, &county, &id, "namings", &json!({})).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(named["status"], "named");
+    // Objections after publicity ended are refused.
+    let late = app.login_as_youth("异议人乙").await;
+    crate::loans::bind_phone(&app, &late).await;
+    assert_error(
+        app.post(&url, Some(&late.token), &reason).await,
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn check_5_two_concurrent_namings_with_quota_1_make_one_pioneer() {
+    let app = spawn_app().await;
+    let on_postgres = std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
+    let second = if on_postgres {
+        Some(app.spawn_another_instance().await)
+    } else {
+        None
+    };
+    let other = second.as_ref().unwrap_or(&app);
+    let villages = rural_villages(&app).await;
+    let county = app.admin_of("220281").await;
+    let county2 = app.admin_of("220281").await;
+    let round = open_round(&app, &county, 1).await;
+    let (_, a) = shortlisted(&app, &county, &round, "名额甲", &villages[6], true).await;
+    let (_, b) = shortlisted(&app, &county, &round, "名额乙", &villages[7], true).await;
+    end_publicity(&app, &a).await;
+    end_publicity(&app, &b).await;
+    let (ua, ub, empty) = (
+        format!("{NOMINATIONS}/{a}/namings"),
+        format!("{NOMINATIONS}/{b}/namings"),
+        json!({}),
+    );
+    let (ra, rb) = tokio::join!(
+        app.post(&ua, Some(&county.token), &empty),
+        other.post(&ub, Some(&county2.token), &empty),
+    );
+    let mut statuses = [ra.status(), rb.status()];
+    let bodies = [
+        ra.json::<Value>().await.unwrap(),
+        rb.json::<Value>().await.unwrap(),
+    ];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::CONFLICT],
+        "{bodies:?}"
+    );
+    assert!(
+        bodies.iter().any(|b| b["error"]["code"] == "QUOTA_REACHED"),
+        "{bodies:?}"
+    );
+    let r = json_of(
+        app.get(
+            &format!("{ROUNDS}/{}", round["id"].as_str().unwrap()),
+            Some(&county.token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(r["namedCount"], 1);
+}
+
+#[tokio::test]
+async fn check_6_a_named_pioneer_counts_once_the_parent_unit_confirms_the_recognition() {
+    let app = spawn_app().await;
+    let village = rural_villages(&app).await[8].clone();
+    let county = app.admin_of("220281").await;
+    let city = app.admin_of("220200").await;
+    let round = open_round(&app, &county, 3).await;
+    let (youth, id) = shortlisted(&app, &county, &round, "命名甲", &village, true).await;
+    end_publicity(&app, &id).await;
+    assert_eq!(typical(&app, &county).await, (0, 0));
+    let named = json_of(
+        step_n(&app, &county, &id, "namings", &json!({})).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(named["status"], "named");
+    let rid = named["recognitionId"].as_str().unwrap().to_owned();
+    let r = json_of(
+        app.get(&format!("{RECOGNITIONS}/{rid}"), Some(&city.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(r["kind"], "pioneer_named");
+    assert_eq!(r["recordedByUnitCode"], "220281");
+    assert_eq!(r["sourceRoundId"], round["id"]);
+    // Not before the parent unit confirms.
+    assert_eq!(typical(&app, &county).await, (0, 0));
+    assert_eq!(todo_count(&app, &city, "recognitions_to_confirm").await, 1);
+    confirmed(&app, &city, &r).await;
+    assert_eq!(typical(&app, &county).await, (1, 1));
+    // The public list shows the named pioneer while the consent stands.
+    let list = json_of(
+        app.get("/api/v1/pioneers?region=220281", None).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["name"], "测试命名甲");
+    json_of(
+        app.delete(
+            &format!("/api/v1/me/pioneer-nominations/{id}/publicity-consent"),
+            Some(&youth.token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let list = json_of(
+        app.get("/api/v1/pioneers?region=220281", None).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(list["total"], 0);
+}
+
+#[tokio::test]
+async fn check_7_a_sixth_objection_in_a_round_is_refused_and_closing_the_round_ends_the_rest() {
+    let app = spawn_app().await;
+    let villages = rural_villages(&app).await;
+    let county = app.admin_of("220281").await;
+    let round = open_round(&app, &county, 5).await;
+    let (_, id) = shortlisted(&app, &county, &round, "异议甲", &villages[9], true).await;
+    let objector = app.login_as_youth("异议人丙").await;
+    crate::loans::bind_phone(&app, &objector).await;
+    let url = format!("/api/v1/pioneer-nominations/{id}/objections");
+    let reason = json!({"reason": "事迹材料与实际情况不符，请核查"});
+    for _ in 0..5 {
+        let o = json_of(
+            app.post(&url, Some(&objector.token), &reason).await,
+            StatusCode::CREATED,
+        )
+        .await;
+        json_of(
+            app.post(
+                &format!(
+                    "/api/v1/admin/pioneer-objections/{}/reviews",
+                    o["id"].as_str().unwrap()
+                ),
+                Some(&county.token),
+                &json!({"decision": "dismissed", "note": "经核实，事迹属实"}),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    }
+    assert_error(
+        app.post(&url, Some(&objector.token), &reason).await,
+        StatusCode::CONFLICT,
+        "OBJECTION_LIMIT_REACHED",
+    )
+    .await;
+    // Another user still may; the round's unit sees the open objection in its to-dos.
+    let other = app.login_as_youth("异议人丁").await;
+    crate::loans::bind_phone(&app, &other).await;
+    json_of(
+        app.post(&url, Some(&other.token), &reason).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(
+        todo_count(&app, &county, "pioneer_objections_open").await,
+        1
+    );
+    // A qualified nomination when the round closes: not_selected, notified.
+    let youth = app.youth_in("结束甲", &villages[10], true).await;
+    let n = json_of(
+        self_nominate(&app, &youth, &round).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let qid = n["id"].as_str().unwrap();
+    json_of(
+        step_n(
+            &app,
+            &county,
+            qid,
+            "qualifications",
+            &json!({"decision": "qualified"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        todo_count(&app, &county, "pioneer_nominations_to_shortlist").await,
+        1
+    );
+    let closed = json_of(
+        app.post(
+            &format!("{ROUNDS}/{}/closings", round["id"].as_str().unwrap()),
+            Some(&county.token),
+            &json!({}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(closed["status"], "closed");
+    let q = nomination(&app, &county, qid).await;
+    assert_eq!(q["status"], "not_selected");
+    assert_eq!(q["reason"], "评选已结束");
+    assert_eq!(
+        nomination(&app, &county, &id).await["status"],
+        "not_selected"
+    );
+    assert_eq!(
+        todo_count(&app, &county, "pioneer_objections_open").await,
+        0
+    );
+    let notes = json_of(
+        app.get("/api/v1/me/notifications", Some(&youth.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(
+        notes["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "pioneer.not_selected"),
+        "{notes}"
+    );
+}
