@@ -5,7 +5,9 @@
 pub mod dto;
 mod nominations;
 mod objections;
+pub mod profile_use;
 pub mod recognitions;
+pub mod retention;
 pub mod round_dto;
 mod rounds;
 pub mod state;

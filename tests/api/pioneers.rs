@@ -679,6 +679,14 @@ async fn check_1_a_nominee_aged_41_on_the_close_date_or_17_on_the_day_is_refused
         "ALREADY_NOMINATED",
     )
     .await;
+    // Reviewers act on the nominee's profile: it stays until the nomination is decided.
+    assert_error(
+        app.delete("/api/v1/me/talent-profile", Some(&forty.token))
+            .await,
+        StatusCode::CONFLICT,
+        "TALENT_PROFILE_IN_USE",
+    )
+    .await;
     // Years in the field below the round's minimum: 422 RANGE.
     let green = app.youth_in("年龄丁", &village, true).await;
     let mut body = nomination_body();
@@ -926,7 +934,8 @@ async fn check_6_a_named_pioneer_counts_once_the_parent_unit_confirms_the_recogn
 
 #[tokio::test]
 async fn check_7_a_sixth_objection_in_a_round_is_refused_and_closing_the_round_ends_the_rest() {
-    let app = spawn_app().await;
+    // Retention 0 years: one run of `retention-anonymise` clears the closed round's objections.
+    let app = crate::helpers::spawn_app_with(|s| s.retention_years = 0).await;
     let villages = rural_villages(&app).await;
     let county = app.admin_of("220281").await;
     let round = open_round(&app, &county, 5).await;
@@ -1032,5 +1041,30 @@ async fn check_7_a_sixth_objection_in_a_round_is_refused_and_closing_the_round_e
             .iter()
             .any(|n| n["kind"] == "pioneer.not_selected"),
         "{notes}"
+    );
+    // Retention: the objectors and their reasons are gone, statuses stay; the counters too.
+    jiqing::retention::run(
+        app.state.clone(),
+        jiqing::time::today_in_china(chrono::Utc::now()),
+    )
+    .await
+    .unwrap();
+    let objections = entity::pioneer_objections::Entity::find()
+        .all(app.db())
+        .await
+        .unwrap();
+    assert_eq!(objections.len(), 6);
+    assert!(
+        objections
+            .iter()
+            .all(|o| o.user_id.is_none() && o.reason.is_none() && o.anonymised_at.is_some())
+    );
+    assert_eq!(
+        entity::pioneer_objection_counters::Entity::find()
+            .all(app.db())
+            .await
+            .unwrap()
+            .len(),
+        0
     );
 }
