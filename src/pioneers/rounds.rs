@@ -348,13 +348,7 @@ pub async fn close_pioneer_round(
     if applied.is_done() {
         let running = nominations::Entity::find()
             .filter(N::RoundId.eq(r.id))
-            .filter(N::Status.is_in([
-                NominationStatus::Nominated,
-                NominationStatus::Qualified,
-                NominationStatus::Shortlisted,
-                NominationStatus::InPublicity,
-                NominationStatus::ObjectionReview,
-            ]))
+            .filter(N::Status.is_in(super::state::RUNNING))
             .all(&txn)
             .await?;
         for n in &running {

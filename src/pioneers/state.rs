@@ -149,13 +149,17 @@ crate::actions! {
 }
 
 /// The statuses before `named` that are still in the running (withdrawal and the round's close
-/// end them).
+/// end them; the talent profile stays while one is).
+pub const RUNNING: [NominationStatus; 5] = [
+    NominationStatus::Nominated,
+    NominationStatus::Qualified,
+    NominationStatus::Shortlisted,
+    NominationStatus::InPublicity,
+    NominationStatus::ObjectionReview,
+];
+
 pub fn in_running(s: NominationStatus) -> bool {
-    use NominationStatus as S;
-    matches!(
-        s,
-        S::Nominated | S::Qualified | S::Shortlisted | S::InPublicity | S::ObjectionReview
-    )
+    RUNNING.contains(&s)
 }
 
 pub fn next_nomination(
