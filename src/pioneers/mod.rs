@@ -28,6 +28,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(rounds::create_pioneer_round)
         .service(rounds::list_admin_pioneer_rounds)
         .service(rounds::get_pioneer_round)
+        .service(rounds::update_pioneer_round)
         .service(rounds::open_pioneer_round)
         .service(rounds::close_pioneer_round)
         .service(nominations::create_pioneer_nomination)
@@ -44,5 +45,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(nominations::withdraw_pioneer_publicity)
         .service(nominations::withdraw_my_pioneer_nomination)
         .service(objections::create_pioneer_objection)
+        .service(objections::list_pioneer_objections)
         .service(objections::review_pioneer_objection);
 }

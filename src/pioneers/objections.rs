@@ -4,7 +4,7 @@
 //! moves to `objection_review`. A cadre of the round's unit reviews it: upheld withdraws the
 //! nomination, dismissed returns it to publicity once none is open (`publicityEndsAt` unchanged).
 //! Never shown to the nominee or the public.
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
 use entity::notifications::NotificationKind;
 use entity::pioneer_nominations::{self as nominations, Column as N, NominationStatus};
@@ -18,7 +18,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::round_dto::{
-    ObjectionDecision, ObjectionRequest, ObjectionReviewRequest, ObjectionReviewView, ObjectionView,
+    AdminObjectionView, ObjectionDecision, ObjectionFilter, ObjectionRequest,
+    ObjectionReviewRequest, ObjectionReviewView, ObjectionView,
 };
 use super::rounds::{ensure_round_unit, find_round};
 use super::state::NominationAction as A;
@@ -27,6 +28,7 @@ use crate::auth::{Cadre, CurrentUser};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::input::Json;
 use crate::notifications::{deliver, notify};
+use crate::pagination::{Page, PageQuery, page_rows};
 use crate::time::to_china;
 use crate::workflow::{Actor, Subject, Transition};
 
@@ -294,4 +296,66 @@ pub async fn review_pioneer_objection(
         status,
         nomination: super::nominations::view(&state, after).await?,
     }))
+}
+
+/// Objections to nominations homed inside the caller's unit (or `region`), oldest first; never
+/// who filed them.
+#[utoipa::path(
+    tag = "pioneers",
+    operation_id = "list_pioneer_objections",
+    security(("bearer" = [])),
+    params(ObjectionFilter, PageQuery),
+    responses(
+        (status = 200, body = Page<AdminObjectionView>),
+        (status = 403, body = ErrorEnvelope, description = "OUTSIDE_REGION"),
+        (status = 422, body = ErrorEnvelope, description = "region: UNKNOWN_REGION")
+    )
+)]
+#[get("/admin/pioneer-objections")]
+pub async fn list_pioneer_objections(
+    state: web::Data<AppState>,
+    cadre: Cadre,
+    filter: crate::input::Query<ObjectionFilter>,
+    page: crate::input::Query<PageQuery>,
+) -> ApiResult<web::Json<Page<AdminObjectionView>>> {
+    use sea_orm::QueryOrder;
+    use sea_orm::sea_query::Query;
+    let parts = page.parts()?;
+    let scope = cadre
+        .filter_scope(&state.db, filter.region.as_deref(), "region")
+        .await?;
+    let mut q = objections::Entity::find().filter(
+        Expr::col(O::NominationId).in_subquery(
+            Query::select()
+                .column(N::Id)
+                .from(nominations::Entity)
+                .cond_where(scope.condition(N::RegionCode))
+                .to_owned(),
+        ),
+    );
+    if let Some(r) = filter.round_id {
+        q = q.filter(O::RoundId.eq(r));
+    }
+    if let Some(n) = filter.nomination_id {
+        q = q.filter(O::NominationId.eq(n));
+    }
+    if let Some(s) = filter.status {
+        q = q.filter(O::Status.eq(s));
+    }
+    let q = q.order_by_asc(O::CreatedAt).order_by_asc(O::Id);
+    let (rows, total) = page_rows(q, &state.db, parts).await?;
+    let items = rows
+        .into_iter()
+        .map(|o| AdminObjectionView {
+            id: o.id,
+            nomination_id: o.nomination_id,
+            round_id: o.round_id,
+            status: o.status,
+            reason: o.reason,
+            review_note: o.review_note,
+            reviewed_at: o.reviewed_at.map(to_china),
+            created_at: to_china(o.created_at),
+        })
+        .collect();
+    Ok(web::Json(Page::new(items, total, parts)))
 }

@@ -49,6 +49,9 @@ pub struct RoundRequest {
     pub publicity_days: i32,
     #[validate(range(min = 1, max = 10000, message = "命名名额应为1至10000"))]
     pub quota: i32,
+    /// `PUT` only: the version edited.
+    #[serde(default)]
+    pub version: Option<i32>,
 }
 
 fn default_age_min() -> i32 {
@@ -380,4 +383,33 @@ pub struct ObjectionReviewView {
     pub id: Uuid,
     pub status: ObjectionStatus,
     pub nomination: NominationView,
+}
+
+/// `GET /admin/pioneer-objections` filters.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct ObjectionFilter {
+    pub round_id: Option<Uuid>,
+    pub nomination_id: Option<Uuid>,
+    #[param(inline)]
+    pub status: Option<ObjectionStatus>,
+    /// A league unit at or below the caller's, or a township or village inside it (the
+    /// nominee's place).
+    pub region: Option<String>,
+}
+
+/// An objection as the reviewing cadres see it (never who filed it).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AdminObjectionView {
+    pub id: Uuid,
+    pub nomination_id: Uuid,
+    pub round_id: Uuid,
+    pub status: ObjectionStatus,
+    /// Null once retention cleared it.
+    pub reason: Option<String>,
+    pub review_note: Option<String>,
+    pub reviewed_at: Option<DateTime<FixedOffset>>,
+    pub created_at: DateTime<FixedOffset>,
 }

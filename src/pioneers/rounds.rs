@@ -2,7 +2,7 @@
 //! opened and closed by its cadres. Closing moves every nomination still in the running to
 //! `not_selected` (「评选已结束」, notified) and dismisses their open objections, in one
 //! transaction. The public sees a round's publicity page and the named pioneers who consented.
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{Duration, Utc};
 use entity::notifications::NotificationKind;
 use entity::pioneer_nominations::{self as nominations, Column as N, NominationStatus};
@@ -79,6 +79,15 @@ pub async fn find_round(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<rounds
         .ok_or_else(|| ApiError::not_found(rounds::Model::NAME))
 }
 
+/// A round the caller's own unit runs (another branch → 404, a unit above or below → 403
+/// `ROUND_UNIT_ONLY`).
+async fn own_round(state: &AppState, cadre: &CadreScope, id: Uuid) -> ApiResult<rounds::Model> {
+    let r = find_round(&state.db, id).await?;
+    ensure_round_visible(cadre, &r)?;
+    ensure_round_unit(cadre, &r)?;
+    Ok(r)
+}
+
 /// A round a cadre reads: of their unit, a unit below it or a unit above it (else 404).
 pub fn ensure_round_visible(cadre: &CadreScope, round: &rounds::Model) -> ApiResult<()> {
     if cadre.readable_unit_codes().contains(&round.area_unit_code) {
@@ -147,34 +156,7 @@ pub async fn create_pioneer_round(
     cadre: Cadre,
     body: Json<RoundRequest>,
 ) -> ApiResult<HttpResponse> {
-    let mut errors = Vec::new();
-    let mut cats = body.categories.clone();
-    cats.sort_by_key(|c| crate::choices::code(*c));
-    cats.dedup();
-    if cats.len() != body.categories.len() {
-        errors.push(FieldError::new(
-            "categories",
-            "INVALID_VALUE",
-            "同一领域不能重复选择",
-        ));
-    }
-    if body.age_max < body.age_min {
-        errors.push(FieldError::new(
-            "ageMax",
-            "RANGE",
-            "最高年龄不能低于最低年龄",
-        ));
-    }
-    if body.nominations_close_at <= body.nominations_open_at {
-        errors.push(FieldError::new(
-            "nominationsCloseAt",
-            "RANGE",
-            "推荐截止时间应晚于开始时间",
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
+    checked(&body)?;
     let now = Utc::now();
     let txn = state.db.begin().await?;
     let row = rounds::ActiveModel {
@@ -210,6 +192,102 @@ pub async fn create_pioneer_round(
     .await?;
     txn.commit().await?;
     Ok(HttpResponse::Created().json(detail(&state, row).await?))
+}
+
+/// The rules across fields of a round (422, all at once).
+fn checked(body: &RoundRequest) -> ApiResult<()> {
+    let mut errors = Vec::new();
+    let mut cats = body.categories.clone();
+    cats.sort_by_key(|c| crate::choices::code(*c));
+    cats.dedup();
+    if cats.len() != body.categories.len() {
+        errors.push(FieldError::new(
+            "categories",
+            "INVALID_VALUE",
+            "同一领域不能重复选择",
+        ));
+    }
+    if body.age_max < body.age_min {
+        errors.push(FieldError::new(
+            "ageMax",
+            "RANGE",
+            "最高年龄不能低于最低年龄",
+        ));
+    }
+    if body.nominations_close_at <= body.nominations_open_at {
+        errors.push(FieldError::new(
+            "nominationsCloseAt",
+            "RANGE",
+            "推荐截止时间应晚于开始时间",
+        ));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// Change a draft or open round of the caller's unit (send the `version` edited). The quota never
+/// drops below the namings made (422 `BELOW_TAKEN`).
+#[utoipa::path(
+    tag = "pioneers",
+    operation_id = "update_pioneer_round",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = RoundRequest,
+    responses(
+        (status = 200, body = RoundDetailView),
+        (status = 403, body = ErrorEnvelope, description = "ROUND_UNIT_ONLY"),
+        (status = 404, body = ErrorEnvelope),
+        (status = 409, body = ErrorEnvelope, description = "INVALID_STATE (closed); ROUND_CHANGED"),
+        (status = 422, body = ErrorEnvelope, description = "version: REQUIRED; quota: BELOW_TAKEN; as create")
+    )
+)]
+#[put("/admin/pioneer-rounds/{id}")]
+#[tracing::instrument(skip(state, cadre, body), fields(cadre = %cadre.user_id))]
+pub async fn update_pioneer_round(
+    state: web::Data<AppState>,
+    cadre: Cadre,
+    id: web::Path<Uuid>,
+    body: Json<RoundRequest>,
+) -> ApiResult<web::Json<RoundDetailView>> {
+    let r = own_round(&state, &cadre, *id).await?;
+    let Some(version) = body.version else {
+        return Err(ApiError::field(
+            "version",
+            "REQUIRED",
+            "请提交所修改的版本号",
+        ));
+    };
+    checked(&body)?;
+    let actor = Actor::cadre(&cadre);
+    let txn = state.db.begin().await?;
+    let applied = Transition::new(&r, RoundAction::Edit, &actor)
+        .seen(Some(version))
+        .only_if(RC::NamedCount.lte(body.quota))
+        .or_else(|cur| {
+            (cur.named_count > body.quota)
+                .then(|| ApiError::field("quota", "BELOW_TAKEN", "命名名额不能少于已命名人数"))
+        })
+        .set(RC::Name, Expr::value(body.name.trim().to_owned()))
+        .set(RC::Categories, Expr::value(json_text(&body.categories)))
+        .set(RC::AgeMin, Expr::value(body.age_min))
+        .set(RC::AgeMax, Expr::value(body.age_max))
+        .set(RC::MinYearsInField, Expr::value(body.min_years_in_field))
+        .set(RC::NominationsOpenAt, Expr::value(body.nominations_open_at))
+        .set(
+            RC::NominationsCloseAt,
+            Expr::value(body.nominations_close_at),
+        )
+        .set(RC::PublicityDays, Expr::value(body.publicity_days))
+        .set(RC::Quota, Expr::value(body.quota))
+        .set(RC::UpdatedAt, Expr::value(Utc::now()))
+        .payload(&*body)
+        .run(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(web::Json(detail(&state, applied.into_record()).await?))
 }
 
 /// The rounds of the caller's unit, the units below it and above it.
@@ -292,9 +370,7 @@ pub async fn open_pioneer_round(
     id: web::Path<Uuid>,
     body: Json<RoundStepRequest>,
 ) -> ApiResult<web::Json<RoundDetailView>> {
-    let r = find_round(&state.db, *id).await?;
-    ensure_round_visible(&cadre, &r)?;
-    ensure_round_unit(&cadre, &r)?;
+    let r = own_round(&state, &cadre, *id).await?;
     let actor = Actor::cadre(&cadre);
     let txn = state.db.begin().await?;
     let applied = Transition::new(&r, RoundAction::Open, &actor)
@@ -331,9 +407,7 @@ pub async fn close_pioneer_round(
     id: web::Path<Uuid>,
     body: Json<RoundStepRequest>,
 ) -> ApiResult<web::Json<RoundDetailView>> {
-    let r = find_round(&state.db, *id).await?;
-    ensure_round_visible(&cadre, &r)?;
-    ensure_round_unit(&cadre, &r)?;
+    let r = own_round(&state, &cadre, *id).await?;
     let now = Utc::now();
     let actor = Actor::cadre(&cadre);
     let system = Actor::system();

@@ -109,6 +109,7 @@ crate::actions! {
     /// What happens to a round.
     pub enum RoundAction {
         Create = "create", "创建评选", "创建";
+        Edit = "edit", "修改评选", "修改";
         Open = "open", "开始评选", "开始";
         Close = "close", "结束评选", "结束";
     }
@@ -125,6 +126,7 @@ pub fn next_round(
     }
     match (action, from) {
         (A::Open, S::Draft) => Ok(S::Open),
+        (A::Edit, S::Draft | S::Open) => Ok(from),
         (A::Close, S::Draft | S::Open) => Ok(S::Closed),
         _ => Err(Refusal::WrongState),
     }

@@ -151,7 +151,7 @@ pub const NOMINATIONS_TO_NAME: TodoQueue = TodoQueue {
 pub const OBJECTIONS_OPEN: TodoQueue = TodoQueue {
     queue: "pioneer_objections_open",
     label: "待核查的公示异议",
-    link: "/admin/pioneer-nominations?status=objection_review",
+    link: "/admin/pioneer-objections?status=open",
     serves: todos::cadres,
     count: |cx| Box::pin(objections_open(cx)),
 };

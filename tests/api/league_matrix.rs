@@ -652,6 +652,11 @@ const OPERATIONS: &[(&str, &str, &[Guard])] = &[
         &[Setup(PioneerRound)],
     ),
     (
+        "PUT",
+        "/api/v1/admin/pioneer-rounds/{id}",
+        &[Setup(PioneerRound)],
+    ),
+    (
         "POST",
         "/api/v1/admin/pioneer-rounds/{id}/openings",
         &[Setup(PioneerRound)],
@@ -700,6 +705,11 @@ const OPERATIONS: &[(&str, &str, &[Guard])] = &[
         "POST",
         "/api/v1/admin/pioneer-nominations/{id}/withdrawals",
         &[ById(PioneerNomination)],
+    ),
+    (
+        "GET",
+        "/api/v1/admin/pioneer-objections",
+        &[List, RegionQuery],
     ),
     (
         "POST",
@@ -1394,6 +1404,13 @@ fn body_for(
         ("POST", "confirmations") => json!({"version": 1}),
         ("POST", "nominations") if path.contains("/pioneer-rounds/") => {
             pioneer_nomination_body(Some(&seeded.talent))
+        }
+        ("PUT", _) if path.contains("/pioneer-rounds/") => {
+            let now = Utc::now();
+            json!({"name": "矩阵青年先锋", "categories": ["industry"],
+                   "nominationsOpenAt": (now - Duration::hours(1)).to_rfc3339(),
+                   "nominationsCloseAt": (now + Duration::days(7)).to_rfc3339(), "quota": 1,
+                   "version": 2})
         }
         ("POST", "qualifications") => json!({"decision": "qualified"}),
         ("POST", "shortlistings") => json!({"decision": "shortlisted"}),

@@ -634,6 +634,26 @@ async fn check_1_a_nominee_aged_41_on_the_close_date_or_17_on_the_day_is_refused
     let village = rural_villages(&app).await[4].clone();
     let county = app.admin_of("220281").await;
     let round = open_round(&app, &county, 5).await;
+    // The round's unit edits it (the version it saw); a stale version is refused.
+    let mut edit = round_body(5);
+    edit["nominationsOpenAt"] = round["nominationsOpenAt"].clone();
+    edit["nominationsCloseAt"] = round["nominationsCloseAt"].clone();
+    edit["name"] = json!("蛟河市第一届乡村振兴青年先锋");
+    edit["version"] = round["version"].clone();
+    let url = format!("{ROUNDS}/{}", round["id"].as_str().unwrap());
+    let round = json_of(
+        app.put(&url, Some(&county.token), &edit).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(round["name"], "蛟河市第一届乡村振兴青年先锋");
+    edit["name"] = json!("改名");
+    assert_error(
+        app.put(&url, Some(&county.token), &edit).await,
+        StatusCode::CONFLICT,
+        "ROUND_CHANGED",
+    )
+    .await;
     let close = jiqing::time::today_in_china(
         chrono::DateTime::parse_from_rfc3339(round["nominationsCloseAt"].as_str().unwrap())
             .unwrap()
@@ -982,6 +1002,28 @@ async fn check_7_a_sixth_objection_in_a_round_is_refused_and_closing_the_round_e
         todo_count(&app, &county, "pioneer_objections_open").await,
         1
     );
+    let open = json_of(
+        app.get(
+            &format!("/api/v1/admin/pioneer-objections?status=open&nominationId={id}"),
+            Some(&county.token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(open["total"], 1);
+    assert!(
+        open["items"][0].get("userId").is_none(),
+        "never who filed it"
+    );
+    let elsewhere = app.admin_of("220282").await;
+    let none = json_of(
+        app.get("/api/v1/admin/pioneer-objections", Some(&elsewhere.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(none["total"], 0);
     // A qualified nomination when the round closes: not_selected, notified.
     let youth = app.youth_in("结束甲", &villages[10], true).await;
     let n = json_of(
