@@ -91,6 +91,9 @@ pub struct Settings {
     /// A review waiting longer than this many days counts as overdue in the staff to-dos
     /// (`JIQING_REVIEW_DUE_DAYS`, default 7).
     pub review_due_days: u32,
+    /// Objections one user may file per 青年先锋 round (`JIQING_PIONEER_OBJECTIONS_PER_ROUND`,
+    /// default 5; a counter, conventions §6).
+    pub pioneer_objections_per_round: u32,
     /// How often each instance checks whether a daily job is due (`JIQING_DAILY_JOB_POLL_MS`,
     /// default 60 s).
     pub daily_job_poll_interval: Duration,
@@ -468,6 +471,11 @@ impl Settings {
             ),
             media_cleanup_interval: parse_millis(&var, "JIQING_MEDIA_CLEANUP_MS", 3_600_000, 10)?,
             review_due_days: parse_u32(&var, "JIQING_REVIEW_DUE_DAYS", 7)?,
+            pioneer_objections_per_round: parse_u32(
+                &var,
+                "JIQING_PIONEER_OBJECTIONS_PER_ROUND",
+                5,
+            )?,
             daily_job_poll_interval: parse_millis(&var, "JIQING_DAILY_JOB_POLL_MS", 60_000, 10)?,
             run_daily_jobs: parse_bool(&var, "JIQING_DAILY_JOBS", true)?,
             kpi_scopes: KpiScopes {

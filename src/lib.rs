@@ -31,6 +31,7 @@ pub mod mentoring;
 pub mod notifications;
 pub mod openapi;
 pub mod pagination;
+pub mod pioneers;
 pub mod practice;
 pub mod regions;
 pub mod retention;

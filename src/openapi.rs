@@ -35,6 +35,7 @@ Errors always use the `ErrorEnvelope` schema; see docs/api-design.md for convent
         (name = "youth-organisations", description = "青年创业组织与导师配备"),
         (name = "youth-homes", description = "青年之家与标志性服务项目：登记、运行状态、核验与检查"),
         (name = "hope-rooms", description = "希望小屋：登记、建设、验收与使用（仅记录受益人数）"),
+        (name = "pioneers", description = "乡村振兴青年先锋：评选、推荐、公示、命名与表彰荣誉确认"),
         (name = "loans", description = "银团合作：贷款产品、申请、推荐、银行审批与放款"),
         (name = "health", description = "运行状态")
     )

@@ -19,12 +19,14 @@ pub async fn run(state: AppState, date: NaiveDate) -> anyhow::Result<()> {
     let loans = crate::loans::retention::anonymise(&state, date).await?;
     let mentoring = crate::mentoring::retention::anonymise(&state, date).await?;
     let practice = crate::practice::retention::anonymise(&state, date).await?;
+    let pioneer_objections = crate::pioneers::retention::anonymise(&state, date).await?;
     tracing::info!(
         loans,
         mentoring_requests = mentoring.requests,
         mentorships = mentoring.mentorships,
         practice_applications = practice.applications,
         student_profiles = practice.profiles,
+        pioneer_objections,
         "retention-anonymise"
     );
     Ok(())

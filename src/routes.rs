@@ -4,7 +4,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     auth, consents, health, hope_rooms, kpi, leaderboards, league, loans, media, mentoring,
-    notifications, practice, regions, staff, talents, todos, trainings, volunteer, youth_homes,
+    notifications, pioneers, practice, regions, staff, talents, todos, trainings, volunteer,
+    youth_homes,
 };
 
 /// Every API route. Handlers are registered with `.service(..)` only, so each one is in the
@@ -29,7 +30,8 @@ pub fn api_routes(cfg: &mut ServiceConfig) {
             .configure(todos::routes)
             .configure(kpi::routes)
             .configure(youth_homes::routes)
-            .configure(hope_rooms::routes),
+            .configure(hope_rooms::routes)
+            .configure(pioneers::routes),
     )
     .service(health::get_health)
     .service(health::get_readiness);

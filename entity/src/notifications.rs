@@ -212,4 +212,28 @@ pub enum NotificationKind {
     #[sea_orm(string_value = "practice.certified")]
     #[serde(rename = "practice.certified")]
     PracticeCertified,
+    #[sea_orm(string_value = "pioneer.nominated")]
+    #[serde(rename = "pioneer.nominated")]
+    PioneerNominated,
+    #[sea_orm(string_value = "pioneer.qualified")]
+    #[serde(rename = "pioneer.qualified")]
+    PioneerQualified,
+    #[sea_orm(string_value = "pioneer.disqualified")]
+    #[serde(rename = "pioneer.disqualified")]
+    PioneerDisqualified,
+    #[sea_orm(string_value = "pioneer.shortlisted")]
+    #[serde(rename = "pioneer.shortlisted")]
+    PioneerShortlisted,
+    #[sea_orm(string_value = "pioneer.not_selected")]
+    #[serde(rename = "pioneer.not_selected")]
+    PioneerNotSelected,
+    #[sea_orm(string_value = "pioneer.in_publicity")]
+    #[serde(rename = "pioneer.in_publicity")]
+    PioneerInPublicity,
+    #[sea_orm(string_value = "pioneer.named")]
+    #[serde(rename = "pioneer.named")]
+    PioneerNamed,
+    #[sea_orm(string_value = "pioneer.withdrawn_by_review")]
+    #[serde(rename = "pioneer.withdrawn_by_review")]
+    PioneerWithdrawnByReview,
 }

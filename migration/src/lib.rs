@@ -36,6 +36,8 @@ mod m20261201_000670_create_practice_supervision;
 mod m20261201_000700_create_kpi;
 mod m20261201_000710_create_youth_homes;
 mod m20261201_000720_create_hope_rooms;
+mod m20261201_000730_create_recognitions;
+mod m20261201_000740_create_pioneer_rounds;
 
 pub struct Migrator;
 
@@ -75,6 +77,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000700_create_kpi::Migration),
             Box::new(m20261201_000710_create_youth_homes::Migration),
             Box::new(m20261201_000720_create_hope_rooms::Migration),
+            Box::new(m20261201_000730_create_recognitions::Migration),
+            Box::new(m20261201_000740_create_pioneer_rounds::Migration),
         ]
     }
 }

@@ -27,6 +27,8 @@ mod loans;
 mod mentors;
 #[path = "bench_seed/practice.rs"]
 mod practice;
+#[path = "bench_seed/recognitions.rs"]
+mod recognitions;
 #[path = "bench_seed/registries.rs"]
 mod registries;
 #[path = "bench_seed/rng.rs"]
@@ -284,6 +286,10 @@ struct Cli {
     /// signature projects in two thirds of them; 0 for none. Skipped when homes are there.
     #[arg(long, default_value_t = 0)]
     hope_rooms: u64,
+    /// Recognitions of verified talents (most confirmed) for the 青年典型 lines of the KPI
+    /// benchmark; 0 for none. Skipped when the table holds some.
+    #[arg(long, default_value_t = 0)]
+    recognitions: u64,
 }
 
 #[tokio::main]
@@ -374,6 +380,14 @@ async fn main() -> anyhow::Result<()> {
             r.homes,
             r.projects,
             r.rooms,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let started = std::time::Instant::now();
+    let n = recognitions::seed(&state.db, &state.league, cli.recognitions).await?;
+    if n > 0 {
+        println!(
+            "seeded {n} recognitions in {:.1} s",
             started.elapsed().as_secs_f64()
         );
     }

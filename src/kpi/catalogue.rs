@@ -80,6 +80,9 @@ pub enum Source {
     SignatureProjects,
     /// 希望小屋 `completed` or `in_service` with `completed_on` in [baseline, due], by place.
     HopeRooms,
+    /// Townships or villages (the line's places) with ≥1 talent homed there holding a confirmed
+    /// recognition (confirmed and not revoked, `recognitions`).
+    Recognitions,
     /// Display only: the lines named in `components`.
     Pattern,
 }
@@ -283,7 +286,7 @@ pub static CATALOGUE: &[Indicator] = &[
         Q_TYPICAL,
         PlaceKind::Township,
         &[(2023, 12, 31, 1000)],
-        Source::NotBuilt("recognitions"),
+        Source::Recognitions,
     ),
     coverage(
         "village_typical_coverage",
@@ -291,7 +294,7 @@ pub static CATALOGUE: &[Indicator] = &[
         Q_TYPICAL,
         PlaceKind::Village,
         &[(2025, 12, 31, 1000)],
-        Source::NotBuilt("recognitions"),
+        Source::Recognitions,
     ),
     Indicator {
         code: "hope_rooms_built",

@@ -7,7 +7,7 @@ use entity::talent_profiles::TalentStatus;
 use entity::trainings::{TrainingCategory, TrainingStatus};
 use entity::{
     hope_rooms, kpi_manual_reports, loan_applications, practice_applications, practice_positions,
-    regions, signature_projects, talent_profiles, training_enrollments, trainings,
+    recognitions, regions, signature_projects, talent_profiles, training_enrollments, trainings,
     volunteer_hour_entries, youth_homes,
 };
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
@@ -517,6 +517,49 @@ async fn registry_townships(
     Ok(codes.into_iter().collect())
 }
 
+/// The places inside `scope` with ≥1 talent homed there holding a confirmed (unrevoked)
+/// recognition: the talents' homes (`Village`), or their townships (`Township`; a home is a
+/// village or a township, whose first 9 digits are the township).
+async fn recognised_places(
+    db: &impl ConnectionTrait,
+    scope: &UnitScope,
+    kind: PlaceKind,
+) -> ApiResult<HashSet<String>> {
+    use recognitions::{Column as R, RecognitionStatus};
+    use talent_profiles::Column as T;
+    let (r, t) = (Alias::new("r"), Alias::new("t"));
+    let mut select = Query::select();
+    select
+        .distinct()
+        .expr_as(
+            Expr::col((t.clone(), T::HomeRegionCode)),
+            Alias::new("home"),
+        )
+        .from_as(recognitions::Entity, r.clone())
+        .join_as(
+            JoinType::InnerJoin,
+            talent_profiles::Entity,
+            t.clone(),
+            Expr::col((t.clone(), T::Id)).equals((r.clone(), R::TalentProfileId)),
+        )
+        .cond_where(scope.condition((t.clone(), T::HomeRegionCode)))
+        .and_where(
+            Expr::col((r.clone(), R::Status))
+                .eq(crate::choices::code(RecognitionStatus::Confirmed)),
+        );
+    let stmt = db.get_database_backend().build(&select);
+    let mut out = HashSet::new();
+    for row in db.query_all_raw(stmt).await? {
+        let home: String = row.try_get("", "home")?;
+        let place = match kind {
+            PlaceKind::Township => home.get(..9).map(str::to_owned),
+            _ => Some(home),
+        };
+        out.extend(place);
+    }
+    Ok(out)
+}
+
 /// 希望小屋 accepted (`completed`, then `in_service`) with `completed_on` in the window, per
 /// place (village or township) and host kind.
 async fn hope_room_rows(
@@ -567,6 +610,14 @@ pub async fn raw(
             places: places_of(PlaceKind::Township).await?,
             covered: registry_townships(db, scope, indicator.source).await?,
         },
+        // A state as well: the recognitions confirmed and not revoked now.
+        Source::Recognitions => {
+            let kind = indicator.places.unwrap_or(PlaceKind::Village);
+            Raw::Places {
+                places: places_of(kind).await?,
+                covered: recognised_places(db, scope, kind).await?,
+            }
+        }
         Source::HopeRooms => Raw::Rows {
             rows: hope_room_rows(db, scope, window).await?,
             rate: false,

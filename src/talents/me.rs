@@ -426,7 +426,7 @@ async fn update(
         (status = 204, description = "Profile deleted, consent withdrawn"),
         (status = 403, body = ErrorEnvelope, description = "YOUTH_ONLY"),
         (status = 404, body = ErrorEnvelope, description = "No profile"),
-        (status = 409, body = ErrorEnvelope, description = "TALENT_PROFILE_IN_USE: an open loan application or an outstanding loan; an open mentorship request or an active pairing as mentee")
+        (status = 409, body = ErrorEnvelope, description = "TALENT_PROFILE_IN_USE: an open loan application or an outstanding loan; an open mentorship request or an active pairing as mentee; a 青年先锋 nomination before named")
     )
 )]
 #[delete("/me/talent-profile")]
@@ -454,6 +454,12 @@ pub async fn delete_my_talent_profile(
         return Err(ApiError::Conflict(
             "TALENT_PROFILE_IN_USE",
             "您有进行中的创业导师申请或结对帮带，暂不能删除人才库登记信息".into(),
+        ));
+    }
+    if crate::pioneers::profile_use::needs_talent_profile(&txn, user.id()).await? {
+        return Err(ApiError::Conflict(
+            "TALENT_PROFILE_IN_USE",
+            "您有评选中的青年先锋推荐，暂不能删除人才库登记信息".into(),
         ));
     }
     let deleted = talent_profiles::Entity::delete_many()

@@ -27,4 +27,9 @@ pub const QUEUES: &[&TodoQueue] = &[
     &crate::youth_homes::todos::HOMES_TO_VERIFY,
     &crate::youth_homes::todos::PROJECTS_TO_VERIFY,
     &crate::hope_rooms::todos::ROOMS_TO_ACCEPT,
+    &crate::pioneers::todos::NOMINATIONS_TO_QUALIFY,
+    &crate::pioneers::todos::NOMINATIONS_TO_SHORTLIST,
+    &crate::pioneers::todos::NOMINATIONS_TO_NAME,
+    &crate::pioneers::todos::OBJECTIONS_OPEN,
+    &crate::pioneers::todos::RECOGNITIONS_TO_CONFIRM,
 ];

@@ -41,6 +41,11 @@ enum Record {
     YouthHome,
     SignatureProject,
     HopeRoom,
+    Recognition,
+    /// A 青年先锋 round of the area's unit (a setup, as campaigns are).
+    PioneerRound,
+    PioneerNomination,
+    PioneerObjection,
 }
 
 /// How an admin operation keeps a cadre inside their league unit.
@@ -638,6 +643,97 @@ const OPERATIONS: &[(&str, &str, &[Guard])] = &[
         "/api/v1/admin/hope-rooms/{id}/acceptances",
         &[ById(HopeRoom)],
     ),
+    // 青年先锋: rounds are setups of a unit; nominations and objections by the nominee's place.
+    ("GET", "/api/v1/admin/pioneer-rounds", &[List]),
+    ("POST", "/api/v1/admin/pioneer-rounds", &[NotRegional]),
+    (
+        "GET",
+        "/api/v1/admin/pioneer-rounds/{id}",
+        &[Setup(PioneerRound)],
+    ),
+    (
+        "PUT",
+        "/api/v1/admin/pioneer-rounds/{id}",
+        &[Setup(PioneerRound)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/pioneer-rounds/{id}/openings",
+        &[Setup(PioneerRound)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/pioneer-rounds/{id}/closings",
+        &[Setup(PioneerRound)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/pioneer-rounds/{id}/nominations",
+        &[Setup(PioneerRound)],
+    ),
+    (
+        "GET",
+        "/api/v1/admin/pioneer-nominations",
+        &[List, RegionQuery],
+    ),
+    (
+        "GET",
+        "/api/v1/admin/pioneer-nominations/{id}",
+        &[ById(PioneerNomination)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/pioneer-nominations/{id}/qualifications",
+        &[ById(PioneerNomination)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/pioneer-nominations/{id}/shortlistings",
+        &[ById(PioneerNomination)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/pioneer-nominations/{id}/publicisations",
+        &[ById(PioneerNomination)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/pioneer-nominations/{id}/namings",
+        &[ById(PioneerNomination)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/pioneer-nominations/{id}/withdrawals",
+        &[ById(PioneerNomination)],
+    ),
+    (
+        "GET",
+        "/api/v1/admin/pioneer-objections",
+        &[List, RegionQuery],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/pioneer-objections/{id}/reviews",
+        &[ById(PioneerObjection)],
+    ),
+    // Recognitions are guarded by the talent's home.
+    ("GET", "/api/v1/admin/recognitions", &[List, RegionQuery]),
+    ("POST", "/api/v1/admin/recognitions", &[RegionBody]),
+    (
+        "GET",
+        "/api/v1/admin/recognitions/{id}",
+        &[ById(Recognition)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/recognitions/{id}/confirmations",
+        &[ById(Recognition)],
+    ),
+    (
+        "POST",
+        "/api/v1/admin/recognitions/{id}/revocations",
+        &[ById(Recognition)],
+    ),
     ("GET", "/api/v1/admin/talent-reveals", &[NotRegional]),
     ("GET", "/api/v1/admin/talents", &[List, RegionQuery]),
     ("GET", "/api/v1/admin/talents/export", &[List, RegionQuery]),
@@ -823,6 +919,13 @@ struct Seeded {
     youth_home: String,
     signature_project: String,
     hope_room: String,
+    /// An outside honour of a verified talent of the area, recorded by the local unit.
+    recognition: String,
+    /// An open round of the area's unit, a nomination of a youth of the area in publicity, and an
+    /// objection to it.
+    pioneer_round: String,
+    pioneer_nomination: String,
+    pioneer_objection: String,
     /// The outsider's unit lies below the area's: it reads the area's setups (campaigns).
     outsider_below: bool,
 }
@@ -853,6 +956,10 @@ impl Seeded {
             YouthHome => &self.youth_home,
             SignatureProject => &self.signature_project,
             HopeRoom => &self.hope_room,
+            Recognition => &self.recognition,
+            PioneerRound => &self.pioneer_round,
+            PioneerNomination => &self.pioneer_nomination,
+            PioneerObjection => &self.pioneer_objection,
         }
     }
 
@@ -878,9 +985,13 @@ impl Seeded {
             &self.youth_home,
             &self.signature_project,
             &self.hope_room,
+            &self.recognition,
+            &self.pioneer_nomination,
+            &self.pioneer_objection,
         ];
         if !self.outsider_below {
             all.push(&self.campaign);
+            all.push(&self.pioneer_round);
             all.push(&self.loan_product);
         }
         all.extend(self.names.iter().map(String::as_str));
@@ -1112,7 +1223,24 @@ async fn seed(app: &TestApp, area: &Area) -> Seeded {
     let signature_project =
         registry("/api/v1/admin/signature-projects", project_body(township)).await;
     let hope_room = registry("/api/v1/admin/hope-rooms", room_body(area.village)).await;
+    let verified = talent_profiles::Entity::find()
+        .filter(talent_profiles::Column::UserId.eq(youth.user_id.parse::<uuid::Uuid>().unwrap()))
+        .one(app.db())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut honour = recognition_body(&verified.id.to_string());
+    honour["evidence"] = json!([app
+        .upload_key(&local_cadre, "recognition", &tiny_jpeg())
+        .await]);
+    let recognition = registry("/api/v1/admin/recognitions", honour).await;
+    let (pioneer_round, pioneer_nomination, pioneer_objection) =
+        pioneer_chain(app, &owner, &local_cadre, &youth).await;
     Seeded {
+        pioneer_round,
+        pioneer_nomination,
+        pioneer_objection,
+        recognition,
         youth_home,
         signature_project,
         hope_room,
@@ -1166,6 +1294,91 @@ fn project_body(township: &str) -> Value {
            "frequency": "monthly", "startedOn": "2026-01-01"})
 }
 
+/// An open round of the area's unit, the youth's self-nomination taken to publicity (qualified by
+/// the local unit, shortlisted and publicised by the round's unit, consented) and an objection.
+async fn pioneer_chain(
+    app: &TestApp,
+    owner: &Login,
+    local: &Login,
+    youth: &Login,
+) -> (String, String, String) {
+    let now = Utc::now();
+    let id = |v: &Value| v["id"].as_str().unwrap().to_owned();
+    let round = json_of(
+        app.post(
+            "/api/v1/admin/pioneer-rounds",
+            Some(&owner.token),
+            &json!({"name": "矩阵青年先锋", "categories": ["industry"],
+                    "nominationsOpenAt": (now - Duration::hours(1)).to_rfc3339(),
+                    "nominationsCloseAt": (now + Duration::days(7)).to_rfc3339(), "quota": 1}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let round = id(&round);
+    let ok = |resp: reqwest::Response| json_of(resp, StatusCode::OK);
+    ok(app
+        .post(
+            &format!("/api/v1/admin/pioneer-rounds/{round}/openings"),
+            Some(&owner.token),
+            &json!({}),
+        )
+        .await)
+    .await;
+    let n = json_of(
+        app.post(
+            &format!("/api/v1/pioneer-rounds/{round}/nominations"),
+            Some(&youth.token),
+            &pioneer_nomination_body(None),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let n = id(&n);
+    let step = |who: &Login, step: &str, body: Value| {
+        let url = format!("/api/v1/admin/pioneer-nominations/{n}/{step}");
+        let token = who.token.clone();
+        async move { app.post(&url, Some(&token), &body).await }
+    };
+    ok(step(local, "qualifications", json!({"decision": "qualified"})).await).await;
+    ok(step(owner, "shortlistings", json!({"decision": "shortlisted"})).await).await;
+    ok(app
+        .put(
+            &format!("/api/v1/me/pioneer-nominations/{n}/publicity-consent"),
+            Some(&youth.token),
+            &json!({"agreed": true, "consentVersion": "2026-12"}),
+        )
+        .await)
+    .await;
+    ok(step(owner, "publicisations", json!({})).await).await;
+    let objector = app.login_as_youth("mxobjector").await;
+    crate::loans::bind_phone(app, &objector).await;
+    let o = json_of(
+        app.post(
+            &format!("/api/v1/pioneer-nominations/{n}/objections"),
+            Some(&objector.token),
+            &json!({"reason": "事迹材料与实际情况不符，请核查"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    (round, n, id(&o))
+}
+
+fn pioneer_nomination_body(talent: Option<&str>) -> Value {
+    json!({"talentProfileId": talent, "category": "industry",
+           "story": "返乡创办食用菌合作社，带动30户村民增收致富。", "yearsInField": 5})
+}
+
+/// An outside honour of `talent` (the evidence key is the caller's upload).
+fn recognition_body(talent: &str) -> Value {
+    json!({"talentProfileId": talent, "kind": "other_honour", "level": "county",
+           "title": "矩阵优秀青年", "awardedOn": "2026-05-04", "evidence": ["00000000000000000000000000000000"]})
+}
+
 fn room_body(village: &str) -> Value {
     json!({"name": "矩阵希望小屋", "hostKind": "school", "schoolName": "矩阵村小",
            "regionCode": village, "features": ["arts"], "beneficiariesCount": 10})
@@ -1187,6 +1400,24 @@ fn body_for(
         ("POST", "youth-homes") => home_body(&area.village[..9]),
         ("POST", "signature-projects") => project_body(&area.village[..9]),
         ("POST", "hope-rooms") => room_body(area.village),
+        ("POST", "recognitions") => recognition_body(&seeded.talent),
+        ("POST", "confirmations") => json!({"version": 1}),
+        ("POST", "nominations") if path.contains("/pioneer-rounds/") => {
+            pioneer_nomination_body(Some(&seeded.talent))
+        }
+        ("PUT", _) if path.contains("/pioneer-rounds/") => {
+            let now = Utc::now();
+            json!({"name": "矩阵青年先锋", "categories": ["industry"],
+                   "nominationsOpenAt": (now - Duration::hours(1)).to_rfc3339(),
+                   "nominationsCloseAt": (now + Duration::days(7)).to_rfc3339(), "quota": 1,
+                   "version": 2})
+        }
+        ("POST", "qualifications") => json!({"decision": "qualified"}),
+        ("POST", "shortlistings") => json!({"decision": "shortlisted"}),
+        ("POST", "publicisations" | "namings") => json!({}),
+        ("POST", "reviews") if path.contains("/pioneer-objections/") => {
+            json!({"decision": "dismissed", "note": "核对有关情况"})
+        }
         ("PUT", _) if path.contains("/youth-homes/") => {
             let mut b = home_body(&area.village[..9]);
             b["version"] = json!(1);

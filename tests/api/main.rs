@@ -23,6 +23,7 @@ mod media;
 mod mentoring;
 mod notifications;
 mod openapi;
+mod pioneers;
 mod practice;
 mod privacy;
 mod queries;

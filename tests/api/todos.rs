@@ -31,7 +31,9 @@ fn counts(list: &Value) -> Vec<(String, u64, u64)> {
         .iter()
         .filter(|i| {
             let q = i["queue"].as_str().unwrap();
-            !q.starts_with("loan_") && !q.starts_with("kpi_") && !q.starts_with("practice_")
+            !["loan_", "kpi_", "practice_", "pioneer_"]
+                .iter()
+                .any(|p| q.starts_with(p))
         })
         .map(|i| {
             (
@@ -63,6 +65,7 @@ fn expect(
         ("youth_homes_to_verify".into(), 0, 0),
         ("signature_projects_to_verify".into(), 0, 0),
         ("hope_rooms_to_accept".into(), 0, 0),
+        ("recognitions_to_confirm".into(), 0, 0),
     ]
 }
 
