@@ -23,6 +23,8 @@ PORT=${PORT:-18096}
 COUNTY=${COUNTY:-220183}
 YOUTHS=${YOUTHS:-100000}
 ENTRIES=${ENTRIES:-1000000}
+HOPE_ROOMS=${HOPE_ROOMS:-120}
+RECOGNITIONS=${RECOGNITIONS:-5000}
 
 export DATABASE_URL="${PG_ADMIN%/*}/${BENCH_DB}"
 export REDIS_URL="$REDIS"
@@ -41,8 +43,9 @@ fi
 if ! psql "$PG_ADMIN" -tAc "SELECT 1 FROM pg_database WHERE datname='${BENCH_DB}'" | grep -q 1; then
   psql "$PG_ADMIN" -qc "CREATE DATABASE ${BENCH_DB}"
 fi
-echo "== data ($YOUTHS youths, $ENTRIES hour entries; skipped when present)"
-"$REL/jiqing-bench-seed" --youths "$YOUTHS" --entries "$ENTRIES"
+echo "== data ($YOUTHS youths, $ENTRIES hour entries, Youth Homes with $HOPE_ROOMS 希望小屋, $RECOGNITIONS recognitions; skipped when present)"
+"$REL/jiqing-bench-seed" --youths "$YOUTHS" --entries "$ENTRIES" --hope-rooms "$HOPE_ROOMS" \
+  --recognitions "$RECOGNITIONS"
 psql "$DATABASE_URL" -qc "VACUUM ANALYZE"
 
 echo "== start the server"
