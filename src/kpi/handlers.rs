@@ -1,4 +1,6 @@
 //! The read side of supervision: the catalogue, the report (JSON and CSV) and the gaps list.
+use std::collections::HashSet;
+
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, get, web};
 use chrono::Utc;
@@ -7,6 +9,7 @@ use entity::regions;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::catalogue::{CATALOGUE, PlaceKind};
+use super::compute::count_units;
 use super::dto::{
     DefaultTargetView, GapPlace, GapsQuery, IndicatorList, IndicatorView, KpiReport, LineNumbers,
     ManualFieldView, ReportQuery,
@@ -274,24 +277,32 @@ pub async fn list_kpi_gaps(
     let today = today_in_china(Utc::now());
     let window = Window::of(ind, state.settings.kpi_baseline_on, today, None);
     let raw = sources::raw(db, &state, ind, &rollup.area.scope, window).await?;
-    let Raw::Places { places, covered } = raw else {
+    let Raw::Places { places, covered } = &raw else {
         return Ok(web::Json(Page::new(Vec::new(), 0, parts)));
     };
     // A line counted as local units meeting their target, above the local units: only the
     // townships of counted local units still short of their own target move it.
     let tree = &state.league;
-    let short = match tree.unit(&rollup.area.code) {
+    let short: Option<HashSet<String>> = match tree.unit(&rollup.area.code) {
         Some(unit) if meeting::rolls_up(ind, tree, unit) => {
             let targets = goals::load(db, &[ind]).await?;
-            Some(meeting::local_units_short(
+            let pairs = count_units(&raw, tree);
+            let judged = meeting::judged_local_units(
                 ind,
                 tree,
-                &places,
-                &covered,
+                unit,
+                |code| pairs.get(code).copied().unwrap_or_default(),
                 &targets,
                 today,
                 state.settings.kpi_scopes.county,
-            ))
+            );
+            Some(
+                judged
+                    .into_iter()
+                    .filter(|(_, met)| !met)
+                    .map(|(u, _)| u.code.clone())
+                    .collect(),
+            )
         }
         _ => None,
     };

@@ -8,8 +8,6 @@
 //! The local units counted are those of the county scope (梅河口 and 长白山 always) with at least
 //! one township in the township scope (a unit without one has nothing to measure). Each is judged
 //! on its own line as it stands at the date: value ≥ the target applying to it then.
-use std::collections::{HashMap, HashSet};
-
 use chrono::NaiveDate;
 use entity::kpi_targets;
 
@@ -58,16 +56,9 @@ pub fn meeting(
     counties: CountyScope,
 ) -> Pair {
     let (mut n, mut d) = (0, 0);
-    for local in tree
-        .units_within(unit)
-        .into_iter()
-        .filter(|u| counted_local_unit(tree, u, counties))
-    {
-        let resolved = goals::resolve(ind, targets, tree, AreaRef::Unit(local));
-        if let Some(met) = meets(pair_of(&local.code), &resolved, as_of) {
-            d += 1;
-            n += i64::from(met);
-        }
+    for (_, met) in judged_local_units(ind, tree, unit, pair_of, targets, as_of, counties) {
+        d += 1;
+        n += i64::from(met);
     }
     Pair {
         n: Some(n),
@@ -75,42 +66,26 @@ pub fn meeting(
     }
 }
 
-/// The local units (by code) among the owners of `places` that the line above the local units
-/// still needs: counted ones (the county scope) whose own line is short of their own target at
-/// `as_of`. The townships of the others do not move that line, so the work list (`/kpi/gaps`)
-/// leaves them out.
-pub fn local_units_short(
+/// The counted local units inside `unit` (the county scope; the unit itself when it is one)
+/// with something to measure, each with whether its own line (`pair_of` its code) meets its own
+/// target at `as_of`: what the line above the local units counts, and what its work list
+/// (`/kpi/gaps`: the townships of the units short of their target) is made of.
+pub fn judged_local_units<'t>(
     ind: &Indicator,
-    tree: &LeagueTree,
-    places: &[String],
-    covered: &HashSet<String>,
+    tree: &'t LeagueTree,
+    unit: &LeagueUnit,
+    pair_of: impl Fn(&str) -> Pair,
     targets: &[kpi_targets::Model],
     as_of: NaiveDate,
     counties: CountyScope,
-) -> HashSet<String> {
-    let mut pairs: HashMap<&str, (i64, i64)> = HashMap::new();
-    for place in places {
-        if let Some(local) = tree.owner(place) {
-            let (n, d) = pairs.entry(local.code.as_str()).or_default();
-            *d += 1;
-            *n += i64::from(covered.contains(place));
-        }
-    }
-    pairs
+) -> Vec<(&'t LeagueUnit, bool)> {
+    tree.units_within(unit)
         .into_iter()
-        .filter(|(code, (n, d))| {
-            tree.unit(code)
-                .filter(|local| counted_local_unit(tree, local, counties))
-                .is_some_and(|local| {
-                    let resolved = goals::resolve(ind, targets, tree, AreaRef::Unit(local));
-                    let pair = Pair {
-                        n: Some(*n),
-                        d: Some(*d),
-                    };
-                    meets(pair, &resolved, as_of) == Some(false)
-                })
+        .filter(|u| counted_local_unit(tree, u, counties))
+        .filter_map(|local| {
+            let resolved = goals::resolve(ind, targets, tree, AreaRef::Unit(local));
+            meets(pair_of(&local.code), &resolved, as_of).map(|met| (&**local, met))
         })
-        .map(|(code, _)| code.to_owned())
         .collect()
 }
 
