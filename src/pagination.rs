@@ -2,7 +2,7 @@
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QueryResult, QuerySelect,
-    QueryTrait, Select,
+    Select,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -177,8 +177,9 @@ where
 /// applications): the window count of [`page_rows`] makes the database read every matching row,
 /// wide columns included, to return twenty of them (the bank's queue of 12,000 among 100,000
 /// applications: 37 ms in one statement, 2.7 ms as an index-only count and an index-ordered
-/// page, `bench/loans.sh`). `filtered` is counted as it is (large totals kept briefly, see
-/// [`EXACT_BELOW`]); `page_query` turns it into the page query (its order, and the joins `P`
+/// page, `bench/loans.sh`). `filtered` is counted exactly (the staff lists that use this are kept
+/// per loan list stamp, `loans::kept_lists`, so they count only after a change); `page_query`
+/// turns it into the page query (its order, and the joins `P`
 /// reads). Each row is read as the partial model `P`: only the columns a list item shows (a
 /// loan application's without its product snapshot, its bank's and product's names joined).
 pub async fn page_partial_apart<E, P>(
@@ -197,55 +198,8 @@ where
         .limit(size)
         .into_partial_model::<P>()
         .all(db);
-    let key = filtered.build(db.get_database_backend()).to_string();
-    if let Some(total) = large_totals::recent(&key) {
-        return Ok((rows.await?, total));
-    }
     let (rows, total) = tokio::join!(rows, filtered.count(db));
-    let total = total?;
-    large_totals::keep(key, total);
-    Ok((rows?, total))
-}
-
-/// Totals of large result sets, kept briefly: counting 12,000 matching rows costs the database
-/// 4–8 ms on every page view, which capped the bank's queue at 70 pages a second on the
-/// benchmark data. Below [`EXACT_BELOW`] rows every total is counted afresh (exact); from there
-/// on a total may be up to [`LARGE_TOTAL_MAX_AGE`] old (the rows of the page never are). Per
-/// instance and bounded; nothing depends on it but the number shown as 「共 N 条」.
-pub const EXACT_BELOW: u64 = 1_000;
-pub const LARGE_TOTAL_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(2);
-
-mod large_totals {
-    use std::collections::HashMap;
-    use std::sync::{LazyLock, Mutex};
-    use std::time::Instant;
-
-    use super::{EXACT_BELOW, LARGE_TOTAL_MAX_AGE};
-
-    const MAX_KEPT: usize = 1_000;
-    static KEPT: LazyLock<Mutex<HashMap<String, (u64, Instant)>>> = LazyLock::new(Mutex::default);
-
-    pub fn recent(key: &str) -> Option<u64> {
-        let kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
-        kept.get(key)
-            .filter(|(_, at)| at.elapsed() < LARGE_TOTAL_MAX_AGE)
-            .map(|(total, _)| *total)
-    }
-
-    pub fn keep(key: String, total: u64) {
-        let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
-        if total < EXACT_BELOW {
-            kept.remove(&key);
-            return;
-        }
-        if kept.len() >= MAX_KEPT {
-            kept.retain(|_, (_, at)| at.elapsed() < LARGE_TOTAL_MAX_AGE);
-            if kept.len() >= MAX_KEPT {
-                kept.clear();
-            }
-        }
-        kept.insert(key, (total, Instant::now()));
-    }
+    Ok((rows?, total?))
 }
 
 /// One page of `query` plus the total count, each row mapped to its view (one statement).
