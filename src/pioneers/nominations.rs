@@ -249,6 +249,10 @@ fn is_unique_violation(e: &DbErr) -> bool {
     matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }
 
+fn talent_not_found() -> ApiError {
+    ApiError::field("talentProfileId", "REFERENCE_NOT_FOUND", "该人才不存在")
+}
+
 /// Nominate `talent` in `round` by `actor`, after the checks.
 async fn nominate(
     state: &AppState,
@@ -277,6 +281,20 @@ async fn nominate(
         return Err(already_nominated());
     }
     let txn = state.db.begin().await?;
+    // The nominee's counter row first, as the deletion of a talent profile takes it: a deletion
+    // racing this nomination either finds it (and refuses) or has finished, and the profile is
+    // gone here.
+    crate::mentoring::lifecycle::lock_counter(&txn, talent.user_id).await?;
+    let still = talent_profiles::Entity::find_by_id(talent.id)
+        .one(&txn)
+        .await?
+        .is_some();
+    if !still {
+        return Err(match kind {
+            NominatedByKind::SelfNominated => profile_required(),
+            NominatedByKind::Organisation => talent_not_found(),
+        });
+    }
     let row = nominations::ActiveModel {
         id: Set(id),
         round_id: Set(round.id),
@@ -411,11 +429,7 @@ pub async fn create_admin_pioneer_nomination(
         .one(&state.db)
         .await?
     else {
-        return Err(ApiError::field(
-            "talentProfileId",
-            "REFERENCE_NOT_FOUND",
-            "该人才不存在",
-        ));
+        return Err(talent_not_found());
     };
     cadre.ensure_covers(&talent.home_region_code)?;
     let row = nominate(

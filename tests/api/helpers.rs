@@ -317,6 +317,17 @@ impl TestApp {
         .await
     }
 
+    /// A second instance when the tests run on PostgreSQL, for races between instances; `None`
+    /// on the embedded SQLite, whose single writer queues them in one process anyway.
+    pub async fn second_instance_on_postgres(&self) -> Option<TestApp> {
+        let on_postgres = std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
+        if on_postgres {
+            Some(self.spawn_another_instance().await)
+        } else {
+            None
+        }
+    }
+
     /// Stop this server and start a new one on the same database, as after a deploy or crash.
     /// The in-process cache starts empty (Redis, when used, keeps its data, as it would).
     pub async fn restart(self) -> TestApp {

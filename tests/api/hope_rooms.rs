@@ -460,12 +460,7 @@ async fn a_cadre_of_another_county_finds_no_room_and_the_public_sees_completed_r
 #[tokio::test]
 async fn two_city_cadres_accepting_one_room_at_once_make_one_acceptance() {
     let app = spawn_app().await;
-    let on_postgres = std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
-    let second = if on_postgres {
-        Some(app.spawn_another_instance().await)
-    } else {
-        None
-    };
+    let second = app.second_instance_on_postgres().await;
     let other = second.as_ref().unwrap_or(&app);
     let village = &villages_of(&app, "220281", VillageScope::VillageCommittees).await[4];
     let county = app.admin_of("220281").await;

@@ -1552,12 +1552,7 @@ async fn a_youth_applies_and_only_the_local_unit_recommends() {
 #[tokio::test]
 async fn two_local_cadres_recommending_at_once_make_one_recommendation() {
     let app = spawn_app().await;
-    let on_postgres = std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
-    let second = if on_postgres {
-        Some(app.spawn_another_instance().await)
-    } else {
-        None
-    };
+    let second = app.second_instance_on_postgres().await;
     let other = second.as_ref().unwrap_or(&app);
     let (_officer, product) = provincial_offer(&app).await;
     let id = product["id"].as_str().unwrap();
@@ -1623,12 +1618,7 @@ async fn two_local_cadres_recommending_at_once_make_one_recommendation() {
 #[tokio::test]
 async fn concurrent_submissions_of_one_youth_make_one_open_application() {
     let app = spawn_app().await;
-    let on_postgres = std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
-    let second = if on_postgres {
-        Some(app.spawn_another_instance().await)
-    } else {
-        None
-    };
+    let second = app.second_instance_on_postgres().await;
     let other = second.as_ref().unwrap_or(&app);
     let (_officer, product) = provincial_offer(&app).await;
     let id = product["id"].as_str().unwrap();
@@ -2153,12 +2143,7 @@ async fn the_bank_approves_within_the_amount_applied_for_and_the_terms_of_the_su
 #[tokio::test]
 async fn two_approvals_racing_for_the_last_quota_make_one_approval() {
     let app = spawn_app().await;
-    let on_postgres = std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
-    let second = if on_postgres {
-        Some(app.spawn_another_instance().await)
-    } else {
-        None
-    };
+    let second = app.second_instance_on_postgres().await;
     let other = second.as_ref().unwrap_or(&app);
     let province = app.admin_of("220000").await;
     let bank = create_bank(&app, &province, "吉林银行", None).await;
@@ -2215,12 +2200,7 @@ async fn two_approvals_racing_for_the_last_quota_make_one_approval() {
 #[tokio::test]
 async fn an_approval_racing_the_withdrawal_has_one_winner_and_the_quota_follows_it() {
     let app = spawn_app().await;
-    let on_postgres = std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
-    let second = if on_postgres {
-        Some(app.spawn_another_instance().await)
-    } else {
-        None
-    };
+    let second = app.second_instance_on_postgres().await;
     let other = second.as_ref().unwrap_or(&app);
     let province = app.admin_of("220000").await;
     let bank = create_bank(&app, &province, "吉林银行", None).await;
@@ -2445,12 +2425,7 @@ async fn a_disbursement_retried_answers_the_same_record_and_a_reference_names_on
 #[tokio::test]
 async fn a_submission_racing_the_disbursement_of_the_approved_application_is_refused() {
     let app = spawn_app().await;
-    let on_postgres = std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
-    let second = if on_postgres {
-        Some(app.spawn_another_instance().await)
-    } else {
-        None
-    };
+    let second = app.second_instance_on_postgres().await;
     let other = second.as_ref().unwrap_or(&app);
     let (officer, product) = provincial_offer(&app).await;
     let pid = product["id"].as_str().unwrap();
@@ -2615,12 +2590,7 @@ async fn two_instances_lapsing_the_same_offers_release_the_quota_once() {
         s.loans.lapse_sweep_interval = std::time::Duration::from_millis(20);
     })
     .await;
-    let on_postgres = std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
-    let _second = if on_postgres {
-        Some(app.spawn_another_instance().await)
-    } else {
-        None
-    };
+    let _second = app.second_instance_on_postgres().await;
     let province = app.admin_of("220000").await;
     let bank = create_bank(&app, &province, "吉林银行", None).await;
     let officer = officer_of(&app, &bank).await;

@@ -845,12 +845,7 @@ async fn checks_2_3_4_consent_publicity_and_objections_stand_before_naming() {
 #[tokio::test]
 async fn check_5_two_concurrent_namings_with_quota_1_make_one_pioneer() {
     let app = spawn_app().await;
-    let on_postgres = std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
-    let second = if on_postgres {
-        Some(app.spawn_another_instance().await)
-    } else {
-        None
-    };
+    let second = app.second_instance_on_postgres().await;
     let other = second.as_ref().unwrap_or(&app);
     let villages = rural_villages(&app).await;
     let county = app.admin_of("220281").await;
@@ -1109,4 +1104,54 @@ async fn check_7_a_sixth_objection_in_a_round_is_refused_and_closing_the_round_e
             .len(),
         0
     );
+}
+
+#[tokio::test]
+async fn a_profile_deleted_while_it_is_nominated_leaves_either_the_nomination_or_the_profile() {
+    // Each youth deletes their profile through one instance while nominating themselves through
+    // the other (two instances on PostgreSQL): the deletion and the nomination both hold the
+    // youth's counter row, so one of them sees the other.
+    let app = spawn_app().await;
+    let second = app.second_instance_on_postgres().await;
+    let on_postgres = second.is_some();
+    let other = second.as_ref().unwrap_or(&app);
+    let villages = rural_villages(&app).await;
+    let county = app.admin_of("220281").await;
+    let round = open_round(&app, &county, 3).await;
+    for i in 0..if on_postgres { 12 } else { 4 } {
+        let youth = app
+            .youth_in(&format!("删除竞争{i}"), &villages[i % villages.len()], true)
+            .await;
+        let (deleted, nominated) = tokio::join!(
+            app.delete("/api/v1/me/talent-profile", Some(&youth.token)),
+            self_nominate(other, &youth, &round),
+        );
+        let (d, n) = (deleted.status(), nominated.status());
+        let nominated: Value = nominated.json().await.unwrap();
+        let kept = talent_profiles::Entity::find()
+            .filter(
+                talent_profiles::Column::UserId.eq(youth.user_id.parse::<uuid::Uuid>().unwrap()),
+            )
+            .one(app.db())
+            .await
+            .unwrap();
+        let rows = entity::pioneer_nominations::Entity::find()
+            .filter(
+                entity::pioneer_nominations::Column::UserId
+                    .eq(youth.user_id.parse::<uuid::Uuid>().unwrap()),
+            )
+            .all(app.db())
+            .await
+            .unwrap();
+        match (d, n) {
+            (StatusCode::NO_CONTENT, StatusCode::CONFLICT) => {
+                assert_eq!(nominated["error"]["code"], "TALENT_PROFILE_REQUIRED");
+                assert!(kept.is_none() && rows.is_empty(), "{rows:?}");
+            }
+            (StatusCode::CONFLICT, StatusCode::CREATED) => {
+                assert!(kept.is_some() && rows.len() == 1, "{rows:?}");
+            }
+            other => panic!("deletion and nomination answered {other:?}: {nominated}"),
+        }
+    }
 }

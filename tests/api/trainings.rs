@@ -458,12 +458,7 @@ async fn sign_up_enrols_then_waitlists_and_refuses_repeats_late_comers_and_outsi
 async fn two_hundred_concurrent_sign_ups_for_fifty_seats_never_oversell() {
     const YOUTHS: usize = 210;
     let app = spawn_app().await;
-    let on_postgres = std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
-    let second = if on_postgres {
-        Some(app.spawn_another_instance().await)
-    } else {
-        None
-    };
+    let second = app.second_instance_on_postgres().await;
     let cadre = app.admin_of("220100").await;
     let training = id_of(&publish(&app, &cadre, &training_body("220100", 50)).await);
     let mut youths = Vec::new();

@@ -237,12 +237,7 @@ async fn two_cadres_reviewing_at_once_make_one_decision_and_log_one_event() {
     let app = spawn_app().await;
     // Two instances on PostgreSQL; on the SQLite default one instance (its single connection
     // serialises transactions, and SQLite cannot upgrade two instances' read transactions).
-    let on_postgres = std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
-    let second = if on_postgres {
-        Some(app.spawn_another_instance().await)
-    } else {
-        None
-    };
+    let second = app.second_instance_on_postgres().await;
     let other = second.as_ref().unwrap_or(&app);
     let county = app.admin_of("220102").await;
     let city = app.admin_of("220100").await;

@@ -1076,12 +1076,7 @@ async fn the_province_counts_the_local_units_meeting_their_target_as_the_sum_of_
 #[tokio::test]
 async fn two_city_cadres_verifying_one_home_at_once_make_one_verification() {
     let app = spawn_app().await;
-    let on_postgres = std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
-    let second = if on_postgres {
-        Some(app.spawn_another_instance().await)
-    } else {
-        None
-    };
+    let second = app.second_instance_on_postgres().await;
     let other = second.as_ref().unwrap_or(&app);
     let townships = townships_of(&app, "220281").await;
     let county = app.admin_of("220281").await;

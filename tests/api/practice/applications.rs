@@ -896,12 +896,7 @@ async fn confirming_needs_the_emergency_contact_and_for_insured_posts_the_id_num
 async fn two_offers_for_the_last_seat_have_one_winner() {
     let w = world().await;
     let app = &w.app;
-    let on_postgres = std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
-    let second = if on_postgres {
-        Some(app.spawn_another_instance().await)
-    } else {
-        None
-    };
+    let second = app.second_instance_on_postgres().await;
     let other = second.as_ref().unwrap_or(app);
     for round in 0..3 {
         let position = w.position(1).await;
@@ -972,12 +967,7 @@ async fn two_offers_for_the_last_seat_have_one_winner() {
 async fn two_confirmations_of_one_student_have_one_winner() {
     let w = world().await;
     let app = &w.app;
-    let on_postgres = std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
-    let second = if on_postgres {
-        Some(app.spawn_another_instance().await)
-    } else {
-        None
-    };
+    let second = app.second_instance_on_postgres().await;
     let other = second.as_ref().unwrap_or(app);
     for round in 0..3 {
         let student = applicant(app, &format!("twice{round}"), NANGUAN_VILLAGE).await;
@@ -1051,12 +1041,7 @@ async fn an_unconfirmed_offer_lapses_exactly_once() {
     campaign["offerValidHours"] = json!(0);
     let w = world_with(app, campaign).await;
     let app = &w.app;
-    let on_postgres = std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
-    let second = if on_postgres {
-        Some(app.spawn_another_instance().await)
-    } else {
-        None
-    };
+    let second = app.second_instance_on_postgres().await;
     let other = second.as_ref().unwrap_or(app);
     let position = w.position(2).await;
     let a = applicant(app, "lapse_a", NANGUAN_VILLAGE).await;

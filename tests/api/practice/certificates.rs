@@ -630,12 +630,7 @@ async fn check_10_a_certified_placement_with_40_hours_leaves_volunteer_hours_and
 async fn two_cadres_issuing_one_certificate_at_once_get_one_certificate() {
     let w = world().await;
     let app = &w.app;
-    let on_postgres = std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
-    let second = if on_postgres {
-        Some(app.spawn_another_instance().await)
-    } else {
-        None
-    };
+    let second = app.second_instance_on_postgres().await;
     let other = second.as_ref().unwrap_or(app);
     let colleague = app.admin_of(NANGUAN).await;
     for round in 0..4 {

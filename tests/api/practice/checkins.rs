@@ -884,12 +884,7 @@ async fn practice_attendance_never_enters_the_volunteer_hours_ledger_or_leaderbo
 async fn two_check_ins_of_one_student_the_same_day_have_one_winner() {
     let w = world().await;
     let app = &w.app;
-    let on_postgres = std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
-    let second = if on_postgres {
-        Some(app.spawn_another_instance().await)
-    } else {
-        None
-    };
+    let second = app.second_instance_on_postgres().await;
     let other = second.as_ref().unwrap_or(app);
     let (student, position, id) = placed(&w, "racer").await;
     let day1 = first_day(&w);
