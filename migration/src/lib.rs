@@ -38,6 +38,11 @@ mod m20261201_000710_create_youth_homes;
 mod m20261201_000720_create_hope_rooms;
 mod m20261201_000730_create_recognitions;
 mod m20261201_000740_create_pioneer_rounds;
+mod m20261201_000750_create_volunteer_minutes_monthly;
+
+/// The monthly volunteer minutes (000750), run on its own by the test that shows its backfill
+/// counts a ledger written before it.
+pub use m20261201_000750_create_volunteer_minutes_monthly::Migration as VolunteerMinutesMonthly;
 
 pub struct Migrator;
 
@@ -79,6 +84,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000720_create_hope_rooms::Migration),
             Box::new(m20261201_000730_create_recognitions::Migration),
             Box::new(m20261201_000740_create_pioneer_rounds::Migration),
+            Box::new(m20261201_000750_create_volunteer_minutes_monthly::Migration),
         ]
     }
 }

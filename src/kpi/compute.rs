@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::catalogue::Indicator;
 use super::goals::is_above_local;
-use super::sources::{Raw, Window, raw};
+use super::sources::{Grain, Raw, Window, raw};
 use super::status::{Measure, permille};
 use crate::app_state::AppState;
 use crate::error::ApiResult;
@@ -230,7 +230,15 @@ async fn compute(
     rollup: &Rollup,
     window: Window,
 ) -> ApiResult<Counts> {
-    let raw = raw(db, state, indicator, &rollup.area.scope, window).await?;
+    let raw = raw(
+        db,
+        state,
+        indicator,
+        &rollup.area.scope,
+        window,
+        Grain::of(rollup.scopes()),
+    )
+    .await?;
     let mut counts = count_rollup(&raw, rollup, window);
     if per_local_unit(state, indicator, rollup) {
         let tree = &state.league;

@@ -276,7 +276,15 @@ pub async fn list_kpi_gaps(
     }
     let today = today_in_china(Utc::now());
     let window = Window::of(ind, state.settings.kpi_baseline_on, today, None);
-    let raw = sources::raw(db, &state, ind, &rollup.area.scope, window).await?;
+    let raw = sources::raw(
+        db,
+        &state,
+        ind,
+        &rollup.area.scope,
+        window,
+        sources::Grain::of(rollup.scopes()),
+    )
+    .await?;
     let Raw::Places { places, covered } = &raw else {
         return Ok(web::Json(Page::new(Vec::new(), 0, parts)));
     };

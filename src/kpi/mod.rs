@@ -15,6 +15,7 @@ pub mod snapshot;
 pub mod sources;
 pub mod status;
 pub mod targets;
+mod volunteer;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

@@ -18,7 +18,7 @@ use super::compute::{Pair, count_units};
 use super::goals::{self, AreaRef, Resolved};
 use super::meeting;
 use super::report::{first_snapshots, judged};
-use super::sources::{Window, raw};
+use super::sources::{Grain, Window, raw};
 use super::status::Judgement;
 use crate::app_state::AppState;
 use crate::jobs::{China, DailyJob};
@@ -129,9 +129,12 @@ pub async fn take(state: &AppState, as_of: NaiveDate) -> anyhow::Result<Taken> {
                 .or_default()
                 .push((i, resolved));
         }
+        // Every unit's area is a unit's: the whole tree is summed by township unless a unit
+        // names a village.
+        let grain = Grain::of(tree.units().iter().map(|u| &u.scope));
         for ((from, to), units) in by_window {
             let window = Window { from, to };
-            let facts = raw(db, state, ind, &root.scope, window).await?;
+            let facts = raw(db, state, ind, &root.scope, window, grain).await?;
             let counts = count_units(&facts, tree);
             let pair_of = |code: &str| counts.get(code).copied().unwrap_or_default();
             for (i, resolved) in units {

@@ -8,7 +8,7 @@ use entity::trainings::{TrainingCategory, TrainingStatus};
 use entity::{
     hope_rooms, kpi_manual_reports, loan_applications, practice_applications, practice_positions,
     recognitions, regions, signature_projects, talent_profiles, training_enrollments, trainings,
-    volunteer_hour_entries, youth_homes,
+    youth_homes,
 };
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
@@ -96,6 +96,35 @@ impl Window {
     }
 }
 
+/// How finely the caller sums the rows of a source into areas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grain {
+    /// No area is smaller than a township: a source may key a village's numbers by its
+    /// township (the volunteer ledger's monthly totals).
+    Townships,
+    /// Some area is a township or a village: every row keyed by its own code.
+    Villages,
+}
+
+impl Grain {
+    /// The grain that serves areas of these scopes: townships unless one names a place below
+    /// a township.
+    pub fn of<'a>(scopes: impl IntoIterator<Item = &'a UnitScope>) -> Self {
+        let township = crate::regions::RegionLevel::Township.significant_digits();
+        let finer = scopes.into_iter().any(|s| {
+            s.include
+                .iter()
+                .chain(&s.exclude)
+                .any(|p| p.len() > township)
+        });
+        if finer {
+            Self::Villages
+        } else {
+            Self::Townships
+        }
+    }
+}
+
 /// The places of a kind inside `scope` that count under the KPI scopes in force, by code.
 pub async fn places(
     db: &impl ConnectionTrait,
@@ -154,7 +183,7 @@ fn num(row: &sea_orm::QueryResult, col: &str) -> ApiResult<i64> {
 }
 
 /// The rows of a `SELECT region_code, <key>, n … GROUP BY` (plain counts).
-async fn counts_by_place(
+pub(super) async fn counts_by_place(
     db: &impl ConnectionTrait,
     select: &sea_orm::sea_query::SelectStatement,
     key: &str,
@@ -264,27 +293,6 @@ async fn talent_rows(db: &impl ConnectionTrait, scope: &UnitScope) -> ApiResult<
         }
     }
     Ok(out)
-}
-
-/// Volunteer minutes in the window per region code and category (the signed ledger).
-async fn volunteer_rows(
-    db: &impl ConnectionTrait,
-    scope: &UnitScope,
-    window: Window,
-) -> ApiResult<Vec<Row>> {
-    use volunteer_hour_entries::Column as V;
-    let mut select = Query::select();
-    select
-        .column(V::RegionCode)
-        .column(V::Category)
-        .expr_as(Expr::cust("CAST(SUM(minutes) AS BIGINT)"), Alias::new("n"))
-        .from(volunteer_hour_entries::Entity)
-        .cond_where(scope.condition(V::RegionCode))
-        .and_where(Expr::col(V::ServedAt).gte(window.start()))
-        .and_where(Expr::col(V::ServedAt).lt(window.end()))
-        .group_by_col(V::RegionCode)
-        .group_by_col(V::Category);
-    counts_by_place(db, &select, "category").await
 }
 
 /// Loans paid out in the window (the bank's disbursement date, China) per region code (the
@@ -593,6 +601,7 @@ pub async fn raw(
     indicator: &Indicator,
     scope: &UnitScope,
     window: Window,
+    grain: Grain,
 ) -> ApiResult<Raw> {
     let scopes = state.settings.kpi_scopes;
     let tree = &state.league;
@@ -691,7 +700,7 @@ pub async fn raw(
             rate: false,
         },
         Source::VolunteerMinutes => Raw::Rows {
-            rows: volunteer_rows(db, scope, window).await?,
+            rows: super::volunteer::rows(db, scope, window, grain).await?,
             rate: false,
         },
         Source::LoansYear => Raw::Rows {

@@ -60,6 +60,11 @@ impl Rollup {
     pub fn child_of(&self, code: &str) -> Option<usize> {
         self.children.iter().position(|c| c.scope.covers(code))
     }
+
+    /// The scopes of the area and of each child.
+    pub fn scopes(&self) -> impl Iterator<Item = &UnitScope> {
+        std::iter::once(&self.area.scope).chain(self.children.iter().map(|c| &c.scope))
+    }
 }
 
 /// The roll-up a cadre asks for with `region` (default: their unit). A unit not below the

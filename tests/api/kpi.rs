@@ -1,8 +1,12 @@
 //! Supervision (督导考核): the indicator catalogue, the report per league unit, its CSV and the
 //! gaps list (`supervision.md` §2–§3), black-box over HTTP.
-use chrono::{DateTime, TimeZone, Utc};
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, TimeZone, Utc};
+use entity::volunteer_hour_entries::{self, EntrySource, VolunteerCategory};
 use entity::{regions, training_enrollments, trainings};
 use jiqing::kpi_scope::VillageScope;
+use migration::MigrationTrait;
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use serde_json::Value;
@@ -529,4 +533,212 @@ async fn live_counts_are_cached_and_computed_at_says_when() {
         line(&report(&fresh, &county, q).await, "village_talent_coverage")["numerator"],
         1
     );
+}
+
+/// A ledger row written straight into the table, as a job or a hand-made fix would: the
+/// database keeps the monthly totals the report reads.
+async fn ledger_row(
+    app: &TestApp,
+    seq: i64,
+    user: Uuid,
+    region: &str,
+    category: VolunteerCategory,
+    minutes: i32,
+    at: DateTime<Utc>,
+) -> Uuid {
+    let id = Uuid::now_v7();
+    volunteer_hour_entries::ActiveModel {
+        id: Set(id),
+        seq: Set(1_000_000 + seq),
+        user_id: Set(user),
+        minutes: Set(minutes),
+        region_code: Set(region.to_owned()),
+        served_at: Set(at),
+        source: Set(EntrySource::SelfReport),
+        category: Set(category),
+        content: Set("清河巡护".into()),
+        activity_id: Set(None),
+        report_id: Set(None),
+        reverses_entry_id: Set(None),
+        actor_id: Set(user),
+        reason: Set(None),
+        board_applied: Set(true),
+        created_at: Set(at),
+    }
+    .insert(app.db())
+    .await
+    .expect("ledger row");
+    id
+}
+
+/// A report's `volunteer_minutes` line as (total, minutes per category, per child).
+fn minutes_of(report: &Value) -> (i64, BTreeMap<String, i64>, BTreeMap<String, i64>) {
+    let l = line(report, "volunteer_minutes");
+    let per = |items: &Value, key: &str| -> BTreeMap<String, i64> {
+        items
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| {
+                let k = if key == "key" {
+                    i["key"].as_str()
+                } else {
+                    i["region"]["code"].as_str()
+                };
+                (
+                    k.expect("key").to_owned(),
+                    i["numerator"].as_i64().unwrap_or(0),
+                )
+            })
+            .filter(|(_, n)| *n != 0)
+            .collect()
+    };
+    (
+        l["numerator"].as_i64().expect("numerator"),
+        per(&l["breakdown"], "key"),
+        per(&l["children"], "region"),
+    )
+}
+
+#[tokio::test]
+async fn volunteer_minutes_of_whole_months_and_of_days_agree_for_a_county_and_its_townships() {
+    let app = spawn_app_with(|s| s.kpi_cache_ttl = std::time::Duration::ZERO).await;
+    let villages = villages_of(&app, "220281", VillageScope::All).await;
+    let a = villages[0].clone();
+    let b = villages
+        .iter()
+        .find(|v| v[..9] != a[..9])
+        .expect("a second township")
+        .clone();
+    let other_county = villages_of(&app, "220282", VillageScope::All).await[0].clone();
+    let user = Uuid::parse_str(&app.login_as_youth("kpi_minutes").await.user_id).unwrap();
+    let today = jiqing::time::today_in_china(Utc::now());
+    let day = |d: chrono::NaiveDate| jiqing::time::start_of_day(d);
+    let year_start = day(chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap());
+    let month_start = day(today.with_day(1).unwrap());
+    let tomorrow = day(today + chrono::Duration::days(1));
+    let (river, lecture) = (
+        VolunteerCategory::RiverPatrol,
+        VolunteerCategory::PolicyLecture,
+    );
+    let secs = chrono::Duration::seconds;
+    // (region, category, minutes, served at)
+    let rows: Vec<(String, VolunteerCategory, i32, DateTime<Utc>)> = vec![
+        (a.clone(), river, 100, year_start - secs(1)),
+        (a.clone(), river, 30, year_start),
+        (
+            b.clone(),
+            lecture,
+            45,
+            year_start + chrono::Duration::days(40),
+        ),
+        // A tenth of a millisecond before a month begins: still the month before.
+        (
+            b.clone(),
+            river,
+            7,
+            month_start - chrono::Duration::microseconds(100),
+        ),
+        (b.clone(), river, 11, month_start),
+        (a.clone(), lecture, 13, day(today) + secs(300)),
+        (b.clone(), lecture, 17, day(today) - secs(3600)),
+        // Recorded at the township itself, not a village.
+        (b[..9].to_owned(), lecture, 19, day(today)),
+        // Served tomorrow (a hand-made row): outside the window whatever the plan.
+        (b.clone(), river, 1000, tomorrow + secs(60)),
+        (other_county.clone(), river, 23, day(today)),
+    ];
+    for (i, (region, category, minutes, at)) in rows.iter().enumerate() {
+        ledger_row(&app, i as i64, user, region, *category, *minutes, *at).await;
+    }
+    // A reversal of 20 of the first row of the year, and a row corrected by hand: the trigger
+    // moves its minutes to the new category and month.
+    ledger_row(&app, 100, user, &a, river, -20, year_start).await;
+    let fixed = ledger_row(&app, 101, user, &a, river, 50, year_start - secs(7200)).await;
+    let mut fix: volunteer_hour_entries::ActiveModel =
+        volunteer_hour_entries::Entity::find_by_id(fixed)
+            .one(app.db())
+            .await
+            .unwrap()
+            .unwrap()
+            .into();
+    fix.minutes = Set(80);
+    fix.category = Set(lecture);
+    fix.served_at = Set(day(today));
+    fix.update(app.db()).await.unwrap();
+
+    // What the window [1 January, today] holds, by the rule itself.
+    let mut all: Vec<(String, VolunteerCategory, i64, DateTime<Utc>)> = rows
+        .iter()
+        .map(|(r, c, m, t)| (r.clone(), *c, i64::from(*m), *t))
+        .collect();
+    all.push((a.clone(), river, -20, year_start));
+    all.push((a.clone(), lecture, 80, day(today)));
+    let counted = |prefix: &str| -> (i64, BTreeMap<String, i64>) {
+        let mut per = BTreeMap::new();
+        let mut total = 0;
+        for (r, c, m, t) in &all {
+            if r.starts_with(prefix) && *t >= year_start && *t < tomorrow {
+                total += m;
+                *per.entry(
+                    serde_json::to_value(c)
+                        .unwrap()
+                        .as_str()
+                        .unwrap()
+                        .to_owned(),
+                )
+                .or_insert(0) += m;
+            }
+        }
+        per.retain(|_, n| *n != 0);
+        (total, per)
+    };
+
+    let province = app.admin_of("220000").await;
+    let q = "indicators=volunteer_minutes";
+    let county = report(&app, &province, &format!("region=220281&{q}")).await;
+    let (total, per_category, per_township) = minutes_of(&county);
+    assert_eq!((total, per_category), counted("220281"));
+    assert_eq!(per_township.len(), 2, "{per_township:?}");
+    for (township, n) in &per_township {
+        assert_eq!(*n, counted(township).0, "{township}");
+        // The township's own report reads the ledger by village: the same number.
+        let own = report(&app, &province, &format!("region={township}&{q}")).await;
+        let (t, cats, by_village) = minutes_of(&own);
+        assert_eq!((t, cats), counted(township), "{township}");
+        assert_eq!(
+            by_village.values().sum::<i64>(),
+            t - counted_at_township(&all, township, year_start, tomorrow)
+        );
+    }
+    let whole = minutes_of(&report(&app, &province, q).await);
+    assert_eq!((whole.0, whole.1.clone()), counted("22"));
+    assert_eq!(whole.2["220200"], counted("2202").0);
+
+    // A deployment with a ledger from before the monthly totals: the migration counts it.
+    let manager = migration::SchemaManager::new(app.db());
+    migration::VolunteerMinutesMonthly
+        .down(&manager)
+        .await
+        .unwrap();
+    migration::VolunteerMinutesMonthly
+        .up(&manager)
+        .await
+        .unwrap();
+    let again = report(&app, &province, &format!("region=220281&{q}")).await;
+    assert_eq!(minutes_of(&again), minutes_of(&county));
+    assert_eq!(minutes_of(&report(&app, &province, q).await), whole);
+}
+
+/// Minutes recorded at a township itself (not one of its villages) in the window.
+fn counted_at_township(
+    all: &[(String, VolunteerCategory, i64, DateTime<Utc>)],
+    township: &str,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> i64 {
+    all.iter()
+        .filter(|(r, _, _, t)| r == township && *t >= from && *t < until)
+        .map(|(_, _, m, _)| m)
+        .sum()
 }
