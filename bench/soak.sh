@@ -5,6 +5,8 @@
 #
 #   bench/soak.sh                     # 600 s, 64 connections
 #   SECONDS_TOTAL=120 bench/soak.sh   # a shorter run (RSS marks scale with it)
+#   RATE=800 bench/soak.sh            # paced: 800 steps of the mix a second in all (0: as fast
+#                                     # as the servers answer, their saturation)
 #
 # Prints per class: throughput, p50/p99, unexpected answers (anything but the expected
 # 2xx/409), 5xx; each instance's RSS at minutes 1, 2, 5 and 10; pool timeouts from the logs.
@@ -20,6 +22,7 @@ REDIS=${REDIS:-redis://127.0.0.1:6379}
 PORTS=${PORTS:-"18091 18092"}
 SECONDS_TOTAL=${SECONDS_TOTAL:-600}
 CONNECTIONS=${CONNECTIONS:-64}
+RATE=${RATE:-0}
 YOUTHS=${YOUTHS:-100000}
 ENTRIES=${ENTRIES:-1000000}
 # Pool and runtime settings under test (README "Configuration").
@@ -64,7 +67,7 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 
 status=0
 SOAK_BASES=$(IFS=,; echo "${BASES[*]}") SOAK_PIDS=$(IFS=,; echo "${PIDS[*]}") \
-  SOAK_SECONDS="$SECONDS_TOTAL" SOAK_CONNECTIONS="$CONNECTIONS" \
+  SOAK_SECONDS="$SECONDS_TOTAL" SOAK_CONNECTIONS="$CONNECTIONS" SOAK_RATE="$RATE" \
   "$REL/examples/soak" || status=$?
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 

@@ -1,8 +1,9 @@
 //! Mixed-traffic soak against running instances (see `bench/soak.sh`, which starts two of them on
 //! PostgreSQL + Redis with the benchmark data and runs this).
 //!
-//! `SOAK_CONNECTIONS` clients (64) each send one request after another for `SOAK_SECONDS` (600),
-//! round-robin over the instances in `SOAK_BASES`, picking every request from a day's mix:
+//! `SOAK_CONNECTIONS` clients (64) each send one request after another for `SOAK_SECONDS` (600)
+//! (or, with `SOAK_RATE` steps a second in all, each on a fixed schedule), round-robin over the
+//! instances in `SOAK_BASES`, picking every request from a day's mix:
 //! 40 % leaderboards and lists, 20 % `/me` and notifications, 15 % training and activity
 //! detail, 10 % training sign-ups and cancellations, 10 % volunteer reports and cadre approvals,
 //! 5 % talent-profile saves and cadre searches. Per class it reports throughput, p50/p99 and
@@ -599,11 +600,36 @@ async fn main() -> anyhow::Result<()> {
     });
     let started = Instant::now();
     let deadline = started + Duration::from_secs(seconds);
+    // Paced (`SOAK_RATE` > 0): each connection starts its next step of the mix on a fixed
+    // schedule, the total being SOAK_RATE steps a second, as people do not queue for the next
+    // answer; a step starting more than 10 ms after its slot counts as late (the schedule is kept,
+    // so a stall shows as late steps, not as silently fewer requests). 0: a closed loop, as fast
+    // as the servers answer (their saturation).
+    let rate = env_num("SOAK_RATE", 0);
+    let late = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let steps = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let mut workers = Vec::new();
-    for _ in 0..connections {
+    for i in 0..connections {
         let s = shared.clone();
+        let (late, steps) = (late.clone(), steps.clone());
+        let interval =
+            (rate > 0).then(|| Duration::from_secs_f64(connections as f64 / rate as f64));
         workers.push(tokio::spawn(async move {
+            let mut slot = started
+                + interval.map_or(Duration::ZERO, |iv| {
+                    iv.mul_f64(i as f64 / connections as f64)
+                });
             while Instant::now() < deadline {
+                if let Some(iv) = interval {
+                    let now = Instant::now();
+                    if slot > now {
+                        tokio::time::sleep_until(slot.into()).await;
+                    } else if now - slot > Duration::from_millis(10) {
+                        late.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    slot += iv;
+                }
+                steps.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 one(&s).await;
             }
         }));
@@ -626,6 +652,18 @@ async fn main() -> anyhow::Result<()> {
         w.await?;
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let (late, steps) = (
+        late.load(std::sync::atomic::Ordering::Relaxed),
+        steps.load(std::sync::atomic::Ordering::Relaxed),
+    );
+    if rate > 0 {
+        println!(
+            "\npaced at {rate} steps/s: {steps} steps, {late} started > 10 ms after their slot ({:.2} %)",
+            late as f64 * 100.0 / steps.max(1) as f64
+        );
+    } else {
+        println!("\nclosed loop: {steps} steps");
+    }
 
     let mut failed = Vec::new();
     println!("\n| class | requests | req/s | p50 ms | p99 ms | unexpected | 5xx |");
