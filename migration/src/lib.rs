@@ -39,6 +39,7 @@ mod m20261201_000720_create_hope_rooms;
 mod m20261201_000730_create_recognitions;
 mod m20261201_000740_create_pioneer_rounds;
 mod m20261201_000750_create_volunteer_minutes_monthly;
+mod m20261201_000760_add_kpi_covering_indexes;
 
 /// The monthly volunteer minutes (000750), run on its own by the test that shows its backfill
 /// counts a ledger written before it.
@@ -85,6 +86,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000730_create_recognitions::Migration),
             Box::new(m20261201_000740_create_pioneer_rounds::Migration),
             Box::new(m20261201_000750_create_volunteer_minutes_monthly::Migration),
+            Box::new(m20261201_000760_add_kpi_covering_indexes::Migration),
         ]
     }
 }

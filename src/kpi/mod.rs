@@ -5,6 +5,7 @@ pub mod catalogue;
 pub mod compute;
 pub mod digest;
 mod dto;
+mod facts;
 mod flags;
 pub mod goals;
 mod handlers;

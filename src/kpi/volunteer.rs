@@ -8,7 +8,7 @@ use entity::volunteer_hour_entries;
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 
-use super::sources::{Grain, Row, Window, counts_by_place};
+use super::facts::{Grain, Row, Window, counts_by_place};
 use crate::error::ApiResult;
 use crate::league::UnitScope;
 use crate::time::start_of_day;

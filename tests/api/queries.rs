@@ -214,3 +214,52 @@ async fn postgres_sessions_use_the_configured_work_mem() {
     let other = spawn_app_with(|s| s.db_work_mem = Some("8MB".into())).await;
     assert_eq!(show(&other).await, "8MB");
 }
+
+#[tokio::test]
+async fn the_kpi_reports_widest_counts_have_covering_indexes_on_postgres() {
+    // The cold province report reads every talent, loan paid out and 返家乡 placement of the
+    // year; these indexes hold every column those statements of `kpi::sources` need, so
+    // PostgreSQL answers them by an Index Only Scan instead of reading the wide rows (migration
+    // 000760; the plans and the time saved are in BENCHMARKS.md, `bench/kpi.sh`). An index
+    // dropped or stripped of a column fails here before it slows the report.
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+    let app = spawn_app().await;
+    if app.db().get_database_backend() != DatabaseBackend::Postgres {
+        return;
+    }
+    let expected = [
+        (
+            "idx_talent_status_region_cover",
+            "ON public.talent_profiles USING btree (status, home_region_code) INCLUDE (categories, user_id, id)",
+        ),
+        (
+            "idx_talent_region_id",
+            "ON public.talent_profiles USING btree (home_region_code) INCLUDE (id)",
+        ),
+        (
+            "idx_loan_applications_disbursed",
+            "ON public.loan_applications USING btree (disbursed_on) INCLUDE (region_code, purpose) \
+             WHERE (disbursed_on IS NOT NULL)",
+        ),
+        (
+            "idx_practice_applications_confirmed",
+            "ON public.practice_applications USING btree (confirmed_at) INCLUDE (region_code, \
+             position_id) WHERE (confirmed_at IS NOT NULL)",
+        ),
+    ];
+    for (name, definition) in expected {
+        let row = app
+            .db()
+            .query_one_raw(Statement::from_sql_and_values(
+                DatabaseBackend::Postgres,
+                "SELECT pg_get_indexdef(c.oid) AS d FROM pg_class c JOIN pg_index i \
+                 ON i.indexrelid = c.oid WHERE c.relname = $1 AND i.indisvalid",
+                [name.into()],
+            ))
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{name} is missing"));
+        let found: String = row.try_get("", "d").unwrap();
+        assert_eq!(found, format!("CREATE INDEX {name} {definition}"));
+    }
+}
