@@ -8,7 +8,6 @@ use actix_web::{App, HttpMessage, HttpRequest, HttpServer, web};
 use futures_util::TryFutureExt;
 use futures_util::future::{Either, ready};
 use tracing_actix_web::{RequestId, TracingLogger};
-use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -18,9 +17,11 @@ use crate::config::Settings;
 use crate::error::{ApiError, FieldError};
 use crate::fallback::RouteTable;
 use crate::jobs;
-use crate::openapi::ApiDoc;
 use crate::routes::api_routes;
 use crate::test_hooks::StatementCount;
+
+/// Where the OpenAPI document is served (Swagger UI reads it from there).
+const OPENAPI_PATH: &str = "/api-docs/openapi.json";
 
 /// Bodies go through [`crate::input::Json`]; this keeps actix's own `web::Json`, should one be
 /// used, inside the same envelope (and Chinese only).
@@ -78,13 +79,18 @@ impl Application {
         if state.settings.run_background_tasks {
             jobs::spawn_all(&state);
         }
-        let table = web::Data::new(RouteTable::from_openapi(&crate::openapi::document()));
+        // The document is built once and served as bytes: built in every worker's app (and kept
+        // there by Swagger UI) it cost 44 MB of memory per worker.
+        let doc = crate::openapi::document();
+        let table = web::Data::new(RouteTable::from_openapi(&doc));
+        let doc_json = web::Bytes::from(doc.to_json()?);
+        drop(doc);
         let data = web::Data::new(state.clone());
         let workers = state.settings.workers;
         let mut server = HttpServer::new(move || {
+            let doc_json = doc_json.clone();
             App::new()
                 .into_utoipa_app()
-                .openapi(ApiDoc::openapi())
                 .app_data(data.clone())
                 .app_data(table.clone())
                 .app_data(
@@ -95,12 +101,23 @@ impl Application {
                 .app_data(web::QueryConfig::default().error_handler(query_error))
                 .app_data(web::PathConfig::default().error_handler(path_error))
                 .configure(api_routes)
-                .openapi_service(|api| {
-                    SwaggerUi::new("/swagger-ui/{_:.*}")
-                        .url("/api-docs/openapi.json", crate::openapi::finish(api))
-                })
                 .default_service(web::to(crate::fallback::not_found))
                 .into_app()
+                .route(
+                    OPENAPI_PATH,
+                    web::get().to(move || {
+                        let body = doc_json.clone();
+                        async move {
+                            actix_web::HttpResponse::Ok()
+                                .content_type("application/json")
+                                .body(body)
+                        }
+                    }),
+                )
+                .service(
+                    SwaggerUi::new("/swagger-ui/{_:.*}")
+                        .config(utoipa_swagger_ui::Config::from(OPENAPI_PATH)),
+                )
                 .service(web::redirect("/swagger-ui", "/swagger-ui/"))
                 .configure(crate::test_hooks::routes)
                 .wrap_fn(crate::catch_panic::call)

@@ -49,6 +49,11 @@ async fn the_document_and_swagger_ui_are_served_offline() {
     )
     .await;
     assert!(served["paths"]["/api/v1/auth/wechat-login"]["post"].is_object());
+    // The very document the code describes (built once per process, served as bytes).
+    assert_eq!(
+        served,
+        serde_json::to_value(jiqing::openapi::document()).unwrap()
+    );
     let ui = app.get("/swagger-ui/", None).await;
     assert_eq!(ui.status(), StatusCode::OK);
     assert!(ui.text().await.unwrap().contains("swagger"));
