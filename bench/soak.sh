@@ -5,6 +5,7 @@
 #
 #   bench/soak.sh                     # 600 s, 64 connections
 #   SECONDS_TOTAL=120 bench/soak.sh   # a shorter run (RSS marks scale with it)
+#   NO_BUILD=1 bench/soak.sh          # the release binaries already in $CARGO_TARGET_DIR
 #   RATE=800 bench/soak.sh            # paced: 800 steps of the mix a second in all (0: as fast
 #                                     # as the servers answer, their saturation)
 #
@@ -37,11 +38,13 @@ export RUST_LOG=${RUST_LOG:-warn}
 LOGS=$(mktemp -d)
 REL="${CARGO_TARGET_DIR:-target}/release"
 
-echo "== release build"
-# Two steps: an example pulls in the dev-dependencies, whose features (test-hooks) would be
-# unified into the library the server binary links if both were built in one command.
-cargo build --release --quiet --bin jiqing --bin jiqing-bench-seed
-cargo build --release --quiet --example soak
+if [ -z "${NO_BUILD:-}" ]; then
+  echo "== release build"
+  # Two steps: an example pulls in the dev-dependencies, whose features (test-hooks) would be
+  # unified into the library the server binary links if both were built in one command.
+  cargo build --release --quiet --bin jiqing --bin jiqing-bench-seed
+  cargo build --release --quiet --example soak
+fi
 
 if ! psql "$PG_ADMIN" -tAc "SELECT 1 FROM pg_database WHERE datname='${BENCH_DB}'" | grep -q 1; then
   psql "$PG_ADMIN" -qc "CREATE DATABASE ${BENCH_DB}"
