@@ -20,17 +20,23 @@ impl Flights {
         }
     }
 
+    fn gate(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut gates = self.gates.lock().unwrap_or_else(|e| e.into_inner());
+        if gates.len() >= self.max && !gates.contains_key(key) {
+            // Dropping gates nobody holds is harmless; held ones live on in their guards.
+            gates.retain(|_, g| Arc::strong_count(g) > 1);
+        }
+        gates.entry(key.to_owned()).or_default().clone()
+    }
+
     /// Hold this while building the answer `key`; check for a fresh copy again once it is held.
     pub async fn hold(&self, key: &str) -> OwnedMutexGuard<()> {
-        let gate = {
-            let mut gates = self.gates.lock().unwrap_or_else(|e| e.into_inner());
-            if gates.len() >= self.max && !gates.contains_key(key) {
-                // Dropping gates nobody holds is harmless; held ones live on in their guards.
-                gates.retain(|_, g| Arc::strong_count(g) > 1);
-            }
-            gates.entry(key.to_owned()).or_default().clone()
-        };
-        gate.lock_owned().await
+        self.gate(key).lock_owned().await
+    }
+
+    /// The gate of `key` if nobody holds it now (a build in the background needs no queue).
+    pub fn try_hold(&self, key: &str) -> Option<OwnedMutexGuard<()>> {
+        self.gate(key).try_lock_owned().ok()
     }
 }
 
@@ -53,6 +59,9 @@ mod tests {
         drop(other);
         let _c = flights.hold("c").await;
         assert!(flights.gates.lock().unwrap().len() <= 2);
-        let _a = flights.hold("a").await;
+        let a = flights.hold("a").await;
+        assert!(flights.try_hold("a").is_none(), "held: no second build");
+        drop(a);
+        assert!(flights.try_hold("a").is_some(), "free again");
     }
 }

@@ -153,6 +153,16 @@ impl Snapshots {
         self.flights.hold(key).await
     }
 
+    /// The build of `key` if nobody is building it now (a background refresh).
+    pub fn try_flight(&self, key: &str) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        self.flights.try_hold(key)
+    }
+
+    /// How stale a kept region answer may be served.
+    pub fn max_stale(&self) -> Duration {
+        self.max_stale
+    }
+
     /// This instance changed the boards: the next read asks the cache for the version.
     pub fn changed(&self) {
         self.epoch.fetch_add(1, Ordering::AcqRel);

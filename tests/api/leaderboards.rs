@@ -698,3 +698,41 @@ async fn many_readers_of_a_region_board_that_is_not_built_yet_build_it_once() {
         "24 concurrent readers ran {total} statements; one build runs {one_build}"
     );
 }
+
+/// A region board's copy past half the staleness bound is rebuilt in the background, so the
+/// readers find the new minutes before the copy runs out and never wait for a build.
+#[tokio::test]
+async fn a_region_board_copy_half_the_bound_old_is_rebuilt_before_it_runs_out() {
+    let bound = StdDuration::from_secs(4);
+    let app = spawn_app_with(|s| s.leaderboard_max_stale = bound).await;
+    let cadre = app.admin_of("220000").await;
+    let y = app.youth_in("ahead", "220102001001", true).await;
+    approved_report(&app, &y, &cadre, Utc::now() - Duration::hours(2), 60).await;
+    wait_for_cache(&app).await;
+    let path = "/api/v1/leaderboards/regions?parent=220100&period=all";
+    let minutes = |body: Value| body["items"][0]["minutes"].as_i64();
+    // The copy is built at most this long ago from here on.
+    let built = std::time::Instant::now();
+    assert_eq!(
+        minutes(json_of(app.get(path, None).await, StatusCode::OK).await),
+        Some(60)
+    );
+    approved_report(&app, &y, &cadre, Utc::now() - Duration::hours(1), 30).await;
+    let half = bound / 2 + StdDuration::from_millis(100);
+    tokio::time::sleep(half.saturating_sub(built.elapsed())).await;
+    // Without the refresh the copy (younger than `built.elapsed()`) would be served until the
+    // bound: the new minutes must show well before it.
+    loop {
+        let seen = minutes(json_of(app.get(path, None).await, StatusCode::OK).await);
+        if seen == Some(90) {
+            break;
+        }
+        assert_eq!(seen, Some(60), "the old or the new answer only");
+        assert!(
+            built.elapsed() < bound - StdDuration::from_millis(200),
+            "the copy was not rebuilt ahead of the bound ({:?})",
+            built.elapsed()
+        );
+        tokio::time::sleep(StdDuration::from_millis(50)).await;
+    }
+}
