@@ -429,7 +429,7 @@ async fn build_region(
         Some(_) => match state.leaderboards.region_top(&state.cache, board).await {
             Ok(Some(read)) => Some(read),
             Ok(None) => {
-                sync::trigger_rebuild(&state);
+                sync::trigger_rebuild(state);
                 None
             }
             Err(e) => {
