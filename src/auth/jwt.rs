@@ -1,4 +1,7 @@
 //! Access tokens: short-lived HS256 JWTs naming the user and the login session.
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
@@ -6,7 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
     pub sub: Uuid,
     /// The login session; revoking it (logout, theft detection) ends this token too.
@@ -18,6 +21,28 @@ pub struct Claims {
 
 const ISSUER: &str = "jiqing";
 
+/// Seconds of clock skew allowed on `exp`.
+const LEEWAY: u64 = 30;
+
+/// Tokens a worker thread remembers having verified (per key set), at most.
+const REMEMBERED: usize = 4096;
+
+static NEXT_KEYS_ID: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// Per key set (`JwtKeys::id`), the tokens this thread verified and their claims. A token's
+    /// signature and issuer are a function of its bytes and the key, so a token verified once
+    /// needs only its expiry checked again: decoding it (base64, two JSON documents, an HMAC)
+    /// was the largest part of a cached leaderboard read beyond the HTTP exchange itself.
+    static VERIFIED: RefCell<HashMap<u64, HashMap<Box<str>, Claims>>> = RefCell::new(HashMap::new());
+}
+
+/// Whether a token expiring at `exp` is still accepted at `now` (as `jsonwebtoken` decides it:
+/// not before `exp` is `LEEWAY` seconds past).
+fn unexpired(exp: i64, now: i64) -> bool {
+    exp >= now - LEEWAY as i64
+}
+
 #[derive(Clone)]
 pub struct JwtKeys {
     encoding: EncodingKey,
@@ -25,6 +50,8 @@ pub struct JwtKeys {
     /// Built once: every request with a token checks it (issuer, expiry with 30 s leeway).
     validation: Validation,
     pub ttl: Duration,
+    /// Names this key set in the per-thread memo of verified tokens.
+    id: u64,
 }
 
 impl JwtKeys {
@@ -32,12 +59,13 @@ impl JwtKeys {
         let bytes = secret.expose_secret().as_bytes();
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
-        validation.leeway = 30;
+        validation.leeway = LEEWAY;
         Ok(Self {
             encoding: EncodingKey::from_secret(bytes)?,
             decoding: DecodingKey::from_secret(bytes)?,
             validation,
             ttl,
+            id: NEXT_KEYS_ID.fetch_add(1, Ordering::Relaxed),
         })
     }
 
@@ -57,10 +85,29 @@ impl JwtKeys {
         )?)
     }
 
+    /// The claims of a token signed with this key, issued by us and not expired.
     pub fn verify(&self, token: &str) -> Option<Claims> {
-        decode::<Claims>(token, &self.decoding, &self.validation)
-            .ok()
-            .map(|d| d.claims)
+        self.verify_at(token, chrono::Utc::now().timestamp())
+    }
+
+    /// [`Self::verify`] with the expiry judged at `now`: a token this thread verified before
+    /// with the same keys is only checked for expiry.
+    fn verify_at(&self, token: &str, now: i64) -> Option<Claims> {
+        let known = VERIFIED.with_borrow(|v| v.get(&self.id).and_then(|m| m.get(token)).cloned());
+        if let Some(claims) = known {
+            return unexpired(claims.exp, now).then_some(claims);
+        }
+        let claims = decode::<Claims>(token, &self.decoding, &self.validation)
+            .ok()?
+            .claims;
+        VERIFIED.with_borrow_mut(|v| {
+            let mine = v.entry(self.id).or_default();
+            if mine.len() >= REMEMBERED {
+                mine.clear();
+            }
+            mine.insert(token.into(), claims.clone());
+        });
+        unexpired(claims.exp, now).then_some(claims)
     }
 }
 
@@ -77,5 +124,55 @@ mod tests {
         let c = a.verify(&t).unwrap();
         assert_eq!((c.sub, c.sid), (u, s));
         assert!(b.verify(&t).is_none());
+        // Verified once by `a` on this thread, the token is still refused by `b`, and `a`'s
+        // memo answers the same.
+        assert!(a.verify(&t).is_some());
+        assert!(b.verify(&t).is_none());
+        let again = a.verify(&t).unwrap();
+        assert_eq!((again.sub, again.sid), (u, s));
+    }
+
+    /// A token signed with `keys` for someone, expiring at `exp`, from `iss`.
+    fn signed(keys: &JwtKeys, exp: i64, iss: &str) -> String {
+        let claims = Claims {
+            sub: Uuid::new_v4(),
+            sid: Uuid::new_v4(),
+            iat: 0,
+            exp,
+            iss: iss.into(),
+        };
+        encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding).unwrap()
+    }
+
+    /// A remembered token expires as a decoded one does: `LEEWAY` seconds after `exp`.
+    #[test]
+    fn a_remembered_token_still_expires() {
+        let keys =
+            JwtKeys::new(&SecretString::from("k".repeat(40)), Duration::from_secs(60)).unwrap();
+        let t = keys.issue(Uuid::new_v4(), Uuid::new_v4()).unwrap();
+        let exp = keys.verify(&t).unwrap().exp;
+        assert!(keys.verify_at(&t, exp + LEEWAY as i64).is_some());
+        assert!(keys.verify_at(&t, exp + LEEWAY as i64 + 1).is_none());
+        // And one that was already expired when first seen is refused and not remembered.
+        let old = signed(&keys, chrono::Utc::now().timestamp() - 3600, ISSUER);
+        assert!(keys.verify(&old).is_none());
+        assert!(VERIFIED.with_borrow(|v| !v[&keys.id].contains_key(old.as_str())));
+    }
+
+    /// A changed signature or another issuer is refused even after the genuine token was
+    /// remembered.
+    #[test]
+    fn a_token_differing_from_a_remembered_one_is_decoded_again() {
+        let keys =
+            JwtKeys::new(&SecretString::from("k".repeat(40)), Duration::from_secs(60)).unwrap();
+        let t = keys.issue(Uuid::new_v4(), Uuid::new_v4()).unwrap();
+        assert!(keys.verify(&t).is_some());
+        let mut forged = t.clone().into_bytes();
+        let i = forged.len() - 10; // inside the signature
+        forged[i] = if forged[i] == b'A' { b'B' } else { b'A' };
+        let forged = String::from_utf8(forged).unwrap();
+        assert!(keys.verify(&forged).is_none());
+        let foreign = signed(&keys, chrono::Utc::now().timestamp() + 60, "someone-else");
+        assert!(keys.verify(&foreign).is_none());
     }
 }
