@@ -17,12 +17,13 @@ use crate::app_state::AppState;
 use crate::auth::{Cadre, CurrentUser};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::input::Json;
+use crate::league::LeagueTree;
 use crate::pagination::{Page, PageQuery};
 use crate::workflow::{Actor, events, transition, units};
 use crate::{regions, talents};
 use entity::volunteer_activities::ActivityStatus;
 use entity::volunteer_signups::SignupStatus;
-use sea_orm::{ConnectionTrait, Iterable};
+use sea_orm::Iterable;
 
 /// The volunteer categories with their Chinese labels.
 #[utoipa::path(
@@ -105,7 +106,7 @@ pub async fn create_volunteer_activity(
     )
     .await?;
     txn.commit().await?;
-    let view = with_eligibility(&state.db, vec![activity.into()]).await?;
+    let view = with_eligibility(&state.league, vec![activity.into()]);
     Ok(HttpResponse::Created().json(view.into_iter().next()))
 }
 
@@ -153,21 +154,17 @@ pub(super) fn check_request(body: &ActivityRequest) -> ApiResult<CheckedActivity
     })
 }
 
-/// State who may sign up with the organising unit's name (one look-up for a page).
-pub(super) async fn with_eligibility(
-    db: &impl ConnectionTrait,
+/// State who may sign up with the organising unit's name, from the league tree each instance
+/// holds (units are written only by migrations), so a page of activities costs no look-up.
+pub(super) fn with_eligibility(
+    tree: &LeagueTree,
     mut views: Vec<ActivityView>,
-) -> ApiResult<Vec<ActivityView>> {
-    let codes = views
-        .iter()
-        .filter(|v| !v.open_to_all)
-        .filter_map(|v| v.unit_code.clone());
-    let names = units::unit_labels(db, codes).await?;
+) -> Vec<ActivityView> {
     for v in &mut views {
-        let unit = v.unit_code.as_ref().and_then(|c| names.get(c));
-        v.eligibility = eligibility_text(v.open_to_all, unit.map(String::as_str));
+        let unit = v.unit_code.as_deref().and_then(|c| tree.unit(c));
+        v.eligibility = eligibility_text(v.open_to_all, unit.map(|u| u.name.as_str()));
     }
-    Ok(views)
+    views
 }
 
 /// Published volunteer activities, soonest first (upcoming and running ones unless
@@ -212,7 +209,7 @@ pub async fn list_volunteer_activities(
         Into::into,
     )
     .await?;
-    page.items = with_eligibility(&state.db, page.items).await?;
+    page.items = with_eligibility(&state.league, page.items);
     Ok(web::Json(page))
 }
 
@@ -236,7 +233,7 @@ pub async fn get_volunteer_activity(
         .one(&state.db)
         .await?
         .ok_or_else(|| ApiError::not_found("志愿活动"))?;
-    let view = with_eligibility(&state.db, vec![a.into()]).await?;
+    let view = with_eligibility(&state.league, vec![a.into()]);
     Ok(web::Json(
         view.into_iter()
             .next()
@@ -285,7 +282,7 @@ pub async fn create_volunteer_signup(
         &activity.region_code,
         &home.region_code,
     ) {
-        let view = with_eligibility(&state.db, vec![activity.clone().into()]).await?;
+        let view = with_eligibility(&state.league, vec![activity.clone().into()]);
         let rule = view
             .into_iter()
             .next()

@@ -46,11 +46,16 @@ async fn find_visible(
     Ok(a)
 }
 
-async fn detail(db: &impl ConnectionTrait, a: activities::Model) -> ApiResult<ActivityDetailView> {
-    let timeline =
-        timeline::timeline(db, activities::Model::EVENTS, a.id, None, Audience::Staff).await?;
-    let activity = with_eligibility(db, vec![a.into()])
-        .await?
+async fn detail(state: &AppState, a: activities::Model) -> ApiResult<ActivityDetailView> {
+    let timeline = timeline::timeline(
+        &state.db,
+        activities::Model::EVENTS,
+        a.id,
+        None,
+        Audience::Staff,
+    )
+    .await?;
+    let activity = with_eligibility(&state.league, vec![a.into()])
         .pop()
         .ok_or_else(|| ApiError::not_found(activities::Model::NAME))?;
     Ok(ActivityDetailView { activity, timeline })
@@ -123,7 +128,7 @@ pub async fn list_admin_volunteer_activities(
         Into::into,
     )
     .await?;
-    page.items = with_eligibility(&state.db, page.items).await?;
+    page.items = with_eligibility(&state.league, page.items);
     Ok(web::Json(page))
 }
 
@@ -145,7 +150,7 @@ pub async fn get_admin_volunteer_activity(
     id: web::Path<Uuid>,
 ) -> ApiResult<web::Json<ActivityDetailView>> {
     let a = find_visible(&state.db, &cadre, id.into_inner()).await?;
-    Ok(web::Json(detail(&state.db, a).await?))
+    Ok(web::Json(detail(&state, a).await?))
 }
 
 /// Edit an activity (every field but its region, with the `version` looked at). `wanted` may not
@@ -276,7 +281,7 @@ pub async fn update_volunteer_activity(
     }
     txn.commit().await?;
     deliver(&state, sent);
-    Ok(web::Json(detail(&state.db, applied.into_record()).await?))
+    Ok(web::Json(detail(&state, applied.into_record()).await?))
 }
 
 /// Cancel an activity before it ends and before anyone checked in. Every sign-up ends
@@ -356,5 +361,5 @@ pub async fn cancel_volunteer_activity(
     }
     txn.commit().await?;
     deliver(&state, sent);
-    Ok(web::Json(detail(&state.db, applied.into_record()).await?))
+    Ok(web::Json(detail(&state, applied.into_record()).await?))
 }

@@ -108,14 +108,21 @@ async fn one_more_of_each(
     .await;
 }
 
-#[tokio::test]
-async fn every_list_runs_as_many_statements_for_a_hundred_rows_as_for_one() {
-    let app = spawn_app().await;
+/// The county's and the province's cadres, a youth and the youth who takes the first seats, with
+/// one row of every list.
+async fn one_of_each(app: &TestApp) -> (Login, Login, Login, Login) {
     let cadre = app.admin_of("220102").await;
     let province = app.admin_of("220000").await;
     let youth = app.youth_in("counted", VILLAGE, true).await;
     let filler = app.youth_in("filler", VILLAGE, true).await;
-    one_more_of_each(&app, 0, (&cadre, &province), (&youth, &filler)).await;
+    one_more_of_each(app, 0, (&cadre, &province), (&youth, &filler)).await;
+    (cadre, province, youth, filler)
+}
+
+#[tokio::test]
+async fn every_list_runs_as_many_statements_for_a_hundred_rows_as_for_one() {
+    let app = spawn_app().await;
+    let (cadre, province, youth, filler) = one_of_each(&app).await;
     let first_training = first_id(&app, "/api/v1/admin/trainings", &cadre).await;
     let first_activity = first_id(&app, "/api/v1/volunteer/activities", &youth).await;
 
@@ -185,6 +192,37 @@ async fn every_list_runs_as_many_statements_for_a_hundred_rows_as_for_one() {
         differ.is_empty(),
         "lists whose statements grow with their rows: {differ:?}"
     );
+}
+
+/// The lists a youth opens first run two statements each, rows or not: the session look-up and
+/// the page with its count (the caller's home region inside it; the organising units' names of
+/// activities from the league tree each instance holds).
+#[tokio::test]
+async fn the_first_lists_a_youth_opens_run_two_statements_each() {
+    let app = spawn_app().await;
+    let (_, _, youth, _) = one_of_each(&app).await;
+    let activities = json_of(
+        app.get("/api/v1/volunteer/activities", Some(&youth.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(activities["items"][0]["openToAll"], json!(false));
+    assert!(
+        activities["items"][0]["eligibility"]
+            .as_str()
+            .is_some_and(|e| e.contains("共青团")),
+        "the organising unit is named: {}",
+        activities["items"][0]
+    );
+    for path in [
+        "/api/v1/trainings",
+        "/api/v1/volunteer/activities",
+        "/api/v1/me/enrollments",
+        "/api/v1/me/notifications",
+    ] {
+        assert_eq!(statements(&app, path, &youth, 1..=3).await, 2, "{path}");
+    }
 }
 
 /// Database sessions ask PostgreSQL for `JIQING_DB_WORK_MEM` (default 32 MB, so that the KPI
