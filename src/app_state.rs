@@ -41,9 +41,14 @@ pub struct AppState {
 impl AppState {
     /// Connect to the database (migrating it unless told not to) and to the cache.
     pub async fn connect(settings: Settings) -> anyhow::Result<Self> {
+        let pool_size = if db::is_sqlite(&settings.database_url) {
+            settings.sqlite_connections
+        } else {
+            settings.db_pool_size
+        };
         let mut db = db::connect_with(
             &settings.database_url,
-            settings.db_pool_size,
+            pool_size,
             settings.db_work_mem.as_deref(),
         )
         .await?;

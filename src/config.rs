@@ -107,9 +107,11 @@ pub struct Settings {
     pub kpi_baseline_on: chrono::NaiveDate,
     /// How long live KPI counts are cached (`JIQING_KPI_CACHE_SECS`, default 300; 0 = never).
     pub kpi_cache_ttl: Duration,
-    /// PostgreSQL connections per instance at most (`JIQING_DB_POOL_SIZE`, default 32; SQLite
-    /// always uses one).
+    /// PostgreSQL connections per instance at most (`JIQING_DB_POOL_SIZE`, default 32).
     pub db_pool_size: u32,
+    /// SQLite connections: one writes at a time, the others read beside it
+    /// (`JIQING_SQLITE_CONNECTIONS`, default 4; an in-memory database keeps one).
+    pub sqlite_connections: u32,
     /// `work_mem` of each PostgreSQL connection (`JIQING_DB_WORK_MEM`, default `32MB`, a number
     /// with `kB`, `MB` or `GB`; `server`: the server's own setting).
     pub db_work_mem: Option<String>,
@@ -516,6 +518,12 @@ impl Settings {
             ),
             db_pool_size: parse_u32(&var, "JIQING_DB_POOL_SIZE", crate::db::DEFAULT_POOL_SIZE)?
                 .clamp(1, 1_000),
+            sqlite_connections: parse_u32(
+                &var,
+                "JIQING_SQLITE_CONNECTIONS",
+                crate::db::DEFAULT_SQLITE_CONNECTIONS,
+            )?
+            .clamp(1, 64),
             db_work_mem: parse_work_mem(&var)?,
             redis_connections: parse_u32(&var, "JIQING_REDIS_CONNECTIONS", 1)?.clamp(1, 64)
                 as usize,

@@ -2,7 +2,10 @@
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 
 pub fn is_sqlite(url: &str) -> bool {
     url.starts_with("sqlite:")
@@ -11,6 +14,11 @@ pub fn is_sqlite(url: &str) -> bool {
 /// Connections a PostgreSQL pool opens at most unless told otherwise (`JIQING_DB_POOL_SIZE`).
 pub const DEFAULT_POOL_SIZE: u32 = 32;
 
+/// SQLite connections unless told otherwise (`JIQING_SQLITE_CONNECTIONS`): one writer at a time
+/// and readers beside it (WAL). `bench/sqlite-readers.sh` measured 1.9-2.5x the read throughput
+/// of one connection with four on two cores.
+pub const DEFAULT_SQLITE_CONNECTIONS: u32 = 4;
+
 /// `work_mem` each PostgreSQL connection asks for unless told otherwise (`JIQING_DB_WORK_MEM`).
 pub const DEFAULT_WORK_MEM: &str = "32MB";
 
@@ -18,15 +26,17 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     connect_with(url, DEFAULT_POOL_SIZE, Some(DEFAULT_WORK_MEM)).await
 }
 
-/// [`connect`] with a PostgreSQL pool of at most `pool_size` connections (SQLite keeps its one)
-/// whose sessions use `work_mem` (`None`: the server's own setting).
+/// [`connect`] with a pool of at most `pool_size` connections (PostgreSQL) or exactly
+/// `pool_size` (SQLite; an in-memory database keeps one, as it lives in its connection) whose
+/// PostgreSQL sessions use `work_mem` (`None`: the server's own setting).
 pub async fn connect_with(
     url: &str,
     pool_size: u32,
     work_mem: Option<&str>,
 ) -> anyhow::Result<DatabaseConnection> {
     if is_sqlite(url) {
-        return connect_sqlite(url, 1).await;
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        return connect_sqlite(url, if in_memory { 1 } else { pool_size }).await;
     }
     let mut opt = options(url);
     opt.max_connections(pool_size.max(1)).min_connections(1);
@@ -39,16 +49,26 @@ pub async fn connect_with(
     Ok(Database::connect(opt).await?)
 }
 
-/// A SQLite database in WAL mode with `connections` connections. The service uses one:
-/// SQLite allows one writer at a time, and a single connection makes every transaction serial
-/// instead of failing with SQLITE_BUSY when a reader upgrades to a writer. More are only for
-/// `bench/sqlite-readers.sh`, which measures what parallel readers would give on a read-only
-/// load. The connections are kept open for the life of the process (an in-memory database
-/// lives in its connection).
+/// A SQLite database in WAL mode with `connections` connections: statements outside a transaction
+/// and reads run side by side; SQLite lets one of them write at a time, and the others wait for
+/// it (`busy_timeout`). Every transaction begins with the write lock ([`begin`]), so none fails
+/// with SQLITE_BUSY by upgrading from reader to writer beside another writer. The connections are
+/// kept open for the life of the process (an in-memory database lives in its connection).
 pub async fn connect_sqlite(url: &str, connections: u32) -> anyhow::Result<DatabaseConnection> {
+    let connections = connections.max(1);
+    if connections > 1 {
+        // Switching a new file to WAL takes an exclusive lock that does not wait for others:
+        // connections opened side by side would fail with "database is locked". One connection
+        // switches it first (the mode is kept in the file); the pool's then find it done.
+        sqlite_pool(url, 1).await?.close().await?;
+    }
+    sqlite_pool(url, connections).await
+}
+
+async fn sqlite_pool(url: &str, connections: u32) -> anyhow::Result<DatabaseConnection> {
     let mut opt = options(url);
-    opt.max_connections(connections.max(1))
-        .min_connections(connections.max(1))
+    opt.max_connections(connections)
+        .min_connections(connections)
         .idle_timeout(None::<Duration>)
         .max_lifetime(None::<Duration>)
         .map_sqlx_sqlite_opts(|o| {
@@ -58,6 +78,19 @@ pub async fn connect_sqlite(url: &str, connections: u32) -> anyhow::Result<Datab
                 .busy_timeout(Duration::from_secs(10))
         });
     Ok(Database::connect(opt).await?)
+}
+
+/// Begin a transaction. Every transaction of the service begins here, not with
+/// `TransactionTrait::begin`: on SQLite it takes the write lock at `BEGIN` (`BEGIN IMMEDIATE`),
+/// waiting up to `busy_timeout` for another writer. A deferred transaction that reads first and
+/// writes later would fail at once with SQLITE_BUSY when another connection wrote in between, a
+/// wait `busy_timeout` cannot cover. PostgreSQL ignores the mode.
+pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }
 
 fn options(url: &str) -> ConnectOptions {

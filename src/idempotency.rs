@@ -19,10 +19,7 @@
 //! Ok(created.respond(View::from))
 //! ```
 use actix_web::{HttpRequest, HttpResponse};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -190,7 +187,7 @@ where
     E: IdempotentEntity,
     F: AsyncFnOnce(&DatabaseTransaction) -> ApiResult<E::Model>,
 {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let failure = match create(&txn).await {
         Ok(model) => match txn.commit().await {
             Ok(()) => return Ok(Created::New(model)),

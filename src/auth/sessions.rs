@@ -3,8 +3,7 @@ use chrono::Utc;
 use entity::auth_sessions::LoginMethod;
 use entity::{auth_sessions, refresh_tokens, users};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-    TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -49,7 +48,7 @@ pub async fn start(
     method: LoginMethod,
 ) -> ApiResult<TokenResponse> {
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let session = auth_sessions::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user.id),
@@ -109,7 +108,7 @@ pub async fn rotate(state: &AppState, presented: &str) -> ApiResult<TokenRespons
         tracing::warn!(session = %session.id, "refresh token reuse: session revoked");
         return Err(reused());
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     // Conditional update: of two concurrent uses of the same token only one can win.
     let claimed = refresh_tokens::Entity::update_many()
         .col_expr(refresh_tokens::Column::UsedAt, Expr::value(Utc::now()))

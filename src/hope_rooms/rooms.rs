@@ -12,7 +12,6 @@ use entity::youth_homes;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -188,7 +187,7 @@ pub async fn create_hope_room(
     let place = checked(&state, &cadre, &body, record).await?;
     let (school_name, youth_home_id) = host_fields(&body);
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let row = rooms::ActiveModel {
         id: Set(id),
         name: Set(body.name.trim().to_owned()),
@@ -266,7 +265,7 @@ pub async fn update_hope_room(
     let moved = place != r.region_code;
     let now = Utc::now();
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let applied = Transition::new(&r, A::Edit, &actor)
         .seen(Some(version))
         .set(R::Name, Expr::value(body.name.trim().to_owned()))
@@ -402,7 +401,7 @@ pub async fn change_hope_room_status(
     }
     let now = Utc::now();
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let applied = Transition::new(&r, body.action.action(), &actor)
         .seen(body.version)
         .set(R::UpdatedAt, Expr::value(now))
@@ -455,7 +454,7 @@ pub async fn accept_hope_room(
     }
     let now = Utc::now();
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let applied = Transition::new(&r, A::Accept, &actor)
         .seen(Some(body.version))
         .only_if(R::CreatedBy.ne(cadre.user_id))

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Days, NaiveDate};
 use entity::kpi_snapshots::{self, KpiStatus};
 use entity::notifications::{self, NotificationKind};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::catalogue::{self, CATALOGUE, Indicator, IndicatorUnit, PlaceKind};
 use super::status::{self, Measure};
@@ -162,7 +162,7 @@ pub async fn run(state: &AppState, today: NaiveDate) -> anyhow::Result<usize> {
             continue;
         }
         let body = text(unit, month_end, &lines);
-        let txn = db.begin().await?;
+        let txn = crate::db::begin(db).await?;
         for cadre in crate::staff::cadres_of_unit(&txn, unit).await? {
             // A repeated run (after a crash half-way) does not tell anyone twice.
             let already = notifications::Entity::find()

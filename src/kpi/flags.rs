@@ -10,7 +10,7 @@ use entity::region_flags::{self, RegionFlag};
 use entity::regions;
 use entity::users::CadreLevel;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -200,7 +200,7 @@ pub async fn set_region_flag(
             format!("“{}”只能标记在县（市、区）", flag.label()),
         ));
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let mut gone = region_flags::Entity::delete_many()
         .filter(region_flags::Column::RegionCode.eq(&region.code));
     if !wanted.is_empty() {

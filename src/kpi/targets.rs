@@ -6,9 +6,7 @@ use chrono::{NaiveDate, Utc};
 use entity::kpi_targets;
 use entity::notifications::NotificationKind;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::catalogue::{self, CATALOGUE, Indicator};
@@ -227,7 +225,7 @@ pub async fn set_kpi_target(
     }
 
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     // Write first (no read-then-write): on SQLite a reader upgrading to a writer beside another
     // instance's connection fails at once instead of waiting its turn.
     match body.version {

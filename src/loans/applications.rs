@@ -583,7 +583,7 @@ pub async fn update_my_loan_application(
     let b = &*body;
     let review_days = state.settings.loans.review_days;
     let actor = Actor::youth(user.id());
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = own_application(&txn, &user, *id).await?;
     let applied = Transition::new(&current, ApplicationAction::Resubmit, &actor)
         .seen(b.version)
@@ -707,7 +707,7 @@ async fn end_by_youth(
     let now = Utc::now();
     let reason = trimmed(&body.reason);
     let actor = Actor::youth(user.id());
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = own_application(&txn, user, id).await?;
     let applied = Transition::new(&current, action, &actor)
         .set(A::UpdatedAt, Expr::value(now))

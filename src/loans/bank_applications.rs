@@ -11,7 +11,7 @@ use entity::sharing_consents::ConsentSubject;
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
 use sea_orm::{
     ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, Select, TransactionTrait,
+    QueryOrder, Select,
 };
 use uuid::Uuid;
 
@@ -183,7 +183,7 @@ pub async fn accept_loan_referral(
 ) -> ApiResult<web::Json<BankLoanApplicationView>> {
     let now = Utc::now();
     let actor = Actor::bank_officer(&officer);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = bank_application(&txn, &officer, *id).await?;
     let applied = Transition::new(&current, ApplicationAction::AcceptReferral, &actor)
         .seen(body.version)
@@ -332,7 +332,7 @@ pub async fn decide_loan_application(
                 return Err(ApiError::Validation(errors));
             };
             let expires = now + Duration::days(terms.offer_valid_days.into());
-            let txn = state.db.begin().await?;
+            let txn = crate::db::begin(&state.db).await?;
             let current = bank_application(&txn, &officer, *id).await?;
             // The product row first, then the application (conventions §6).
             if matches!(
@@ -386,7 +386,7 @@ pub async fn decide_loan_application(
                 Some(n) => format!("{}：{n}", code.label()),
                 None => code.label().to_owned(),
             };
-            let txn = state.db.begin().await?;
+            let txn = crate::db::begin(&state.db).await?;
             let current = bank_application(&txn, &officer, *id).await?;
             let applied = Transition::new(&current, ApplicationAction::Reject, &actor)
                 .seen(Some(body.version))
@@ -462,7 +462,7 @@ pub async fn disburse_loan(
     let today = today_in_china(now);
     let reference = body.bank_reference.trim().to_owned();
     let actor = Actor::bank_officer(&officer);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = bank_application(&txn, &officer, *id).await?;
     if current.status == LoanStatus::Approved {
         let mut errors = Vec::new();

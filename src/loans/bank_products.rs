@@ -2,7 +2,7 @@
 //! and resume for the bank. Drafts and other banks' products do not exist for them (404).
 use actix_web::{get, post, web};
 use entity::loan_products::{self, Column as P, ProductStatus, SuspendedBy};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::dto::{
@@ -49,7 +49,7 @@ async fn act(
     step: Step,
     payload: Option<String>,
 ) -> ApiResult<web::Json<AdminLoanProductView>> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = bank_product(&txn, officer.bank_id, id).await?;
     let actor = Actor::bank_officer(officer);
     let applied = run(

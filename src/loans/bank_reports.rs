@@ -10,7 +10,6 @@ use entity::loan_products::{self, Column as P};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -79,7 +78,7 @@ pub async fn report_loan_status(
     let now = Utc::now();
     let on = body.on;
     let actor = Actor::bank_officer(&officer);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = bank_application(&txn, &officer, *id).await?;
     if current.disbursed_on.is_some_and(|d| on < d) || on > today_in_china(now) {
         return Err(ApiError::field("on", "RANGE", "日期应在放款日期与今天之间"));
@@ -156,7 +155,7 @@ pub async fn reverse_loan_action(
     let now = Utc::now();
     let hours = i64::from(state.settings.loans.reversal_hours);
     let actor = Actor::bank_officer(&officer);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = bank_application(&txn, &officer, *id).await?;
     let undone = match current.status {
         LoanStatus::Approved => "approve",

@@ -7,7 +7,7 @@ use entity::loan_applications::{self, Column as A, LoanStatus};
 use entity::notifications::NotificationKind;
 use entity::sharing_consents::ConsentSubject;
 use sea_orm::sea_query::{Condition, Expr};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::applications::{LOANS_PAGE, release_quota};
 use super::state::ApplicationAction;
@@ -57,7 +57,7 @@ async fn lapse(
         A::ResubmitDueAt.lte(now)
     };
     let actor = Actor::system();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let moved = Transition::new(&app, ApplicationAction::Lapse, &actor)
         .only_if(guard)
         .set(A::UpdatedAt, Expr::value(now))

@@ -9,7 +9,7 @@ use entity::users::CadreLevel;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
+    QueryFilter, QueryOrder, Set, SqlErr,
 };
 use uuid::Uuid;
 
@@ -175,7 +175,7 @@ pub async fn create_loan_product(
     let n = check(&state, &cadre, &body).await?;
     let now = Utc::now();
     let b = &*body;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let p = loan_products::ActiveModel {
         id: Set(Uuid::now_v7()),
         bank_id: Set(b.bank_id),
@@ -338,7 +338,7 @@ pub async fn update_loan_product(
         return Err(refusal);
     }
     let n = check(&state, &cadre, &body).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = managed_product(&txn, &cadre, *id).await?;
     let b = &*body;
     let now = Utc::now();
@@ -521,7 +521,7 @@ async fn act(
     check: impl FnOnce(&loan_products::Model) -> ApiResult<()>,
     payload: Option<String>,
 ) -> ApiResult<web::Json<AdminLoanProductView>> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = managed_product(&txn, cadre, id).await?;
     check(&current)?;
     let actor = Actor::cadre(cadre);
@@ -758,7 +758,7 @@ pub async fn clone_loan_product(
     body: Json<ProductCloneRequest>,
 ) -> ApiResult<HttpResponse> {
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let source = managed_product(&txn, &cadre, *id).await?;
     if let Some(e) = code_field(&body.code) {
         return Err(ApiError::Validation(vec![e]));

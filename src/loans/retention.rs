@@ -6,7 +6,7 @@ use chrono::{NaiveDate, Utc};
 use entity::loan_applications::{self, Column as A, LoanStatus};
 use entity::sharing_consents::ConsentSubject;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::applications::MEDIA_KIND;
 use crate::app_state::AppState;
@@ -41,7 +41,7 @@ pub async fn anonymise(state: &AppState, date: NaiveDate) -> anyhow::Result<u64>
         }
         for app in due {
             let now = Utc::now();
-            let txn = state.db.begin().await?;
+            let txn = crate::db::begin(&state.db).await?;
             let hit = loan_applications::Entity::update_many()
                 .col_expr(A::ApplicantUserId, Expr::value(None::<uuid::Uuid>))
                 .col_expr(A::TalentProfileId, Expr::value(None::<uuid::Uuid>))

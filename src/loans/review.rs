@@ -7,10 +7,7 @@ use entity::loan_applications::{self, Column as A, LoanStatus};
 use entity::notifications::NotificationKind;
 use entity::sharing_consents::ConsentSubject;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
-};
+use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::applications::{LOANS_PAGE, notify_bank};
@@ -185,7 +182,7 @@ pub async fn recommend_loan_application(
         .map(str::to_owned);
     let actor = Actor::cadre(&cadre);
     let bank_days = state.settings.loans.bank_days;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = local_application(&txn, &cadre, *id).await?;
     let terms = terms_of(&current)?;
     if let Some(e) =
@@ -275,7 +272,7 @@ pub async fn return_loan_application(
     let reason = body.reason.trim().to_owned();
     let actor = Actor::cadre(&cadre);
     let due = now + Duration::days(state.settings.loans.resubmit_days.into());
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = local_application(&txn, &cadre, *id).await?;
     let limit = || {
         ApiError::Conflict(
@@ -361,7 +358,7 @@ pub async fn decline_loan_recommendation(
         None => label.to_owned(),
     };
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = local_application(&txn, &cadre, *id).await?;
     let applied = Transition::new(&current, ApplicationAction::DeclineRecommendation, &actor)
         .seen(Some(body.version))

@@ -12,7 +12,7 @@ use entity::notifications::NotificationKind;
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -386,7 +386,7 @@ pub async fn verify_loan_subsidy_claim(
     body: Json<ClaimStepRequest>,
 ) -> ApiResult<web::Json<SubsidyClaimView>> {
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = visible_claim(&txn, &cadre, *id).await?;
     cadre.ensure_local_unit(&current.region_code)?;
     let t = Transition::new(&current, ClaimAction::Verify, &actor)
@@ -420,7 +420,7 @@ pub async fn approve_loan_subsidy_claim(
     body: Json<ClaimStepRequest>,
 ) -> ApiResult<web::Json<SubsidyClaimView>> {
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = visible_claim(&txn, &cadre, *id).await?;
     ensure_approver(&cadre, &current)?;
     let t = Transition::new(&current, ClaimAction::Approve, &actor)
@@ -471,7 +471,7 @@ pub async fn reject_loan_subsidy_claim(
 ) -> ApiResult<web::Json<SubsidyClaimView>> {
     let actor = Actor::cadre(&cadre);
     let reason = body.reason.trim().to_owned();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = visible_claim(&txn, &cadre, *id).await?;
     match current.status {
         ClaimStatus::Verified => ensure_approver(&cadre, &current)?,
@@ -508,7 +508,7 @@ pub async fn pay_loan_subsidy_claim(
     body: Json<ClaimPaymentRequest>,
 ) -> ApiResult<web::Json<SubsidyClaimView>> {
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = visible_claim(&txn, &cadre, *id).await?;
     if !cadre.is_province() {
         return Err(ApiError::Forbidden(

@@ -5,7 +5,7 @@ use entity::mentor_profiles::{self as profiles, Column as P, MentorStatus};
 use entity::notifications::NotificationKind;
 use entity::users;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::dto::{AdminMentorFilter, AdminMentorView, MentorDecision, MentorReviewRequest};
@@ -176,7 +176,7 @@ pub async fn review_mentor(
     };
     let now = Utc::now();
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = managed_mentor(&txn, &cadre, *id).await?;
     let applied = Transition::new(&current, action, &actor)
         .seen(Some(body.version))

@@ -5,9 +5,7 @@ use chrono::Utc;
 use entity::mentoring_records::{self as records, Column as R, RecordStatus};
 use entity::mentorships::{self, Column as M, EndedBy};
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::dto::{
@@ -169,7 +167,7 @@ pub async fn settle_mentoring_record(
     };
     let note = body.note.trim().to_owned();
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let applied = Transition::new(&r, action, &actor)
         .set(R::SettledBy, Expr::value(cadre.user_id))
         .set(R::SettleNote, Expr::value(note.clone()))

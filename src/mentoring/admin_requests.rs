@@ -8,7 +8,7 @@ use entity::notifications::NotificationKind;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -159,7 +159,7 @@ pub async fn assign_mentor(
     if matches!(r.status, RequestStatus::Expired | RequestStatus::Declined) {
         return reassign(&state, &cadre, &actor, r, body.mentor_id, now).await;
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let mentor = if r.status == RequestStatus::AwaitingAssignment {
         Some(proposable(&txn, &state.league, body.mentor_id, &r).await?)
     } else {
@@ -236,7 +236,7 @@ async fn reassign(
         return Err(ApiError::not_found("导师申请"));
     };
     let settings = &state.settings.mentoring;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let m = proposable(&txn, &state.league, mentor_id, &origin).await?;
     open_place(&txn, mentee, origin.kind, settings).await?;
     let row = requests::ActiveModel {

@@ -10,7 +10,7 @@ use entity::notifications::NotificationKind;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -164,7 +164,7 @@ pub async fn accept_mentorship_request(
     };
     let max_long_term = state.settings.mentoring.max_long_term;
     let actor = Actor::person(user.id(), entity::workflow_events::ActorKind::Mentor);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     if r.status == RequestStatus::Pending {
         if let Some(late) = expired_now(&r, now) {
             return Err(late);
@@ -338,7 +338,7 @@ pub async fn decline_mentorship_request(
         .filter(|s| !s.is_empty())
         .map(str::to_owned);
     let actor = Actor::person(user.id(), entity::workflow_events::ActorKind::Mentor);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     lock_mentor(&txn, mentor_id).await?;
     lock_counter(&txn, mentee).await?;
     let reason = match &note {

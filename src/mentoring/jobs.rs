@@ -16,7 +16,6 @@ use entity::notifications::{self, NotificationKind};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 
 use super::lifecycle::{MENTORING_PAGE, lock_counter, release_open_request, request_subject};
@@ -43,7 +42,7 @@ pub async fn sweep_expired_requests(state: AppState) -> anyhow::Result<()> {
         .fetch_page(0)
         .await?;
     for r in due {
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin(&state.db).await?;
         let sent = expire(&txn, &r, now)
             .await
             .map_err(|e| anyhow::anyhow!("expiring mentorship request {}: {e}", r.id))?;
@@ -121,7 +120,7 @@ pub async fn auto_complete(state: AppState, today: NaiveDate) -> anyhow::Result<
         let found = due.len() as u64;
         let mut moved = 0;
         for p in due {
-            let txn = state.db.begin().await?;
+            let txn = crate::db::begin(&state.db).await?;
             let sent = complete_one(&txn, &p, today)
                 .await
                 .map_err(|e| anyhow::anyhow!("completing mentorship {}: {e}", p.id))?;
@@ -180,7 +179,7 @@ pub async fn auto_confirm(state: AppState, _today: NaiveDate) -> anyhow::Result<
         let found = due.len() as u64;
         let mut moved = 0;
         for r in due {
-            let txn = state.db.begin().await?;
+            let txn = crate::db::begin(&state.db).await?;
             let system = Actor::system();
             let done = Transition::new(&r, MentoringRecordAction::AutoConfirm, &system)
                 .only_if(MR::ConfirmDueAt.lte(now))

@@ -7,7 +7,7 @@ use entity::mentorship_requests::RequestKind;
 use entity::mentorships::{self, Column as M, EndedBy, MentorshipStatus};
 use entity::workflow_events::ActorKind;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::dto::{
@@ -174,7 +174,7 @@ pub async fn complete_mentorship(
     let now = Utc::now();
     let summary = body.summary.trim().to_owned();
     let actor = Actor::person(user.id(), ActorKind::Mentor);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let mentor = lock_parties(&txn, &p).await?;
     let mut t = Transition::new(&p, A::Complete, &actor)
         .set(M::MentorSummary, Expr::value(summary))
@@ -244,7 +244,7 @@ pub async fn extend_mentorship(
     }
     let now = Utc::now();
     let actor = Actor::person(user.id(), ActorKind::Mentor);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let applied = Transition::new(&p, A::Extend, &actor)
         .only_if(M::Extended.eq(false))
         .or_else(|cur| {
@@ -300,7 +300,7 @@ pub async fn rate_mentorship(
         .filter(|c| !c.is_empty())
         .map(str::to_owned);
     let actor = Actor::youth(user.id());
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     // The mentor row first (lock order), so two ratings of one mentor queue there.
     lock_parties(&txn, &p).await?;
     let applied = Transition::new(&p, A::Rate, &actor)

@@ -10,7 +10,6 @@ use entity::youth_organisations::{self as orgs, Column as O, OrgKind, OrgLevel, 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, Iterable, QueryFilter, QuerySelect, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -74,7 +73,7 @@ pub async fn assign_organisation_mentor(
     let o = visible_org(&state, &cadre, *id).await?;
     let now = Utc::now();
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     // Lock order: the mentor row (a withdrawal ends its assignments), the organisation, the
     // assignment.
     let m = lock_mentor(&txn, body.mentor_id).await?;
@@ -169,7 +168,7 @@ pub async fn end_organisation_mentor(
         "assignmentId": assignment_id, "reason": reason
     }));
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     // The organisation first (as a dissolution does), then the assignment.
     let applied = Transition::new(&o, A::EndAssignment, &actor)
         .set(O::UpdatedAt, Expr::value(now))

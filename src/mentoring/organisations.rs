@@ -12,7 +12,7 @@ use entity::youth_organisations::{self as orgs, Column as O, OrgLevel, OrgStatus
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -238,7 +238,7 @@ pub async fn create_youth_organisation(
     let place = checked_place(&state, &cadre, &body).await?;
     let now = Utc::now();
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let row = orgs::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(body.name.trim().to_owned()),
@@ -386,7 +386,7 @@ pub async fn update_youth_organisation(
         || o.league_affiliated != body.league_affiliated;
     let now = Utc::now();
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let mut t = Transition::new(&o, A::Edit, &actor)
         .seen(Some(version))
         .set(O::Name, Expr::value(body.name.trim().to_owned()))
@@ -449,7 +449,7 @@ pub async fn verify_youth_organisation(
     let o = visible_org(&state, &cadre, *id).await?;
     let now = Utc::now();
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     // Four-eyes against the stored maker (the creator, or the cadre whose change cleared the
     // last verification), inside the transaction (conventions §9).
     let last = events::last(&txn, orgs::Model::EVENTS, o.id).await?;
@@ -520,7 +520,7 @@ pub async fn dissolve_youth_organisation(
     }
     let reason = body.reason.trim().to_owned();
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let applied = Transition::new(&o, A::Dissolve, &actor)
         .seen(body.version)
         .set(O::DissolvedOn, Expr::value(on))

@@ -10,7 +10,6 @@ use entity::notifications::{self, NotificationKind};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -181,7 +180,7 @@ pub async fn end_pairing(
 ) -> ApiResult<mentorships::Model> {
     let now = Utc::now();
     let reason = body.reason.trim().to_owned();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let mentor = lock_parties(&txn, p).await?;
     let applied = Transition::new(p, MentorshipAction::End, actor)
         .set(M::EndedAt, Expr::value(now))

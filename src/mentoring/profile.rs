@@ -7,7 +7,6 @@ use entity::users;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -130,7 +129,7 @@ pub async fn save_my_mentor_profile(
     let organisation = body.organisation.clone().filter(|s| !s.is_empty());
     let title = body.title.clone().filter(|s| !s.is_empty());
     let existing = profile_of(&state.db, user.id()).await?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let Some(current) = existing else {
         let inserted = profiles::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -250,7 +249,7 @@ pub async fn withdraw_my_mentor_profile(
 ) -> ApiResult<HttpResponse> {
     let now = Utc::now();
     let actor = Actor::person(user.id(), entity::workflow_events::ActorKind::Mentor);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = lock_mentor_of_user(&txn, user.id()).await?;
     let active: Option<Uuid> = mentorships::Entity::find()
         .select_only()

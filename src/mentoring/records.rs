@@ -9,7 +9,7 @@ use entity::mentorships::{self, Column as M};
 use entity::notifications::NotificationKind;
 use entity::workflow_events::ActorKind;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Set};
 use uuid::Uuid;
 
 use super::dto::{ConfirmRecordRequest, CreateRecordRequest, MentoringRecordView};
@@ -241,7 +241,7 @@ pub async fn confirm_mentoring_record(
     let r = record_of(&state.db, p.id, record_id).await?;
     let now = Utc::now();
     let actor = Actor::youth(user.id());
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let mut t = Transition::new(&r, action, &actor)
         .only_if(R::ConfirmDueAt.gt(now))
         .or_else(move |cur| {

@@ -11,7 +11,7 @@ use entity::talent_profiles;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -489,7 +489,7 @@ pub async fn cancel_mentorship_request(
     let r = own_request(&state.db, &user, *id).await?;
     let now = Utc::now();
     let actor = Actor::youth(user.id());
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     lock_counter(&txn, user.id()).await?;
     let applied = Transition::new(&r, A::Cancel, &actor)
         .set(R::ClosedAt, Expr::value(now))
@@ -554,7 +554,7 @@ pub async fn confirm_mentor_proposal(
     let r = own_request(&state.db, &user, *id).await?;
     let now = Utc::now();
     let actor = Actor::youth(user.id());
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let mentor = match r.mentor_profile_id {
         Some(mid) => Some(lock_mentor(&txn, mid).await?),
         None => None,
@@ -614,7 +614,7 @@ pub async fn reject_mentor_proposal(
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty());
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let applied = Transition::new(&r, A::RejectProposal, &actor)
         .set(R::MentorProfileId, Expr::value(Option::<Uuid>::None))
         .set(R::ExpiresAt, Expr::value(Option::<DateTime<Utc>>::None))

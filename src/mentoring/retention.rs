@@ -14,10 +14,7 @@ use entity::mentorship_requests::{self as requests, Column as R, RequestStatus};
 use entity::mentorships::{self, Column as M, MentorshipStatus};
 use entity::sharing_consents::{ConsentPurpose, ConsentSubject};
 use sea_orm::sea_query::{Condition, Expr};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::coverage::COVERED_AFTER_COMPLETION_DAYS;
@@ -71,7 +68,7 @@ pub async fn anonymise(state: &AppState, date: NaiveDate) -> anyhow::Result<Anon
             break;
         }
         for p in due {
-            let txn = state.db.begin().await?;
+            let txn = crate::db::begin(&state.db).await?;
             if mentorship(state, &txn, &p, Utc::now()).await? {
                 done.mentorships += 1;
             }
@@ -91,7 +88,7 @@ pub async fn anonymise(state: &AppState, date: NaiveDate) -> anyhow::Result<Anon
             break;
         }
         for r in due {
-            let txn = state.db.begin().await?;
+            let txn = crate::db::begin(&state.db).await?;
             if request(state, &txn, &r, Utc::now()).await? {
                 done.requests += 1;
             }

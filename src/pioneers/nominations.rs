@@ -19,7 +19,7 @@ use entity::talent_profiles::{self, TalentStatus};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
+    QueryFilter, QueryOrder, Set, SqlErr,
 };
 use uuid::Uuid;
 
@@ -280,7 +280,7 @@ async fn nominate(
     if exists {
         return Err(already_nominated());
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     // The nominee's counter row first, as the deletion of a talent profile takes it: a deletion
     // racing this nomination either finds it (and refuses) or has finished, and the profile is
     // gone here.
@@ -652,7 +652,7 @@ async fn step<T: serde::Serialize>(
     notice: Option<(NotificationKind, &str)>,
 ) -> ApiResult<web::Json<NominationDetailView>> {
     let actor = Actor::cadre(cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let mut t = Transition::new(n, action, &actor)
         .seen(version)
         .set(N::UpdatedAt, Expr::value(Utc::now()))
@@ -702,7 +702,7 @@ pub async fn publicise_pioneer_nomination(
     let now = Utc::now();
     let ends = publicity_end(&round, now);
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let applied = Transition::new(&n, A::Publicise, &actor)
         .seen(body.version)
         .only_if(N::PublicityConsent.eq(true))
@@ -784,7 +784,7 @@ pub async fn name_pioneer_nomination(
     }
     let actor = Actor::cadre(&cadre);
     let recognition = Uuid::now_v7();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     if n.status == NominationStatus::InPublicity {
         // The round first (lock order: parent, then child).
         let took = rounds::Entity::update_many()
@@ -895,7 +895,7 @@ async fn withdraw(
 ) -> ApiResult<nominations::Model> {
     let now = Utc::now();
     let reason = body.reason.trim().to_owned();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let applied = Transition::new(n, A::Withdraw, actor)
         .set(N::Reason, Expr::value(reason.clone()))
         .set(N::PublicityConsent, Expr::value(false))
@@ -979,7 +979,7 @@ async fn set_consent(
     version: Option<&str>,
 ) -> ApiResult<nominations::Model> {
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     nominations::Entity::update_many()
         .col_expr(N::PublicityConsent, Expr::value(on))
         .col_expr(N::UpdatedAt, Expr::value(now))

@@ -12,9 +12,7 @@ use entity::pioneer_objection_counters::{self as counters, Column as C};
 use entity::pioneer_objections::{self as objections, Column as O, ObjectionStatus};
 use entity::workflow_events::ActorKind;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, QueryFilter, Set, SqlErr, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, QueryFilter, Set, SqlErr};
 use uuid::Uuid;
 
 use super::round_dto::{
@@ -103,7 +101,7 @@ pub async fn create_pioneer_objection(
         return Err(already_objected());
     }
     let limit = state.settings.pioneer_objections_per_round as i32;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     // The counter first (lock order: counter, then the nomination).
     counters::Entity::insert(counters::ActiveModel {
         round_id: Set(n.round_id),
@@ -219,7 +217,7 @@ pub async fn review_pioneer_objection(
         ObjectionDecision::Upheld => ObjectionStatus::Upheld,
         ObjectionDecision::Dismissed => ObjectionStatus::Dismissed,
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let reviewed = objections::Entity::update_many()
         .col_expr(O::Status, Expr::value(crate::choices::code(status)))
         .col_expr(O::ReviewedBy, Expr::value(cadre.user_id))

@@ -17,7 +17,7 @@ use entity::talent_profiles::{self, TalentStatus};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -237,7 +237,7 @@ pub async fn create_recognition(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let row = insert(
         &txn,
         &cadre,
@@ -410,7 +410,7 @@ pub async fn confirm_recognition(
     }
     let now = Utc::now();
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let applied = Transition::new(&r, A::Confirm, &actor)
         .seen(Some(body.version))
         .only_if(R::RecordedBy.ne(cadre.user_id))
@@ -466,7 +466,7 @@ pub async fn revoke_recognition(
     let reason = body.reason.trim().to_owned();
     let now = Utc::now();
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let applied = Transition::new(&r, A::Revoke, &actor)
         .seen(body.version)
         .set(R::RevokedBy, Expr::value(cadre.user_id))

@@ -8,7 +8,7 @@ use entity::pioneer_objection_counters::{self as counters, Column as C};
 use entity::pioneer_objections::{self as objections, Column as O};
 use entity::pioneer_rounds::{self as rounds, Column as RC, RoundStatus};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::state::EVENTS_TABLE;
@@ -36,7 +36,7 @@ pub async fn anonymise(state: &AppState, date: NaiveDate) -> anyhow::Result<u64>
             .all(&state.db)
             .await?;
         for o in due {
-            let txn = state.db.begin().await?;
+            let txn = crate::db::begin(&state.db).await?;
             let hit = objections::Entity::update_many()
                 .col_expr(O::UserId, Expr::value(Option::<Uuid>::None))
                 .col_expr(O::Reason, Expr::value(Option::<String>::None))

@@ -12,7 +12,6 @@ use entity::talent_profiles;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -158,7 +157,7 @@ pub async fn create_pioneer_round(
 ) -> ApiResult<HttpResponse> {
     checked(&body)?;
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let row = rounds::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(body.name.trim().to_owned()),
@@ -262,7 +261,7 @@ pub async fn update_pioneer_round(
     };
     checked(&body)?;
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let applied = Transition::new(&r, RoundAction::Edit, &actor)
         .seen(Some(version))
         .only_if(RC::NamedCount.lte(body.quota))
@@ -372,7 +371,7 @@ pub async fn open_pioneer_round(
 ) -> ApiResult<web::Json<RoundDetailView>> {
     let r = own_round(&state, &cadre, *id).await?;
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let applied = Transition::new(&r, RoundAction::Open, &actor)
         .seen(body.version)
         .set(RC::UpdatedAt, Expr::value(Utc::now()))
@@ -411,7 +410,7 @@ pub async fn close_pioneer_round(
     let now = Utc::now();
     let actor = Actor::cadre(&cadre);
     let system = Actor::system();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let applied = Transition::new(&r, RoundAction::Close, &actor)
         .seen(body.version)
         .set(RC::UpdatedAt, Expr::value(now))

@@ -12,7 +12,7 @@ use entity::workflow_events::ActorKind;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set, SqlErr, TransactionTrait,
+    Set, SqlErr,
 };
 use uuid::Uuid;
 
@@ -398,7 +398,7 @@ pub async fn confirm_practice_offer(
 ) -> ApiResult<web::Json<MyApplicationView>> {
     let now = Utc::now();
     let actor = Actor::person(user.id(), ActorKind::Student);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = own_application(&txn, &user, *id).await?;
     let position = reload::<practice_positions::Model>(&txn, current.position_id).await?;
     let mut insurance_host = None;
@@ -566,7 +566,7 @@ async fn end_by_student(
 ) -> ApiResult<web::Json<MyApplicationView>> {
     let now = Utc::now();
     let actor = Actor::person(user.id(), ActorKind::Student);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = own_application(&txn, user, id).await?;
     let position = reload::<practice_positions::Model>(&txn, current.position_id).await?;
     let open = !super::state::is_final(current.status);

@@ -8,7 +8,7 @@ use entity::host_units::{self, HostStatus};
 use entity::practice_attendance::{self, AttendanceSource, Column as D};
 use entity::practice_positions::{self, PositionStatus};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{EntityTrait, Set, TransactionTrait};
+use sea_orm::{EntityTrait, Set};
 use uuid::Uuid;
 
 use super::attendance_rules::{PURPOSE_IN, PURPOSE_OUT};
@@ -137,7 +137,7 @@ pub async fn confirm_days(
 ) -> ApiResult<web::Json<StaffApplicationDetailView>> {
     let now = test_hooks::now(req);
     let reason = body.reason.trim();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = sel.find(&txn, id).await?;
     let position = reload::<practice_positions::Model>(&txn, current.position_id).await?;
     let today = today_in_china(now);

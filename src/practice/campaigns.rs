@@ -6,7 +6,6 @@ use entity::practice_campaigns::{self, CampaignStatus, Column as C};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -170,7 +169,7 @@ pub async fn create_practice_campaign(
     let s = settings_of(&body, state.settings.practice);
     let payload = events::payload(&*body);
     let b = body.into_inner();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let c = practice_campaigns::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(b.name.trim().to_owned()),
@@ -231,7 +230,7 @@ pub async fn update_practice_campaign(
     body: Json<CampaignRequest>,
 ) -> ApiResult<web::Json<CampaignView>> {
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = find_writable(&txn, &cadre, id.into_inner()).await?;
     check(&body)?;
     let s = settings_of(&body, state.settings.practice);
@@ -288,7 +287,7 @@ async fn act(
     body: &VersionRequest,
 ) -> ApiResult<web::Json<CampaignView>> {
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = find_writable(&txn, cadre, id).await?;
     let actor = Actor::cadre(cadre);
     let applied = Transition::new(&current, action, &actor)

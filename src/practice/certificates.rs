@@ -171,7 +171,7 @@ async fn try_issue(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> ApiResult<Issued> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let a = reload::<practice_applications::Model>(&txn, id).await?;
     // The local unit or a unit above it (whose scope covers the place); others: 404.
     cadre.ensure_visible(&a.region_code, practice_applications::Model::NAME)?;

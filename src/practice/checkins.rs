@@ -10,7 +10,7 @@ use entity::practice_attendance::{self, AttendanceSource, Column as D};
 use entity::practice_positions::{self, PositionStatus};
 use entity::workflow_events::ActorKind;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::attendance_rules::{PURPOSE_IN, PURPOSE_OUT, attendance_day, capped_minutes};
@@ -110,7 +110,7 @@ async fn check_in(
         .checkin_codes
         .verify(PURPOSE_IN, position.id, &body.code, now)?;
     let day = day?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     // The day's row first: of two check-ins the same day, the second waits here and finds the
     // first (unique per placement and day).
     let inserted = practice_attendance::Entity::insert(practice_attendance::ActiveModel {

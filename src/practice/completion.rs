@@ -5,7 +5,6 @@ use actix_web::{HttpRequest, post, web};
 use chrono::{DateTime, Utc};
 use entity::practice_applications::{ApplicationStatus, Column as A};
 use entity::practice_positions;
-use sea_orm::TransactionTrait;
 use sea_orm::sea_query::Expr;
 use uuid::Uuid;
 
@@ -30,7 +29,7 @@ pub async fn complete(
     body: &VersionRequest,
 ) -> ApiResult<web::Json<StaffApplicationDetailView>> {
     let actor = sel.actor();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = sel.find(&txn, id).await?;
     if current.status == ApplicationStatus::OnDuty {
         let position = reload::<practice_positions::Model>(&txn, current.position_id).await?;

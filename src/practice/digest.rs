@@ -16,7 +16,7 @@ use entity::practice_positions;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -74,7 +74,7 @@ async fn claim_and_send(
     now: DateTime<Utc>,
     new_applications: u64,
 ) -> anyhow::Result<bool> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     if !claim(&txn, position.id, seen, now).await? {
         return Ok(false);
     }

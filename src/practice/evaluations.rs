@@ -11,7 +11,6 @@ use entity::practice_campaigns;
 use entity::practice_evaluations::{self, Column as E, PracticeGrade};
 use entity::practice_grade_quota::{self, Column as Q};
 use entity::practice_positions;
-use sea_orm::TransactionTrait;
 use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
@@ -138,7 +137,7 @@ pub async fn evaluate(
         .filter(|c| !c.is_empty())
         .map(str::to_owned);
     let actor = sel.actor();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = sel.find(&txn, id).await?;
     let open = matches!(current.status, S::OnDuty | S::Completed);
     let existing = evaluation_of(&txn, current.id).await?;

@@ -11,7 +11,6 @@ use entity::workflow_events::ActorKind;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -197,7 +196,7 @@ pub async fn create_host_unit(
     let phone = check(&state.db, &cadre, &body).await?;
     let now = Utc::now();
     let b = body.into_inner();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let h = host_units::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(b.name.trim().to_owned()),
@@ -253,7 +252,7 @@ pub async fn update_host_unit(
     let current = find_local(&state.db, &cadre, id.into_inner()).await?;
     let phone = check(&state.db, &cadre, &body).await?;
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let actor = Actor::cadre(&cadre);
     let applied = Transition::new(&current, HostAction::Edit, &actor)
         .seen(body.version)
@@ -295,7 +294,7 @@ pub async fn suspend_host_unit(
     id: web::Path<Uuid>,
     body: Json<ReasonRequest>,
 ) -> ApiResult<web::Json<HostUnitView>> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = find_local(&txn, &cadre, id.into_inner()).await?;
     let actor = Actor::cadre(&cadre);
     let applied = Transition::new(&current, HostAction::Suspend, &actor)
@@ -329,7 +328,7 @@ pub async fn reinstate_host_unit(
     id: web::Path<Uuid>,
     body: Json<VersionRequest>,
 ) -> ApiResult<web::Json<HostUnitView>> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = find_local(&txn, &cadre, id.into_inner()).await?;
     let actor = Actor::cadre(&cadre);
     let applied = Transition::new(&current, HostAction::Reinstate, &actor)
@@ -440,7 +439,7 @@ pub async fn invite_host_supervisor(
     let now = Utc::now();
     let expires_at = now + Duration::days(INVITATION_VALID_DAYS);
     let code = invitation_code();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = find_local(&txn, &cadre, id.into_inner()).await?;
     host_supervisors::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -488,7 +487,7 @@ pub async fn revoke_host_supervisor(
 ) -> ApiResult<HttpResponse> {
     let (id, user_id) = path.into_inner();
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = find_local(&txn, &cadre, id).await?;
     let hit = host_supervisors::Entity::update_many()
         .col_expr(HS::RevokedAt, Expr::value(now))
@@ -584,7 +583,7 @@ pub async fn accept_host_invitation(
             )
         }
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let hit = host_supervisors::Entity::update_many()
         .col_expr(HS::UserId, Expr::value(user.id()))
         .col_expr(HS::AcceptedAt, Expr::value(now))

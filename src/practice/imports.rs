@@ -13,7 +13,7 @@ use entity::host_units::{self, Column as H};
 use entity::practice_positions::{PositionCategory, PositionMode};
 use entity::student_profiles::DegreeLevel;
 use futures_util::StreamExt;
-use sea_orm::{ActiveEnum, EntityTrait, Iterable, QueryFilter, TransactionTrait};
+use sea_orm::{ActiveEnum, EntityTrait, Iterable, QueryFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -503,7 +503,7 @@ pub async fn import_practice_positions(
         return Ok(refused(vec![file_error("EMPTY", "文件中没有岗位数据")]));
     }
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     for body in &rows {
         super::positions::insert_draft(&txn, &cadre, body, now).await?;
     }

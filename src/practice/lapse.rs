@@ -9,7 +9,7 @@ use entity::notifications::NotificationKind;
 use entity::practice_applications::{self, ApplicationStatus, Column as A};
 use entity::practice_positions::{self, Column as P};
 use sea_orm::sea_query::{Condition, Expr, Query};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::endings::{MY_PAGE, end_sharing, release_held};
 use super::rules::STARTED_UNDECIDED_REASON;
@@ -74,7 +74,7 @@ async fn end(
             .set(A::DecisionReason, Expr::value(STARTED_UNDECIDED_REASON))
             .reason(Some(STARTED_UNDECIDED_REASON))
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     // The counters first, in the lock order; rolled back below unless the row moves.
     release_held(&txn, &app).await?;
     let moved = transition

@@ -12,7 +12,7 @@ use entity::practice_positions::{self, Column as P, PositionStatus};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -376,7 +376,7 @@ pub async fn create_practice_position(
 ) -> ApiResult<HttpResponse> {
     check(&state.db, &cadre, &body).await?;
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let p = insert_draft(&txn, &cadre, &body, now).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created().json(one_view(&state.db, p).await?))
@@ -427,7 +427,7 @@ pub async fn update_practice_position(
     check(&state.db, &cadre, &body).await?;
     let now = Utc::now();
     let slots = body.slots;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let actor = Actor::cadre(&cadre);
     let applied = Transition::new(&current, PositionAction::Edit, &actor)
         .seen(body.version)
@@ -491,7 +491,7 @@ pub async fn publish_practice_position(
     body: Json<VersionRequest>,
 ) -> ApiResult<web::Json<PositionView>> {
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = find_local(&txn, &cadre, id.into_inner()).await?;
     let campaign = reload::<practice_campaigns::Model>(&txn, current.campaign_id).await?;
     if current.status == PositionStatus::Draft {
@@ -531,7 +531,7 @@ pub async fn close_practice_position(
     id: web::Path<Uuid>,
     body: Json<VersionRequest>,
 ) -> ApiResult<web::Json<PositionView>> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = find_local(&txn, &cadre, id.into_inner()).await?;
     let actor = Actor::cadre(&cadre);
     let applied = Transition::new(&current, PositionAction::Close, &actor)
@@ -568,7 +568,7 @@ pub async fn cancel_practice_position(
     body: Json<CancelRequest>,
 ) -> ApiResult<web::Json<PositionView>> {
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = find_local(&txn, &cadre, id.into_inner()).await?;
     let actor = Actor::cadre(&cadre);
     let applied = Transition::new(&current, PositionAction::Cancel, &actor)

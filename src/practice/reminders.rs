@@ -18,7 +18,7 @@ use entity::practice_positions::{self, Column as P};
 use entity::practice_report_reminders::{self as reminders, Column as RR};
 use entity::practice_reports::{self, Column as R, PracticeReportStatus};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use uuid::Uuid;
 
 use super::endings::MY_PAGE;
@@ -121,7 +121,7 @@ pub async fn run(state: &AppState, date: NaiveDate) -> anyhow::Result<usize> {
     due.extend(without_report(state, date).await?);
     let mut sent = 0;
     for (application, student, due_on) in due {
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin(&state.db).await?;
         let first = reminders::Entity::insert(reminders::ActiveModel {
             application_id: Set(application),
             due_on: Set(due_on),

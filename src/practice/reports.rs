@@ -11,9 +11,7 @@ use entity::practice_positions;
 use entity::practice_reports::{self, Column as R, PracticeReportStatus};
 use entity::workflow_events::ActorKind;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::applications::own_application;
@@ -186,7 +184,7 @@ pub async fn save_practice_report(
             .map(str::to_owned)
     };
     let (title, text) = (clean(&body.title), clean(&body.body));
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let created = match &existing {
         None => {
             let due_on = first_due_on(&txn, &a).await?;
@@ -340,7 +338,7 @@ pub async fn submit_practice_report(
         }
     }
     let actor = Actor::person(user.id(), ActorKind::Student);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let applied = Transition::new(&r, PracticeReportAction::Submit, &actor)
         .seen(body.version)
         .set(R::SubmittedAt, Expr::value(now))
@@ -398,7 +396,7 @@ pub async fn review_practice_report(
     if body.decision == PracticeReportDecision::Return && reason.is_none() {
         return Err(ApiError::field("reason", "REQUIRED", "退回时请填写原因"));
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let (a, r) = cadre_report(&cadre, &txn, *id).await?;
     let r = r.ok_or_else(|| ApiError::not_found(practice_reports::Model::NAME))?;
     let actor = Actor::cadre(&cadre);
@@ -468,7 +466,7 @@ pub async fn extend_practice_report_deadline(
     body: Json<PracticeReportDeadlineRequest>,
 ) -> ApiResult<web::Json<StaffApplicationDetailView>> {
     let now: DateTime<Utc> = test_hooks::now(&req);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let (a, existing) = cadre_report(&cadre, &txn, *id).await?;
     ensure_writable(&a)?;
     let actor = Actor::cadre(&cadre);

@@ -32,7 +32,7 @@ use entity::student_profiles::{self, Column as SP};
 use sea_orm::sea_query::{Condition, Expr, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -132,7 +132,7 @@ pub async fn anonymise(state: &AppState, date: NaiveDate) -> anyhow::Result<Anon
             if !finished {
                 continue;
             }
-            let txn = state.db.begin().await?;
+            let txn = crate::db::begin(&state.db).await?;
             if application(state, &txn, &app, Utc::now()).await? {
                 done.applications += 1;
             }

@@ -10,8 +10,8 @@ use entity::practice_applications::{self, ApplicationStatus, Column as A, Decide
 use entity::practice_campaigns;
 use entity::practice_positions;
 use entity::workflow_events::ActorKind;
+use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ConnectionTrait, TransactionTrait};
 use uuid::Uuid;
 
 use super::dto::{DecisionReasonRequest, StaffApplicationDetailView, VersionRequest};
@@ -137,7 +137,7 @@ pub async fn offer(
 ) -> ApiResult<web::Json<StaffApplicationDetailView>> {
     let now = Utc::now();
     let actor = sel.actor();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = sel.find(&txn, id).await?;
     let (position, campaign) = context(&txn, &current).await?;
     if current.status == ApplicationStatus::Submitted {
@@ -198,7 +198,7 @@ pub async fn reject(
     let now = Utc::now();
     let actor = sel.actor();
     let reason = body.reason.trim();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = sel.find(&txn, id).await?;
     let (position, _) = context(&txn, &current).await?;
     // The open count first (lock order); rolled back below unless the application moves.
@@ -253,7 +253,7 @@ pub async fn drop_placement(
     let now = Utc::now();
     let actor = sel.actor();
     let reason = body.reason.trim();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = sel.find(&txn, id).await?;
     let (position, _) = context(&txn, &current).await?;
     if current.status == ApplicationStatus::Confirmed && today_in_china(now) < position.starts_on {
@@ -303,7 +303,7 @@ pub async fn report_duty(
 ) -> ApiResult<web::Json<StaffApplicationDetailView>> {
     let now = Utc::now();
     let actor = sel.actor();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = sel.find(&txn, id).await?;
     let (position, _) = context(&txn, &current).await?;
     if current.status == ApplicationStatus::Confirmed && today_in_china(now) < position.starts_on {

@@ -4,9 +4,7 @@ use chrono::{Datelike, Utc};
 use entity::student_profiles::{self, Column as P};
 use entity::users;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::dto::{StudentProfileRequest, StudentProfileView};
@@ -264,7 +262,7 @@ pub async fn save_my_student_profile(
             cipher.blind_index("id_number", id.as_str()),
         )
     });
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let existing = profile_of(&txn, user.id()).await?;
     let created = existing.is_none();
     let mut m = match existing {
@@ -341,7 +339,7 @@ pub async fn delete_my_student_profile(
     user: CurrentUser,
 ) -> ApiResult<HttpResponse> {
     student_only(&user)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let p = profile_of(&txn, user.id())
         .await?
         .ok_or_else(|| ApiError::not_found("实践档案"))?;

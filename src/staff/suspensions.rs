@@ -8,7 +8,7 @@ use chrono::Utc;
 use entity::users::StaffRole;
 use entity::{auth_sessions, users};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::dto::StaffView;
@@ -52,7 +52,7 @@ async fn set_disabled(
     disabled: bool,
 ) -> ApiResult<StaffView> {
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     users::Entity::update_many()
         .col_expr(users::Column::Disabled, Expr::value(disabled))
         .col_expr(users::Column::UpdatedAt, Expr::value(now))

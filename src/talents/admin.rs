@@ -4,7 +4,7 @@ use chrono::Utc;
 use entity::notifications::NotificationKind;
 use entity::talent_profiles;
 use sea_orm::sea_query::Expr;
-use sea_orm::{EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::dto::{TalentDetailView, TalentFilter, TalentView};
@@ -107,7 +107,7 @@ pub async fn review_talent(
     let seen = body.required_version()?;
     let actor = Actor::cadre(&cadre);
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let profile = visible_profile(&txn, &cadre, *id).await?;
     let action = if decision.approved() {
         ProfileAction::Verify

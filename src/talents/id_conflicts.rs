@@ -10,7 +10,7 @@ use entity::{id_number_conflict_days as days, id_number_conflicts as conflicts, 
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -65,7 +65,7 @@ pub async fn conflict(
     let now = Utc::now();
     let today: NaiveDate = today_in_china(now);
     let limit = i32::try_from(state.settings.talent_id_conflicts_per_day).unwrap_or(i32::MAX);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     days::Entity::insert(days::ActiveModel {
         user_id: Set(user_id),
         day: Set(today),

@@ -6,7 +6,6 @@ use entity::talent_profiles::{self, TalentStatus};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -249,7 +248,7 @@ async fn create(
     };
     let actor = Actor::youth(user_id);
     let status = state::on_create(actor.kind).map_err(|_| ApiError::unauthenticated())?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let inserted = talent_profiles::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user_id),
@@ -349,7 +348,7 @@ async fn update(
     let action = state::save_action(old.status, before != after);
     let actor = Actor::youth(old.user_id);
 
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let mut change = Transition::new(&old, action, &actor)
         // The version this save was decided on: a concurrent save or review makes it miss, and
         // the caller reads again.
@@ -436,7 +435,7 @@ pub async fn delete_my_talent_profile(
     user: CurrentUser,
 ) -> ApiResult<HttpResponse> {
     user.require_youth()?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     // The transaction's first statement writes (the mentee counter row a mentorship request
     // also takes first): on SQLite a transaction that read first cannot take the write lock
     // while a request holds it and fails at once instead of waiting its turn.

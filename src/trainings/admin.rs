@@ -7,7 +7,6 @@ use entity::trainings::{self, Column as T};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -95,7 +94,7 @@ pub async fn create_training(
     check(&state.db, &cadre, &body, now).await?;
     let payload = events::payload(&*body);
     let b = body.into_inner();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let training = trainings::ActiveModel {
         id: Set(Uuid::now_v7()),
         title: Set(b.title.trim().to_owned()),
@@ -167,7 +166,7 @@ pub async fn update_training(
     let payload = events::payload(&*body);
     let b = body.into_inner();
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = lock_training(&txn, id).await?;
     if current.status == TrainingStatus::Cancelled {
         return Err(ApiError::Conflict(
@@ -397,7 +396,7 @@ pub async fn cancel_training(
     let id = id.into_inner();
     find_visible(&state.db, &cadre, id).await?;
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = lock_training(&txn, id).await?;
     let applied = Transition::new(&current, TrainingAction::Cancel, &actor)
         .set(T::CancelReason, Expr::value(reason.as_str()))

@@ -6,7 +6,7 @@ use chrono::Utc;
 use entity::training_enrollments::{self as enrollments, Column as E};
 use entity::trainings;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::admin::find_visible;
@@ -121,7 +121,7 @@ pub async fn create_check_in(
             )
         })?;
     let actor = Actor::youth(user.id());
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let done = Transition::new(&mine, EnrollmentAction::CheckIn, &actor)
         .only_if(E::CheckedInAt.is_null())
         .set(E::CheckedInAt, Expr::value(now))

@@ -7,9 +7,7 @@ use entity::notifications::NotificationKind;
 use entity::training_enrollments::{self as enrollments, Column as E};
 use entity::trainings::{self, Column as T};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::admin::find_visible;
@@ -102,7 +100,7 @@ pub async fn create_completions(
         })
         .collect();
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     // The training's row first, as every transaction that changes several enrollments does.
     lock_training(&txn, training.id).await?;
     let mut sent = Vec::new();

@@ -6,8 +6,7 @@ use entity::training_enrollments::{self as enrollments, Column as E};
 use entity::trainings;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -81,7 +80,7 @@ pub async fn create_enrollment(
     if now > training.signup_deadline {
         return Err(ApiError::Conflict("SIGNUP_CLOSED", "报名已截止".into()));
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let (enrollment, position) =
         sign_up(&txn, &training, user.id(), &home.region_code, now).await?;
     let link = training_link(training.id);
@@ -196,7 +195,7 @@ pub async fn cancel_enrollment(
     let now = Utc::now();
     let current = mine(&state.db, &user, id.into_inner()).await?;
     let actor = Actor::youth(user.id());
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let training = lock_training(&txn, current.training_id).await?;
     let current = mine(&txn, &user, current.id).await?;
     let applied = Transition::new(&current, EnrollmentAction::Cancel, &actor)
@@ -247,7 +246,7 @@ pub async fn accept_offer(
 ) -> ApiResult<web::Json<EnrollmentView>> {
     let now = Utc::now();
     let actor = Actor::youth(user.id());
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = mine(&txn, &user, id.into_inner()).await?;
     let applied = Transition::new(&current, EnrollmentAction::Accept, &actor)
         .only_if(E::OfferExpiresAt.gt(now))

@@ -1,9 +1,7 @@
 //! The background task that moves lapsed waiting-list offers on, without anyone asking.
 use chrono::Utc;
 use entity::training_enrollments::{self as enrollments, Column as E};
-use sea_orm::{
-    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use super::rules::EnrollmentStatus as S;
 use super::seats::lapse_offer;
@@ -23,7 +21,7 @@ pub async fn sweep_lapsed_offers(state: AppState) -> anyhow::Result<()> {
         .fetch_page(0)
         .await?;
     for offer in due {
-        let txn = state.db.begin().await?;
+        let txn = crate::db::begin(&state.db).await?;
         let sent = lapse_offer(&txn, &offer, now)
             .await
             .map_err(|e| anyhow::anyhow!("lapsing offer {}: {e}", offer.id))?;

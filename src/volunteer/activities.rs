@@ -2,9 +2,7 @@ use actix_web::{HttpResponse, delete, get, post, web};
 use chrono::Utc;
 use entity::{volunteer_activities as activities, volunteer_signups as signups};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
 use super::dto::{
@@ -71,7 +69,7 @@ pub async fn create_volunteer_activity(
     cadre.ensure_covers(&region)?;
     let checked = check_request(&body)?;
     let payload = events::payload(&*body);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let activity = activities::ActiveModel {
         id: Set(Uuid::now_v7()),
         region_code: Set(region),
@@ -293,7 +291,7 @@ pub async fn create_volunteer_signup(
             format!("您的家庭所在地不在本活动报名范围内：{rule}"),
         ));
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     if signups::Entity::find()
         .filter(signups::Column::ActivityId.eq(activity.id))
         .filter(signups::Column::UserId.eq(user.id()))
@@ -413,7 +411,7 @@ pub async fn delete_my_volunteer_signup(
     user: CurrentUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let signup = signups::Entity::find()
         .filter(signups::Column::ActivityId.eq(*id))
         .filter(signups::Column::UserId.eq(user.id()))

@@ -2,7 +2,7 @@ use actix_web::{get, post, web};
 use chrono::{Duration, Utc};
 use entity::{volunteer_activities as activities, volunteer_signups as signups};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::activities::activity_cancelled;
@@ -195,7 +195,7 @@ async fn close(
         .await?
         .map(|h| h.region_code)
         .unwrap_or_else(|| signup.region_code.clone());
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let res = signups::Entity::update_many()
         .col_expr(signups::Column::CheckedOutAt, Expr::value(out_at))
         .filter(signups::Column::Id.eq(signup.id))

@@ -8,7 +8,7 @@ use entity::{volunteer_activities as activities, volunteer_hour_entries as entri
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -107,7 +107,7 @@ pub async fn create_volunteer_correction(
         ));
     }
     let actor = Actor::youth(user.id());
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let c = corrections::ActiveModel {
         id: Set(Uuid::now_v7()),
         entry_id: Set(o.entry.id),
@@ -194,7 +194,7 @@ pub async fn review_volunteer_correction(
     let decision = body.decision()?;
     let reason = decision.reason().map(str::to_owned);
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let c = corrections::Entity::find_by_id(*id)
         .one(&txn)
         .await?
@@ -303,7 +303,7 @@ pub async fn create_volunteer_revocation(
 ) -> ApiResult<HttpResponse> {
     let o = original(&state.db, *id).await?;
     cadre.ensure_visible(&o.organiser_region, "志愿服务记录")?;
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let seq = ledger::lock_next_seq(&txn).await?;
     let net = ledger::net_minutes(&txn, &o.entry).await?;
     if net <= 0 {

@@ -7,10 +7,7 @@ use entity::notifications::NotificationKind;
 use entity::volunteer_activities::{self as activities, ActivityStatus, Column as A};
 use entity::volunteer_signups::{self as signups, SignupStatus};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::activities::{check_request, with_eligibility};
@@ -185,7 +182,7 @@ pub async fn update_volunteer_activity(
     let checked = check_request(&body)?;
     let actor = Actor::cadre(&cadre);
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = find_visible(&txn, &cadre, id).await?;
     let place = body.place.trim().to_owned();
     let wanted = body.wanted;
@@ -312,7 +309,7 @@ pub async fn cancel_volunteer_activity(
     let reason = body.reason.trim().to_owned();
     let actor = Actor::cadre(&cadre);
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let current = find_visible(&txn, &cadre, id).await?;
     let applied = Transition::new(&current, ActivityAction::Cancel, &actor)
         .seen(body.version)

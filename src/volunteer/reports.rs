@@ -7,7 +7,6 @@ use entity::volunteer_reports::{self as reports, ReportStatus};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -337,7 +336,7 @@ pub async fn review_volunteer_report(
     let reason = decision.reason().map(str::to_owned);
     let actor = Actor::cadre(&cadre);
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let report = visible_report(&txn, &cadre, *id).await?;
     let action = if decision.approved() {
         ReportAction::Approve

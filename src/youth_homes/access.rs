@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait};
-use sea_orm::{ConnectionTrait, TransactionTrait};
 use uuid::Uuid;
 
 use super::dto::VerifyRequest;
@@ -187,7 +187,7 @@ pub async fn verify<M: Subject>(
     }
     let now = Utc::now();
     let actor = Actor::cadre(cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let t = Transition::new(current, action, &actor)
         .seen(Some(body.version))
         .only_if(Expr::col(Alias::new("verified_at")).is_null())

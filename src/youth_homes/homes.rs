@@ -11,7 +11,7 @@ use entity::youth_homes::{self as homes, Column as H, YouthHomeStatus};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    Set, SqlErr, TransactionTrait,
+    Set, SqlErr,
 };
 use uuid::Uuid;
 
@@ -177,7 +177,7 @@ pub async fn create_youth_home(
     } else {
         YouthHomeStatus::Planned
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let row = homes::ActiveModel {
         id: Set(id),
         name: Set(body.name.trim().to_owned()),
@@ -324,7 +324,7 @@ pub async fn update_youth_home(
     let moved = c.township != h.township_code;
     let now = Utc::now();
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let mut t = Transition::new(&h, A::Edit, &actor)
         .seen(Some(version))
         .set(H::Name, Expr::value(body.name.trim().to_owned()))
@@ -390,7 +390,7 @@ pub async fn change_youth_home_status(
     }
     let now = Utc::now();
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let mut t = Transition::new(&h, body.action.action(), &actor)
         .seen(body.version)
         .set(H::UpdatedAt, Expr::value(now))
@@ -489,7 +489,7 @@ pub async fn create_youth_home_check(
         && h.verified_at.is_none()
         && h.created_by != cadre.user_id
         && is_checker(&cadre, &h.township_code);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let mut t = Transition::new(&h, A::Check, &actor)
         .set(H::LastCheckAt, Expr::value(now))
         .set(H::UpdatedAt, Expr::value(now))

@@ -6,9 +6,7 @@ use chrono::Utc;
 use entity::signature_projects::{self as projects, Column as P, ProjectStatus};
 use entity::youth_homes;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
 use super::access::{
@@ -113,7 +111,7 @@ pub async fn create_signature_project(
 ) -> ApiResult<HttpResponse> {
     let township = checked(&state, &cadre, &body).await?;
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let row = projects::ActiveModel {
         id: Set(Uuid::now_v7()),
         township_code: Set(township),
@@ -256,7 +254,7 @@ pub async fn update_signature_project(
     let moved = township != p.township_code;
     let now = Utc::now();
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let mut t = Transition::new(&p, A::Edit, &actor)
         .seen(Some(version))
         .set(P::TownshipCode, Expr::value(township.clone()))
@@ -315,7 +313,7 @@ pub async fn change_signature_project_status(
     }
     let now = Utc::now();
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let column = match body.action {
         ProjectStatusAction::Start => P::StartedOn,
         ProjectStatusAction::End => P::EndedOn,

@@ -1,4 +1,5 @@
-//! The house shape, checked: the source files of the library import each other without cycles.
+//! The house shape, checked: the source files of the library import each other without cycles,
+//! and every transaction begins through `crate::db::begin`.
 //!
 //! A cycle is how `AppState` in `startup.rs` once tied 55 files into one knot: nothing could be
 //! read, changed or tested alone. Each file is a node; an edge goes to the file that *defines*
@@ -464,4 +465,62 @@ fn the_readme_layout_names_every_top_level_source_entry_and_nothing_that_is_gone
         gone.is_empty(),
         "README layout names what src/ does not have: {gone:?}"
     );
+}
+
+/// Calls that begin a transaction straight on a database connection (`state.db.begin()`,
+/// `db.transaction(…)`): a method `begin`/`transaction`/`begin_with_config` whose receiver is
+/// named `db`.
+struct DirectBegins<'a> {
+    module: &'a Module,
+    found: Vec<String>,
+}
+
+impl<'ast> Visit<'ast> for DirectBegins<'_> {
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        let method = call.method.to_string();
+        let receiver_is_db = match &*call.receiver {
+            syn::Expr::Field(f) => matches!(&f.member, syn::Member::Named(n) if n == "db"),
+            syn::Expr::Path(p) => p.path.is_ident("db"),
+            _ => false,
+        };
+        if receiver_is_db && ["begin", "transaction", "begin_with_config"].contains(&&*method) {
+            self.found
+                .push(format!("{}: db.{method}(…)", self.module.join("::")));
+        }
+        syn::visit::visit_expr_method_call(self, call);
+    }
+}
+
+#[test]
+fn every_transaction_begins_through_db_begin() {
+    // On SQLite with more than one connection a deferred transaction that reads, then writes,
+    // fails at once with SQLITE_BUSY when another connection wrote in between; `db::begin`
+    // takes the write lock at BEGIN (IMMEDIATE) and waits for it instead.
+    let sources = read_sources();
+    let mut found = Vec::new();
+    for source in &sources {
+        if source.module == m("db") {
+            continue;
+        }
+        let mut visitor = DirectBegins {
+            module: &source.module,
+            found: Vec::new(),
+        };
+        visitor.visit_file(&source.file);
+        found.extend(visitor.found);
+    }
+    assert!(
+        found.is_empty(),
+        "transactions begun beside crate::db::begin:\n{}",
+        found.join("\n")
+    );
+    // The check sees such a call.
+    let file: syn::File =
+        syn::parse_str("async fn f(state: S) { let txn = state.db.begin().await; }").unwrap();
+    let mut visitor = DirectBegins {
+        module: &m("x"),
+        found: Vec::new(),
+    };
+    visitor.visit_file(&file);
+    assert_eq!(visitor.found, vec!["x: db.begin(…)".to_string()]);
 }

@@ -6,9 +6,7 @@ use chrono::Utc;
 use entity::kpi_manual_reports::{self, Column as C, ManualReportStatus};
 use entity::media::MediaPurpose;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
 use super::access::{self, detail, ensure_maker, insert_error, visible};
@@ -109,7 +107,7 @@ pub async fn create_kpi_manual_report(
     let (Some(period), Some(values), true) = (period, values, errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let report = kpi_manual_reports::ActiveModel {
         id: Set(id),
         indicator_code: Set(kind.indicator.to_owned()),
@@ -190,7 +188,7 @@ pub async fn update_kpi_manual_report(
         return Err(ApiError::Validation(errors));
     };
     let actor = Actor::cadre(&cadre);
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let applied = Transition::new(&current, ReportAction::Edit, &actor)
         .seen(Some(body.version))
         .set(

@@ -6,8 +6,8 @@ use actix_web::{post, web};
 use chrono::Utc;
 use entity::kpi_manual_reports::{self, Column as C};
 use entity::notifications::NotificationKind;
+use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, TransactionTrait};
 use uuid::Uuid;
 
 use super::access::{detail, ensure_parent, ensure_province, visible};
@@ -38,7 +38,7 @@ async fn run(
     notice: Option<Notice>,
     reason: Option<&str>,
 ) -> ApiResult<web::Json<ManualReportView>> {
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin(&state.db).await?;
     let applied = t.run(&txn).await?;
     let mut sent = Vec::new();
     if applied.is_done()
