@@ -9,7 +9,7 @@
 #      activities, /me/enrollments, /me/notifications) with the same youth's token,
 # then prints the ratios (goals: boards >= 0.6x /health with p99 < 10 ms, lists >= 0.5x /me) and
 # the time to rebuild every leaderboard from the ledger, and exits non-zero when a goal is missed.
-# Run bench/soak.sh first for lists with rows in them.
+# The youth signs up for a training and an activity first, so every list has rows.
 #
 #   bench/leaderboards.sh                # defaults below
 #   DURATION=30s COUNTY=220183 bench/leaderboards.sh
@@ -69,6 +69,21 @@ CADRE_TOKEN=$(curl -sf -H 'content-type: application/json' -d "{\"username\":\"$
 # A seeded youth of the county (openid dev_<name>), so their lists hold the county's trainings.
 YOUTH=$(psql "$DATABASE_URL" -tAc "SELECT substr(u.openid, 5) FROM users u JOIN talent_profiles p ON p.user_id = u.id WHERE u.openid LIKE 'dev\_bench%' AND p.home_region_code LIKE '${COUNTY}%' ORDER BY u.openid LIMIT 1")
 YOUTH_TOKEN=$(curl -sf -H 'content-type: application/json' -d "{\"code\":\"dev:${YOUTH:-bench0}\"}" "$BASE/api/v1/auth/wechat-login" | sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
+
+# Rows in every first list: the youth signs up for the first training and the first volunteer
+# activity open to them (each brings a notification); a repeated run finds them signed up (409).
+echo "== the youth's first lists hold rows"
+first_id() { curl -sf -H "authorization: Bearer $YOUTH_TOKEN" "$BASE$1" | jq -r '.items[0].id // empty'; }
+for spec in "/api/v1/trainings|enrollments" "/api/v1/volunteer/activities|signups"; do
+  IFS='|' read -r list action <<<"$spec"
+  id=$(first_id "$list")
+  [ -n "$id" ] && curl -s -o /dev/null -w "$list/$id/$action: %{http_code}\n" \
+    -H "authorization: Bearer $YOUTH_TOKEN" -H 'content-type: application/json' -d '{}' \
+    "$BASE$list/$id/$action"
+done
+for list in trainings volunteer/activities me/enrollments me/notifications; do
+  printf '%s: %s rows\n' "$list" "$(curl -sf -H "authorization: Bearer $YOUTH_TOKEN" "$BASE/api/v1/$list" | jq '.total')"
+done
 
 LB="$BASE/api/v1/leaderboards/volunteer-hours?region=${COUNTY}&period=month&limit=50"
 echo "== check: both paths give the same top-50"

@@ -97,7 +97,8 @@ fn nullable_timeline_origins(doc: &mut utoipa::openapi::OpenApi) {
 /// What every operation of a kind can answer, added to each so that none can forget one:
 /// a JSON body can be malformed (400), too large (413), of another type (415) or invalid (422);
 /// a query can be invalid (422); a path id can name nothing (404); a token can be missing or
-/// ended (401); an admin route refuses other roles (403); anything can fail unexpectedly (500).
+/// ended (401) or its account disabled (403); an admin route refuses other roles (403); anything
+/// can fail unexpectedly (500).
 /// Codes an operation documents itself are kept; these are added to its description.
 pub fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     use utoipa::openapi::RefOr;
@@ -149,6 +150,7 @@ pub fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
                     "401",
                     &["UNAUTHENTICATED", "INVALID_TOKEN", "SESSION_ENDED"],
                 );
+                add("403", &["ACCOUNT_DISABLED"]);
             }
             if path.starts_with("/api/v1/admin/") {
                 add("403", &["ROLE_REQUIRED"]);

@@ -12,7 +12,7 @@ mod throttle;
 mod tokens;
 pub mod wechat;
 
-pub use extractors::{BankOfficer, Cadre, CurrentUser, HostSupervisor, Staff};
+pub use extractors::{BankOfficer, Cadre, CurrentUser, HostSupervisor, InlineSession, Staff};
 pub use identity::{CadreLevel, CadreScope, Role, StaffRole};
 pub use jwt::JwtKeys;
 

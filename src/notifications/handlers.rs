@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::dto::{NotificationFilter, NotificationPage, NotificationView, ReadAllResult};
 use crate::app_state::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, InlineSession};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::pagination::{EXTRA, PageQuery, TOTAL, WithExtra, total_column};
 
@@ -25,13 +25,27 @@ use crate::pagination::{EXTRA, PageQuery, TOTAL, WithExtra, total_column};
 #[get("/me/notifications")]
 pub async fn list_my_notifications(
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: InlineSession,
     page: crate::input::Query<PageQuery>,
     filter: crate::input::Query<NotificationFilter>,
 ) -> ApiResult<web::Json<NotificationPage>> {
+    user.settle(my_notifications(&state, &user, &page, &filter))
+        .await
+        .map(web::Json)
+}
+
+/// The body of [`list_my_notifications`]: the page, and whether its statement returned rows.
+async fn my_notifications(
+    state: &AppState,
+    user: &InlineSession,
+    page: &PageQuery,
+    filter: &NotificationFilter,
+) -> ApiResult<(NotificationPage, bool)> {
     let (page, page_size) = page.parts()?;
-    let mine = Column::UserId.eq(user.id());
-    let mut query = notifications::Entity::find().filter(mine.clone());
+    let mine = Column::UserId.eq(user.user_id);
+    let mut query = notifications::Entity::find()
+        .filter(mine.clone())
+        .filter(user.is_live());
     if filter.unread_only == Some(true) {
         query = query.filter(Column::ReadAt.is_null());
     }
@@ -51,6 +65,7 @@ pub async fn list_my_notifications(
         .into_model()
         .all(&state.db)
         .await?;
+    let found = !rows.is_empty();
     let (total, unread_count) = match rows.first() {
         Some(r) => (r.row.total.max(0) as u64, r.extra.max(0) as u64),
         // An empty first page: the caller has no (unread) notifications at all.
@@ -64,13 +79,14 @@ pub async fn list_my_notifications(
                 .await?,
         ),
     };
-    Ok(web::Json(NotificationPage {
+    let page = NotificationPage {
         items: rows.into_iter().map(|r| r.row.row.into()).collect(),
         total,
         page,
         page_size,
         unread_count,
-    }))
+    };
+    Ok((page, found))
 }
 
 /// Mark one of the caller's notifications as read (repeating it changes nothing).

@@ -15,7 +15,7 @@ use super::rules::{EnrollmentStatus as S, TrainingStatus, organiser_regions_abov
 use super::seats::{lock_training, release_seat, sign_up, training_link};
 use super::state::{EnrollmentAction, holds_seat};
 use crate::app_state::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, InlineSession};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::notifications::{deliver, notify};
 use crate::pagination::{EXTRA, Page, PageQuery, TOTAL, WithExtra, total_column};
@@ -119,12 +119,26 @@ pub async fn create_enrollment(
 #[get("/me/enrollments")]
 pub async fn list_my_enrollments(
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: InlineSession,
     page: crate::input::Query<PageQuery>,
     filter: crate::input::Query<MyEnrollmentFilter>,
 ) -> ApiResult<web::Json<Page<EnrollmentView>>> {
+    user.settle(my_enrollments(&state, &user, &page, &filter))
+        .await
+        .map(web::Json)
+}
+
+/// The body of [`list_my_enrollments`]: the page, and whether its statement returned rows.
+async fn my_enrollments(
+    state: &AppState,
+    user: &InlineSession,
+    page: &PageQuery,
+    filter: &MyEnrollmentFilter,
+) -> ApiResult<(Page<EnrollmentView>, bool)> {
     let parts = page.parts()?;
-    let mut query = enrollments::Entity::find().filter(E::UserId.eq(user.id()));
+    let mut query = enrollments::Entity::find()
+        .filter(E::UserId.eq(user.user_id))
+        .filter(user.is_live());
     if filter.completed == Some(true) {
         query = query.filter(E::CompletedAt.is_not_null());
     }
@@ -142,6 +156,7 @@ pub async fn list_my_enrollments(
         .into_model()
         .all(&state.db)
         .await?;
+    let found = !rows.is_empty();
     let total = match rows.first() {
         Some((r, _)) => r.row.total.max(0) as u64,
         None if parts.0 <= 1 => 0,
@@ -158,7 +173,7 @@ pub async fn list_my_enrollments(
             Some(EnrollmentView::new(e, &t, position, now))
         })
         .collect();
-    Ok(web::Json(Page::new(items, total, parts)))
+    Ok((Page::new(items, total, parts), found))
 }
 
 async fn mine(

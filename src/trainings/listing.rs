@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::dto::{TrainingCategoryChoice, TrainingFilter, TrainingPhase, TrainingView};
 use super::rules::{Category, TrainingStatus};
 use crate::app_state::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, InlineSession};
 use crate::choices::Labelled;
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::pagination::{Page, PageQuery};
@@ -73,7 +73,8 @@ fn organised_above_home_of(user: Uuid) -> Condition {
 }
 
 /// Trainings the caller may join: organised by their home county, city or the province
-/// (everything, for someone without a talent profile yet), soonest first.
+/// (everything, for someone without a talent profile yet), soonest first. The caller's session
+/// is checked inside the listing statement (`InlineSession`).
 #[utoipa::path(
     tag = "trainings",
     operation_id = "list_trainings",
@@ -87,23 +88,27 @@ fn organised_above_home_of(user: Uuid) -> Condition {
 #[get("/trainings")]
 pub async fn list_trainings(
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: InlineSession,
     page: crate::input::Query<PageQuery>,
     filter: crate::input::Query<TrainingFilter>,
 ) -> ApiResult<web::Json<Page<TrainingView>>> {
-    let parts = page.parts()?;
-    let now = Utc::now();
-    let query = apply_filter(trainings::Entity::find(), &filter, now)
-        .filter(organised_above_home_of(user.id()));
-    Ok(web::Json(
-        crate::pagination::fetch_page(
+    user.settle(async {
+        let parts = page.parts()?;
+        let now = Utc::now();
+        let query = apply_filter(trainings::Entity::find(), &filter, now)
+            .filter(organised_above_home_of(user.user_id))
+            .filter(user.is_live());
+        let page = crate::pagination::fetch_page(
             query.order_by_asc(T::StartsAt).order_by_asc(T::Id),
             &state.db,
             parts,
             |t| TrainingView::new(t, now),
         )
-        .await?,
-    ))
+        .await?;
+        let rows = !page.items.is_empty();
+        Ok((web::Json(page), rows))
+    })
+    .await
 }
 
 /// One training.

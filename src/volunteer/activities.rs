@@ -12,7 +12,7 @@ use super::dto::{
 use super::rules::{Category, Point, may_sign_up};
 use super::state::ActivityAction;
 use crate::app_state::AppState;
-use crate::auth::{Cadre, CurrentUser};
+use crate::auth::{Cadre, CurrentUser, InlineSession};
 use crate::error::{ApiError, ApiResult, ErrorEnvelope};
 use crate::input::Json;
 use crate::league::LeagueTree;
@@ -180,13 +180,26 @@ pub(super) fn with_eligibility(
 #[get("/volunteer/activities")]
 pub async fn list_volunteer_activities(
     state: web::Data<AppState>,
-    _user: CurrentUser,
+    user: InlineSession,
     filter: crate::input::Query<ActivityFilter>,
     page: crate::input::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<ActivityView>>> {
+    user.settle(published_activities(&state, &user, &filter, &page))
+        .await
+        .map(web::Json)
+}
+
+/// The body of [`list_volunteer_activities`]: the page, and whether its statement returned rows.
+async fn published_activities(
+    state: &AppState,
+    user: &InlineSession,
+    filter: &ActivityFilter,
+    page: &PageQuery,
+) -> ApiResult<(Page<ActivityView>, bool)> {
     let parts = page.parts()?;
-    let mut q =
-        activities::Entity::find().filter(activities::Column::Status.eq(ActivityStatus::Published));
+    let mut q = activities::Entity::find()
+        .filter(activities::Column::Status.eq(ActivityStatus::Published))
+        .filter(user.is_live());
     if let Some(region) = &filter.region {
         let code = regions::queries::require(&state.db, region, "region").await?;
         let prefix = regions::RegionCode::parse(&code.code)
@@ -207,8 +220,9 @@ pub async fn list_volunteer_activities(
         Into::into,
     )
     .await?;
+    let found = !page.items.is_empty();
     page.items = with_eligibility(&state.league, page.items);
-    Ok(web::Json(page))
+    Ok((page, found))
 }
 
 /// One activity (also a cancelled one, with its status and reason), stating who may sign up.

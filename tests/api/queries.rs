@@ -194,11 +194,20 @@ async fn every_list_runs_as_many_statements_for_a_hundred_rows_as_for_one() {
     );
 }
 
-/// The lists a youth opens first run two statements each, rows or not: the session look-up and
-/// the page with its count (the caller's home region inside it; the organising units' names of
-/// activities from the league tree each instance holds).
+/// The lists a youth opens first.
+const FIRST_LISTS: [&str; 4] = [
+    "/api/v1/trainings",
+    "/api/v1/volunteer/activities",
+    "/api/v1/me/enrollments",
+    "/api/v1/me/notifications",
+];
+
+/// The lists a youth opens first run one statement each when they have rows, as `/me` does: the
+/// session is checked inside the page's statement (`InlineSession`), the caller's home region
+/// and the count too, and the organising units' names of activities come from the league tree
+/// each instance holds. An empty page runs the session look-up after it (for its exact answer).
 #[tokio::test]
-async fn the_first_lists_a_youth_opens_run_two_statements_each() {
+async fn the_first_lists_a_youth_opens_run_one_statement_with_rows() {
     let app = spawn_app().await;
     let (_, _, youth, _) = one_of_each(&app).await;
     let activities = json_of(
@@ -215,13 +224,87 @@ async fn the_first_lists_a_youth_opens_run_two_statements_each() {
         "the organising unit is named: {}",
         activities["items"][0]
     );
-    for path in [
-        "/api/v1/trainings",
-        "/api/v1/volunteer/activities",
-        "/api/v1/me/enrollments",
-        "/api/v1/me/notifications",
-    ] {
-        assert_eq!(statements(&app, path, &youth, 1..=3).await, 2, "{path}");
+    for path in FIRST_LISTS {
+        assert_eq!(statements(&app, path, &youth, 1..=3).await, 1, "{path}");
+    }
+    let newcomer = app.youth_in("newcomer", VILLAGE, true).await;
+    assert_eq!(
+        statements(&app, "/api/v1/me/enrollments", &newcomer, 0..=0).await,
+        2
+    );
+}
+
+/// The first lists refuse an ended session and a disabled account exactly as `/me` does, with
+/// rows to show or without, and before a parameter error, as the session look-up they no longer
+/// run first did.
+#[tokio::test]
+async fn the_first_lists_refuse_an_ended_session_and_a_disabled_account() {
+    use entity::users;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = spawn_app().await;
+    let (_, _, youth, _) = one_of_each(&app).await;
+    let disable = |on: bool| {
+        users::Entity::update_many()
+            .col_expr(users::Column::Disabled, Expr::value(on))
+            .filter(users::Column::Id.eq(uuid::Uuid::parse_str(&youth.user_id).unwrap()))
+            .exec(app.db())
+    };
+    // Rows, a page past the end, a page size out of range (422 for a live session).
+    let suffixes = ["", "?page=99", "?pageSize=1000"];
+    let token = Some(youth.token.as_str());
+    let invalid = StatusCode::UNPROCESSABLE_ENTITY;
+    every_first_list_answers(
+        &app,
+        token,
+        &["?pageSize=1000"],
+        invalid,
+        "VALIDATION_FAILED",
+    )
+    .await;
+
+    disable(true).await.unwrap();
+    every_first_list_answers(
+        &app,
+        token,
+        &suffixes,
+        StatusCode::FORBIDDEN,
+        "ACCOUNT_DISABLED",
+    )
+    .await;
+    disable(false).await.unwrap();
+    for path in FIRST_LISTS {
+        let page = json_of(app.get(path, token).await, StatusCode::OK).await;
+        assert!(!page["items"].as_array().unwrap().is_empty(), "{path}");
+    }
+
+    let resp = app
+        .request(reqwest::Method::POST, "/api/v1/auth/logout", token, None)
+        .await;
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    let refused = StatusCode::UNAUTHORIZED;
+    every_first_list_answers(&app, token, &suffixes, refused, "SESSION_ENDED").await;
+    every_first_list_answers(&app, Some("not-a-token"), &[""], refused, "INVALID_TOKEN").await;
+    every_first_list_answers(&app, None, &[""], refused, "UNAUTHENTICATED").await;
+}
+
+/// Each of [`FIRST_LISTS`] with each query `suffix` answers `status` with error `code`.
+async fn every_first_list_answers(
+    app: &TestApp,
+    token: Option<&str>,
+    suffixes: &[&str],
+    status: StatusCode,
+    code: &str,
+) {
+    for path in FIRST_LISTS {
+        for suffix in suffixes {
+            assert_error(
+                app.get(&format!("{path}{suffix}"), token).await,
+                status,
+                code,
+            )
+            .await;
+        }
     }
 }
 
