@@ -70,10 +70,25 @@ CADRE_TOKEN=$(curl -sf -H 'content-type: application/json' -d "{\"username\":\"$
 YOUTH=$(psql "$DATABASE_URL" -tAc "SELECT substr(u.openid, 5) FROM users u JOIN talent_profiles p ON p.user_id = u.id WHERE u.openid LIKE 'dev\_bench%' AND p.home_region_code LIKE '${COUNTY}%' ORDER BY u.openid LIMIT 1")
 YOUTH_TOKEN=$(curl -sf -H 'content-type: application/json' -d "{\"code\":\"dev:${YOUTH:-bench0}\"}" "$BASE/api/v1/auth/wechat-login" | sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
 
-# Rows in every first list: the youth signs up for the first training and the first volunteer
-# activity open to them (each brings a notification); a repeated run finds them signed up (409).
+# Rows in every first list: the county's cadre publishes a training and a volunteer activity
+# three days ahead when the youth sees none (the seed makes neither), and the youth signs up for
+# the first of each (each brings a notification); a repeated run finds them signed up (409).
 echo "== the youth's first lists hold rows"
 first_id() { curl -sf -H "authorization: Bearer $YOUTH_TOKEN" "$BASE$1" | jq -r '.items[0].id // empty'; }
+if [ -z "$(first_id /api/v1/trainings)" ]; then
+  at() { date -u -d "+3 days $1" +%Y-%m-%dT%H:%M:%SZ; }
+  publish() { # path body
+    curl -s -o /dev/null -w "published $1: %{http_code}\n" -H "authorization: Bearer $CADRE_TOKEN" \
+      -H 'content-type: application/json' -d "$2" "$BASE$1"
+  }
+  publish /api/v1/admin/trainings "{\"title\":\"压测培训\",\"category\":\"ecommerce_livestream\",
+    \"description\":\"压测\",\"regionCode\":\"$COUNTY\",\"venue\":\"青年之家\",
+    \"startsAt\":\"$(at '')\",\"endsAt\":\"$(at '+4 hours')\",
+    \"signupDeadline\":\"$(at '-12 hours')\",\"capacity\":30}"
+  publish /api/v1/admin/volunteer/activities "{\"category\":\"river_patrol\",\"title\":\"压测巡河\",
+    \"description\":\"压测\",\"place\":\"伊通河南岭段\",\"regionCode\":\"$COUNTY\",
+    \"startsAt\":\"$(at '')\",\"endsAt\":\"$(at '+2 hours')\",\"wanted\":100}"
+fi
 for spec in "/api/v1/trainings|enrollments" "/api/v1/volunteer/activities|signups"; do
   IFS='|' read -r list action <<<"$spec"
   id=$(first_id "$list")
