@@ -15,8 +15,8 @@ pub fn is_sqlite(url: &str) -> bool {
 pub const DEFAULT_POOL_SIZE: u32 = 32;
 
 /// SQLite connections unless told otherwise (`JIQING_SQLITE_CONNECTIONS`): one writer at a time
-/// and readers beside it (WAL). `bench/sqlite-readers.sh` measured 1.9-2.5x the read throughput
-/// of one connection with four on two cores.
+/// and readers beside it (WAL). On two cores `bench/sqlite-readers.sh` measured four at 1.7-2.1x
+/// the reads of one, and 2.1x the profile saves made beside 48 readers (BENCHMARKS.md).
 pub const DEFAULT_SQLITE_CONNECTIONS: u32 = 4;
 
 /// `work_mem` each PostgreSQL connection asks for unless told otherwise (`JIQING_DB_WORK_MEM`).
