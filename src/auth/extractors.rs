@@ -62,7 +62,7 @@ fn state_of(req: &HttpRequest) -> Result<&web::Data<AppState>, ApiError> {
 }
 
 /// The claims of the request's bearer token, verified (`UNAUTHENTICATED` / `INVALID_TOKEN`).
-fn claims_of(req: &HttpRequest) -> Result<super::jwt::Claims, ApiError> {
+fn claims_of(req: &HttpRequest) -> Result<super::jwt::Verified, ApiError> {
     let state = state_of(req)?;
     let token = bearer(req).ok_or_else(ApiError::unauthenticated)?;
     state
@@ -149,7 +149,7 @@ impl FromRequest for CurrentUser {
 /// `ACCOUNT_DISABLED` before a parameter error or an empty page).
 pub struct InlineSession {
     pub user_id: Uuid,
-    pub session_id: Uuid,
+    session_id: Uuid,
     req: HttpRequest,
 }
 

@@ -9,7 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Claims {
     pub sub: Uuid,
     /// The login session; revoking it (logout, theft detection) ends this token too.
@@ -20,6 +20,15 @@ pub struct Claims {
 }
 
 const ISSUER: &str = "jiqing";
+
+/// What a verified token says: whose it is, their login session, and until when it holds (the
+/// issuer was checked). `Copy`, so a remembered token is handed out without an allocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verified {
+    pub sub: Uuid,
+    pub sid: Uuid,
+    pub exp: i64,
+}
 
 /// Seconds of clock skew allowed on `exp`.
 const LEEWAY: u64 = 30;
@@ -34,7 +43,7 @@ thread_local! {
     /// signature and issuer are a function of its bytes and the key, so a token verified once
     /// needs only its expiry checked again: decoding it (base64, two JSON documents, an HMAC)
     /// was the largest part of a cached leaderboard read beyond the HTTP exchange itself.
-    static VERIFIED: RefCell<HashMap<u64, HashMap<Box<str>, Claims>>> = RefCell::new(HashMap::new());
+    static VERIFIED: RefCell<HashMap<u64, HashMap<Box<str>, Verified>>> = RefCell::new(HashMap::new());
 }
 
 /// Whether a token expiring at `exp` is still accepted at `now` (as `jsonwebtoken` decides it:
@@ -85,27 +94,32 @@ impl JwtKeys {
         )?)
     }
 
-    /// The claims of a token signed with this key, issued by us and not expired.
-    pub fn verify(&self, token: &str) -> Option<Claims> {
+    /// What a token signed with this key, issued by us and not expired, says.
+    pub fn verify(&self, token: &str) -> Option<Verified> {
         self.verify_at(token, chrono::Utc::now().timestamp())
     }
 
     /// [`Self::verify`] with the expiry judged at `now`: a token this thread verified before
     /// with the same keys is only checked for expiry.
-    fn verify_at(&self, token: &str, now: i64) -> Option<Claims> {
-        let known = VERIFIED.with_borrow(|v| v.get(&self.id).and_then(|m| m.get(token)).cloned());
+    fn verify_at(&self, token: &str, now: i64) -> Option<Verified> {
+        let known = VERIFIED.with_borrow(|v| v.get(&self.id).and_then(|m| m.get(token)).copied());
         if let Some(claims) = known {
             return unexpired(claims.exp, now).then_some(claims);
         }
-        let claims = decode::<Claims>(token, &self.decoding, &self.validation)
+        let decoded = decode::<Claims>(token, &self.decoding, &self.validation)
             .ok()?
             .claims;
+        let claims = Verified {
+            sub: decoded.sub,
+            sid: decoded.sid,
+            exp: decoded.exp,
+        };
         VERIFIED.with_borrow_mut(|v| {
             let mine = v.entry(self.id).or_default();
             if mine.len() >= REMEMBERED {
                 mine.clear();
             }
-            mine.insert(token.into(), claims.clone());
+            mine.insert(token.into(), claims);
         });
         unexpired(claims.exp, now).then_some(claims)
     }
